@@ -1,0 +1,153 @@
+package dev.sori.chat;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client's queue of outgoing frames. Anyone may {@link #offer} a frame from any thread
+ * without waiting; the frames go to the {@link Connection} in order, one send outstanding at a
+ * time. What is queued or in flight is counted; past either cap the outbox overflows: it drops
+ * everything, refuses further frames and reports the overflow once, so that one slow reader
+ * never costs the others memory or time.
+ */
+public final class Outbox {
+
+    /** Told once when the outbox overflows. */
+    @FunctionalInterface
+    public interface OverflowListener {
+        void overflowed(int pendingFrames, long pendingBytes);
+    }
+
+    // Send phases, to run completions that arrive inside send() iteratively instead of recursively.
+    private static final int IDLE = 0;
+    private static final int IN_SEND = 1;
+    private static final int SEND_RETURNED = 2;
+    private static final int SEND_COMPLETED = 3;
+
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(Outbox.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Connection connection;
+    private final int maxFrames;
+    private final long maxBytes;
+    private final OverflowListener overflowListener;
+
+    private final ConcurrentLinkedQueue<EncodedFrame> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingFrames = new AtomicInteger();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean overflowed = new AtomicBoolean();
+    @SuppressWarnings("unused") // accessed through PHASE
+    private volatile int phase = IDLE;
+
+    public Outbox(Connection connection, int maxFrames, long maxBytes, OverflowListener overflowListener) {
+        this.connection = connection;
+        this.maxFrames = maxFrames;
+        this.maxBytes = maxBytes;
+        this.overflowListener = overflowListener;
+    }
+
+    /**
+     * Queues a frame without sending it. Returns true when the caller should call {@link #flush}
+     * (after releasing any lock it holds), false when a flush is already under way or the
+     * outbox has overflowed. Queuing under a room's lock and flushing after it keeps every
+     * member's frames in the room's order while no network call runs under the lock.
+     */
+    public boolean offer(EncodedFrame frame) {
+        if (overflowed.get()) {
+            return false;
+        }
+        int frames = pendingFrames.incrementAndGet();
+        long bytes = pendingBytes.addAndGet(frame.bytes());
+        if (frames > maxFrames || bytes > maxBytes) {
+            overflow(frames, bytes);
+            return false;
+        }
+        queue.add(frame);
+        return !draining.get();
+    }
+
+    /** Queues a frame and sends it unless a flush is already under way. */
+    public void send(EncodedFrame frame) {
+        if (offer(frame)) {
+            flush();
+        }
+    }
+
+    /** Sends queued frames until the queue is empty or a send is still in flight. */
+    public void flush() {
+        while (!queue.isEmpty() && !overflowed.get() && draining.compareAndSet(false, true)) {
+            if (drain()) {
+                return; // a send is in flight; its completion continues the drain
+            }
+            draining.set(false);
+            // A frame offered between the last poll and the reset above is picked up by the loop.
+        }
+    }
+
+    /** Returns true when it stopped with a send in flight, false when the queue ran empty. */
+    private boolean drain() {
+        EncodedFrame frame;
+        while ((frame = queue.poll()) != null) {
+            if (overflowed.get()) {
+                return false;
+            }
+            PHASE.setVolatile(this, IN_SEND);
+            EncodedFrame sent = frame;
+            connection.send(frame.text(), failure -> completed(sent, failure));
+            if (PHASE.compareAndSet(this, IN_SEND, SEND_RETURNED)) {
+                return true; // completes later, on another thread
+            }
+            // Completed inside send(): carry on here rather than recursing from the callback.
+        }
+        return false;
+    }
+
+    private void completed(EncodedFrame frame, Throwable failure) {
+        pendingFrames.decrementAndGet();
+        pendingBytes.addAndGet(-frame.bytes());
+        if (failure != null) {
+            // The connection is broken; its close handling cleans up. Stop sending to it.
+            overflowed.set(true);
+            queue.clear();
+        }
+        if (PHASE.compareAndSet(this, IN_SEND, SEND_COMPLETED)) {
+            return; // drain() is still on the stack and continues
+        }
+        // drain() returned while this send was in flight: resume draining on this thread.
+        if (!drain()) {
+            draining.set(false);
+            flush();
+        }
+    }
+
+    private void overflow(int frames, long bytes) {
+        if (overflowed.compareAndSet(false, true)) {
+            queue.clear();
+            overflowListener.overflowed(frames, bytes);
+        }
+    }
+
+    public int pendingFrames() {
+        return pendingFrames.get();
+    }
+
+    public long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    public boolean isOverflowed() {
+        return overflowed.get();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.sori.server;
+
+import dev.sori.Version;
+import dev.sori.chat.ChatSettings;
+import dev.sori.chat.Hub;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar server.jar}: the standalone Sori server. */
+@Command(name = "sori", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Sori, a real-time chat server: the page and the /chat WebSocket on one port.",
+                "Every option can also be set by the environment variable shown in brackets."})
+public final class Main implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = "${env:SORI_HOST:-0.0.0.0}",
+            description = "Address to listen on [SORI_HOST] (default: ${DEFAULT-VALUE}, every interface).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:SORI_PORT:-8080}",
+            description = "Port for the page and the WebSocket; 0 picks a free one [SORI_PORT] (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--max-message-chars", paramLabel = "N", defaultValue = "${env:SORI_MAX_MESSAGE_CHARS:-2000}",
+            description = "Longest message text, in characters [SORI_MAX_MESSAGE_CHARS] (default: ${DEFAULT-VALUE}).")
+    int maxMessageChars;
+
+    @Option(names = "--max-pending-frames", paramLabel = "N", defaultValue = "${env:SORI_MAX_PENDING_FRAMES:-1000}",
+            description = "Frames queued to one client before it is closed with 1013 [SORI_MAX_PENDING_FRAMES] (default: ${DEFAULT-VALUE}).")
+    int maxPendingFrames;
+
+    @Option(names = "--max-pending-bytes", paramLabel = "BYTES", defaultValue = "${env:SORI_MAX_PENDING_BYTES:-1048576}",
+            description = "Bytes queued to one client before it is closed with 1013 [SORI_MAX_PENDING_BYTES] (default: ${DEFAULT-VALUE}).")
+    long maxPendingBytes;
+
+    @Option(names = "--ping-interval", paramLabel = "SECONDS", defaultValue = "${env:SORI_PING_INTERVAL:-25}",
+            description = "Ping a connection silent for this long [SORI_PING_INTERVAL] (default: ${DEFAULT-VALUE}).")
+    int pingIntervalSeconds;
+
+    @Option(names = "--ping-timeout", paramLabel = "SECONDS", defaultValue = "${env:SORI_PING_TIMEOUT:-60}",
+            description = "Close a connection silent for this long, pings unanswered [SORI_PING_TIMEOUT] (default: ${DEFAULT-VALUE}).")
+    int pingTimeoutSeconds;
+
+    public static void main(String[] args) {
+        Logging.configure();
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ChatSettings settings;
+        try {
+            settings = new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes,
+                    Duration.ofSeconds(pingIntervalSeconds), Duration.ofSeconds(pingTimeoutSeconds),
+                    ChatSettings.defaults().maxIdentities());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        Hub hub = new Hub(settings, Version.get());
+        StandaloneServer server = StandaloneServer.start(host, port, hub);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.log(System.Logger.Level.INFO, "shutting down");
+            hub.close(); // every session gets 1001 before the listener goes
+            server.close();
+            stopped.countDown();
+        }, "sori-shutdown"));
+
+        InetSocketAddress bound = server.address();
+        String shownHost = isWildcard(host) ? "localhost" : bound.getHostString();
+        if (shownHost.contains(":")) {
+            shownHost = "[" + shownHost + "]";
+        }
+        String authority = shownHost + ":" + bound.getPort();
+        // One line, stable format: scripts and tests read the URLs from it.
+        System.out.println("Sori " + Version.get() + " listening: page http://" + authority + "/ websocket ws://"
+                + authority + "/chat");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Sori " + Version.get()};
+        }
+    }
+}

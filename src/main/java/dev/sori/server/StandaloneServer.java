@@ -1,0 +1,111 @@
+package dev.sori.server;
+
+import dev.sori.chat.Hub;
+import dev.sori.websocket.ChatEndpoint;
+import dev.sori.websocket.CurrentHub;
+import jakarta.websocket.DeploymentException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Set;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+
+/**
+ * One Grizzly listener that serves the page, {@code /healthz} and, through Tyrus's
+ * {@link WebSocketAddOn}, the {@code /chat} WebSocket endpoint on the same port.
+ *
+ * <p>We build the {@link HttpServer} ourselves instead of using Tyrus's {@code Server}, which
+ * makes its own listener, binds every interface and serves static files only from a folder.
+ */
+public final class StandaloneServer implements AutoCloseable {
+    private static final String CONTEXT_PATH = "/";
+
+    private final HttpServer http;
+    private final TyrusServerContainer container;
+    private final NetworkListener listener;
+
+    private StandaloneServer(HttpServer http, TyrusServerContainer container, NetworkListener listener) {
+        this.http = http;
+        this.container = container;
+        this.listener = listener;
+    }
+
+    /** Binds {@code host:port} (port 0: any free port) and starts serving the hub's chat. */
+    public static StandaloneServer start(String host, int port, Hub hub) throws IOException {
+        CurrentHub.install(hub);
+        TyrusServerContainer container = new EngineContainer();
+        HttpServer http = new HttpServer();
+        NetworkListener listener = new NetworkListener("sori", host, port);
+        // Grizzly's HTTP keep-alive timeout (30 s) would otherwise also close idle upgraded
+        // WebSocket connections (tyrus#465); the chat's own pings decide when a peer is gone.
+        listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        // Tyrus's choice: application code (and our fan-out) runs on worker threads, never on a selector.
+        listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
+        http.addListener(listener);
+
+        http.getServerConfiguration().addHttpHandler(new HealthHandler(hub), "/healthz");
+        http.getServerConfiguration().addHttpHandler(new PageHandler(), "/");
+        http.getServerConfiguration().setJmxEnabled(false);
+        http.getServerConfiguration().setName("Sori");
+
+        try {
+            container.addEndpoint(ChatEndpoint.class);
+            container.start(CONTEXT_PATH, port);
+            http.start();
+        } catch (DeploymentException e) {
+            http.shutdownNow();
+            throw new IOException("cannot deploy the chat endpoint", e);
+        } catch (IOException e) {
+            http.shutdownNow();
+            throw e;
+        }
+        return new StandaloneServer(http, container, listener);
+    }
+
+    /** The address actually bound (the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(listener.getHost(), listener.getPort());
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+        http.shutdownNow();
+    }
+
+    /** A Tyrus container that only registers endpoints; the listener above does the I/O. */
+    private static final class EngineContainer extends TyrusServerContainer {
+        private final WebSocketEngine engine = TyrusWebSocketEngine.builder(this).build();
+
+        EngineContainer() {
+            super((Set<Class<?>>) null);
+        }
+
+        @Override
+        public void register(Class<?> endpointClass) throws DeploymentException {
+            engine.register(endpointClass, CONTEXT_PATH);
+        }
+
+        @Override
+        public void register(jakarta.websocket.server.ServerEndpointConfig config) throws DeploymentException {
+            engine.register(config, CONTEXT_PATH);
+        }
+
+        @Override
+        public WebSocketEngine getWebSocketEngine() {
+            return engine;
+        }
+
+        @Override
+        public Map<String, Object> getProperties() {
+            return Map.of();
+        }
+    }
+}

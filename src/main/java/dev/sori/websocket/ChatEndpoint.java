@@ -1,0 +1,93 @@
+package dev.sori.websocket;
+
+import dev.sori.chat.Client;
+import dev.sori.chat.CloseCodes;
+import dev.sori.chat.Hub;
+import dev.sori.protocol.ClientFrame;
+import dev.sori.protocol.ClientFrameDecoder;
+import dev.sori.protocol.ServerFrameEncoder;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The chat's WebSocket endpoint, {@code /chat}. One instance per connection; it adapts the
+ * session to the chat domain and does nothing else.
+ */
+@ServerEndpoint(value = "/chat", decoders = ClientFrameDecoder.class, encoders = ServerFrameEncoder.class)
+public class ChatEndpoint {
+    /** Text frames over this many bytes are refused by the container with close code 1009. */
+    public static final int MAX_FRAME_BYTES = 64 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(ChatEndpoint.class.getName());
+
+    private final Hub hub;
+    private Client client;
+
+    public ChatEndpoint() {
+        this(CurrentHub.get());
+    }
+
+    ChatEndpoint(Hub hub) {
+        this.hub = hub;
+    }
+
+    @OnOpen
+    public void open(Session session) {
+        session.setMaxTextMessageBufferSize(MAX_FRAME_BYTES);
+        session.setMaxBinaryMessageBufferSize(MAX_FRAME_BYTES);
+        List<String> tokens = session.getRequestParameterMap().get("token");
+        String token = tokens == null || tokens.isEmpty() ? null : tokens.get(0);
+        client = hub.connect(new SessionConnection(session), token);
+    }
+
+    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+    public void text(ClientFrame frame) {
+        client.handle(frame);
+    }
+
+    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+    public void binary(ByteBuffer data) {
+        client.rejectBinary();
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        client.touch();
+    }
+
+    @OnClose
+    public void close(CloseReason reason) {
+        hub.disconnect(client, reason.getCloseCode().getCode());
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        if (failure instanceof IOException) {
+            // The peer went away mid-frame; @OnClose follows.
+            LOG.log(Level.DEBUG, "connection error sid={0}: {1}", sid(), failure.toString());
+            return;
+        }
+        // A bug while handling this session: close it alone, keep everyone else.
+        LOG.log(Level.ERROR, "internal error sid=" + sid() + ", closing with 1011", failure);
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(CloseCodes.INTERNAL_ERROR),
+                    "internal error"));
+        } catch (IOException | RuntimeException e) {
+            // already closed
+        }
+    }
+
+    private String sid() {
+        return client == null ? "-" : client.sid();
+    }
+}
