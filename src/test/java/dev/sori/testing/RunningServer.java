@@ -1,0 +1,79 @@
+package dev.sori.testing;
+
+import dev.sori.chat.ChatSettings;
+import dev.sori.chat.Hub;
+import dev.sori.server.StandaloneServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/**
+ * The real standalone server (Grizzly + Tyrus), started in the test's JVM on a free port of
+ * 127.0.0.1. Use one at a time: endpoints find their hub through a process-wide registry.
+ */
+public final class RunningServer implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    private final Hub hub;
+    private final StandaloneServer server;
+    private final URI base;
+
+    private RunningServer(Hub hub, StandaloneServer server) {
+        this.hub = hub;
+        this.server = server;
+        this.base = URI.create("http://127.0.0.1:" + server.address().getPort() + "/");
+    }
+
+    public static RunningServer start() {
+        return start(ChatSettings.defaults());
+    }
+
+    public static RunningServer start(ChatSettings settings) {
+        Hub hub = new Hub(settings, "test");
+        try {
+            return new RunningServer(hub, StandaloneServer.start("127.0.0.1", 0, hub));
+        } catch (IOException e) {
+            hub.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    /** {@code http://127.0.0.1:PORT/} */
+    public URI base() {
+        return base;
+    }
+
+    /** {@code ws://127.0.0.1:PORT/chat} */
+    public URI chat() {
+        return URI.create("ws://" + base.getAuthority() + "/chat");
+    }
+
+    public TestClient connect() {
+        return TestClient.connect(chat());
+    }
+
+    public HttpResponse<String> get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        hub.close();
+        server.close();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.sori.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code java -jar target/server.jar} as a separate process, the way a user runs it. Reads the
+ * URLs from the start-up line; keeps everything the process prints for failure messages.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening: page (\\S+) websocket (\\S+)");
+
+    private final Process process;
+    private final List<String> output = new ArrayList<>();
+    private final URI page;
+    private final URI chat;
+
+    private ServerProcess(List<String> command) throws IOException {
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CompletableFuture<Matcher> started = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (output) {
+                        output.add(line);
+                    }
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        started.complete(m);
+                    }
+                }
+            } catch (IOException e) {
+                // process gone
+            }
+            started.completeExceptionally(new IllegalStateException("server exited before listening"));
+        }, "server-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            Matcher m = started.get(30, TimeUnit.SECONDS);
+            page = URI.create(m.group(1));
+            chat = URI.create(m.group(2));
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("server did not start: " + e + "\n" + output(), e);
+        }
+    }
+
+    /** Starts the packaged jar on 127.0.0.1 and a free port, with extra arguments. */
+    public static ServerProcess start(String... args) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", serverJar().toString(),
+                "--host", "127.0.0.1", "--port", "0"));
+        command.addAll(List.of(args));
+        try {
+            return new ServerProcess(command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Path serverJar() {
+        Path jar = Paths.get(System.getProperty("sori.serverJar", "target/server.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the tests with `mvn verify`");
+        }
+        return jar;
+    }
+
+    public static String javaBinary() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public URI page() {
+        return page;
+    }
+
+    public URI chat() {
+        return chat;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Everything the process printed so far. */
+    public String output() {
+        synchronized (output) {
+            return String.join("\n", output);
+        }
+    }
+
+    /** Sends SIGTERM and waits for the exit; returns the exit code. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy(); // SIGTERM on Unix
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("server did not exit within " + timeout + " of SIGTERM\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

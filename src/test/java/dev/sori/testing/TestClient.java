@@ -1,0 +1,210 @@
+package dev.sori.testing;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real WebSocket client over a real socket (the JDK's {@link WebSocket}) that speaks the
+ * Sori protocol for tests: it queues every frame received and lets a test wait for the one it
+ * expects.
+ */
+public final class TestClient implements AutoCloseable {
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final WebSocket socket;
+    private JsonObject welcome;
+
+    private TestClient(URI uri) {
+        this.socket = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT)
+                .buildAsync(uri, new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** Connects and waits for {@code welcome}. */
+    public static TestClient connect(URI chatUri) {
+        return connect(chatUri, null);
+    }
+
+    /** Connects with a token to resume ({@code null} for none) and waits for {@code welcome}. */
+    public static TestClient connect(URI chatUri, String token) {
+        URI uri = token == null ? chatUri : URI.create(chatUri + "?token=" + token);
+        TestClient client = new TestClient(uri);
+        client.welcome = client.next();
+        if (!"welcome".equals(client.welcome.getString("type"))) {
+            throw new AssertionError("first frame was not welcome: " + client.welcome);
+        }
+        return client;
+    }
+
+    /** The {@code welcome} payload. */
+    public JsonObject welcome() {
+        return welcome.getJsonObject("payload");
+    }
+
+    public String nick() {
+        return welcome().getString("nick");
+    }
+
+    public String token() {
+        return welcome().getString("token");
+    }
+
+    public TestClient sendRaw(String text) {
+        socket.sendText(text, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return this;
+    }
+
+    public TestClient sendBinary(byte[] data) {
+        socket.sendBinary(ByteBuffer.wrap(data), true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return this;
+    }
+
+    /** Sends {@code {"type", "payload", "id"}}; {@code payloadJson} is raw JSON or null, {@code id} may be null. */
+    public TestClient send(String type, String payloadJson, String id) {
+        StringBuilder sb = new StringBuilder("{\"type\":").append(quote(type));
+        if (payloadJson != null) {
+            sb.append(",\"payload\":").append(payloadJson);
+        }
+        if (id != null) {
+            sb.append(",\"id\":").append(quote(id));
+        }
+        return sendRaw(sb.append('}').toString());
+    }
+
+    /** Sends a request with an id and returns the {@code ack} or {@code error} that answers it. */
+    public JsonObject request(String type, String payloadJson, String id) {
+        send(type, payloadJson, id);
+        return next(f -> id.equals(f.getString("id", null)));
+    }
+
+    /** Like {@link #request}, failing unless the answer is an {@code ack}; returns its payload. */
+    public JsonValue ack(String type, String payloadJson, String id) {
+        JsonObject reply = request(type, payloadJson, id);
+        if (!"ack".equals(reply.getString("type"))) {
+            throw new AssertionError("expected an ack for " + type + ", got " + reply);
+        }
+        return reply.get("payload");
+    }
+
+    /** The next frame, whatever it is. */
+    public JsonObject next() {
+        return next(f -> true);
+    }
+
+    /** The next frame of this type, skipping others. */
+    public JsonObject next(String type) {
+        return next(f -> type.equals(f.getString("type")));
+    }
+
+    /** The next frame matching {@code wanted}; frames before it are dropped. */
+    public JsonObject next(Predicate<JsonObject> wanted) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        List<JsonObject> skipped = new ArrayList<>();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonObject frame;
+            try {
+                frame = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            if (frame == null) {
+                throw new AssertionError("no matching frame within " + TIMEOUT + "; skipped " + skipped);
+            }
+            if (wanted.test(frame)) {
+                return frame;
+            }
+            skipped.add(frame);
+        }
+    }
+
+    /** Fails if any frame arrives within {@code quiet}. */
+    public void expectSilence(Duration quiet) {
+        try {
+            JsonObject frame = frames.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame != null) {
+                throw new AssertionError("expected no frame, got " + frame);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Drops every frame received so far. */
+    public void clear() {
+        frames.clear();
+    }
+
+    public boolean isOpen() {
+        return !socket.isInputClosed() && !socket.isOutputClosed() && !closeCode.isDone();
+    }
+
+    /** The close code the server sent, waiting for it. */
+    public int awaitClose() {
+        return closeCode.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+        }
+        socket.abort();
+    }
+
+    /** Closes cleanly and waits until the server has answered the close. */
+    public void closeAndWait() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        awaitClose();
+    }
+
+    public static String quote(String s) {
+        return Json.createValue(s).toString();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try (var reader = Json.createReader(new StringReader(partial.toString()))) {
+                    frames.add(reader.readObject());
+                }
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeCode.completeExceptionally(error);
+        }
+    }
+}
