@@ -3,27 +3,49 @@ package dev.sori.protocol;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.bind.JsonbException;
+import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
+import jakarta.json.stream.JsonParsingException;
 import jakarta.websocket.Decoder;
+import java.io.StringReader;
+import java.util.Map;
 
 /**
- * Decodes a client's text frame into a {@link ClientFrame} with JSON-B. It accepts every frame
+ * Decodes a client's text frame into a {@link ClientFrame}. It accepts every frame
  * ({@link #willDecode} is always true) and reports problems as {@link ClientFrame.Malformed},
  * so that the endpoint answers them with an {@code error} instead of the container treating
  * them as a failure of the session.
+ *
+ * <p>The envelope is read with the JSON-P parser that JSON-B itself runs on, because
+ * {@code Jsonb.fromJson} stops after the first value and silently accepts trailing data
+ * ({@code {"type":"x"} junk}); the parser insists on exactly one value. The payload stays a
+ * {@link JsonValue} until the request's handler reads it ({@link Requests}).
  */
 public final class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
     public static final int MAX_ID_CHARS = 64;
 
+    // Looking the provider up costs a service-loader scan; do it once.
+    private static final JsonParserFactory PARSERS = JsonProvider.provider().createParserFactory(Map.of());
+
     @Override
     public ClientFrame decode(String text) {
         JsonValue root;
-        try {
-            root = Json.jsonb().fromJson(text, JsonValue.class);
-        } catch (JsonbException | IllegalStateException e) {
-            return new ClientFrame.Malformed(ErrorCode.BAD_JSON, "the frame is not valid JSON", null);
+        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
+            if (!parser.hasNext()) {
+                return badJson();
+            }
+            parser.next();
+            root = parser.getValue();
+            if (parser.hasNext()) {
+                return badJson();
+            }
+        } catch (JsonParsingException | IllegalStateException | java.util.NoSuchElementException e) {
+            return badJson();
+        } catch (jakarta.json.JsonException e) { // I/O of the StringReader: cannot happen, but be total
+            return badJson();
         }
-        if (root == null || root.getValueType() != JsonValue.ValueType.OBJECT) {
+        if (root.getValueType() != JsonValue.ValueType.OBJECT) {
             return new ClientFrame.Malformed(ErrorCode.BAD_ENVELOPE, "the frame must be a JSON object", null);
         }
         JsonObject envelope = root.asJsonObject();
@@ -47,6 +69,10 @@ public final class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
             return new ClientFrame.Malformed(ErrorCode.BAD_ENVELOPE, "\"type\" must be a non-empty string", id);
         }
         return new ClientFrame.Request(typeString.getString(), envelope.get("payload"), id);
+    }
+
+    private static ClientFrame badJson() {
+        return new ClientFrame.Malformed(ErrorCode.BAD_JSON, "the frame is not valid JSON", null);
     }
 
     @Override

@@ -1,0 +1,49 @@
+package dev.sori.chat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An in-memory {@link Connection}. By default every send completes at once, inside
+ * {@code send}; with {@link #holdSends()} sends stay in flight until {@link #completeOne()}.
+ */
+final class FakeConnection implements Connection {
+    final List<String> sent = new ArrayList<>();
+    final List<SendCallback> inFlight = new ArrayList<>();
+    int closeCode;
+    int pings;
+    private boolean hold;
+
+    FakeConnection holdSends() {
+        hold = true;
+        return this;
+    }
+
+    @Override
+    public synchronized void send(String text, SendCallback done) {
+        sent.add(text);
+        if (hold) {
+            inFlight.add(done);
+        } else {
+            done.completed(null);
+        }
+    }
+
+    void completeOne() {
+        SendCallback done;
+        synchronized (this) {
+            done = inFlight.remove(0);
+        }
+        done.completed(null);
+    }
+
+    @Override
+    public void ping() {
+        pings++;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        closeCode = code;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.sori.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+    private final List<String> overflows = new ArrayList<>();
+
+    private Outbox outbox(Connection connection, int maxFrames, long maxBytes) {
+        return new Outbox(connection, maxFrames, maxBytes, (f, b) -> overflows.add(f + "/" + b));
+    }
+
+    @Test
+    void sendsInOrderWhenSendsCompleteInline() {
+        FakeConnection connection = new FakeConnection();
+        Outbox outbox = outbox(connection, 10, 1000);
+        for (int i = 0; i < 5; i++) {
+            outbox.send(EncodedFrame.of("f" + i));
+        }
+        assertThat(connection.sent).containsExactly("f0", "f1", "f2", "f3", "f4");
+        assertThat(outbox.pendingFrames()).isZero();
+        assertThat(outbox.pendingBytes()).isZero();
+    }
+
+    @Test
+    void keepsOneSendInFlightAndCountsWhatWaits() {
+        FakeConnection connection = new FakeConnection().holdSends();
+        Outbox outbox = outbox(connection, 10, 1000);
+        outbox.send(EncodedFrame.of("a"));
+        outbox.send(EncodedFrame.of("bb"));
+        outbox.send(EncodedFrame.of("ccc"));
+        assertThat(connection.sent).containsExactly("a");
+        assertThat(outbox.pendingFrames()).isEqualTo(3);
+        assertThat(outbox.pendingBytes()).isEqualTo(6);
+
+        connection.completeOne();
+        assertThat(connection.sent).containsExactly("a", "bb");
+        connection.completeOne();
+        connection.completeOne();
+        assertThat(connection.sent).containsExactly("a", "bb", "ccc");
+        assertThat(outbox.pendingFrames()).isZero();
+        assertThat(outbox.pendingBytes()).isZero();
+    }
+
+    @Test
+    void overflowsPastTheFrameCapOnceAndThenRefuses() {
+        FakeConnection connection = new FakeConnection().holdSends();
+        Outbox outbox = outbox(connection, 3, 1_000_000);
+        for (int i = 0; i < 10; i++) {
+            outbox.send(EncodedFrame.of("x"));
+        }
+        assertThat(overflows).containsExactly("4/4");
+        assertThat(outbox.isOverflowed()).isTrue();
+        assertThat(outbox.offer(EncodedFrame.of("late"))).isFalse();
+        connection.completeOne();
+        assertThat(connection.sent).containsExactly("x"); // nothing more after the overflow
+    }
+
+    @Test
+    void overflowsPastTheByteCap() {
+        FakeConnection connection = new FakeConnection().holdSends();
+        Outbox outbox = outbox(connection, 1000, 10);
+        outbox.send(EncodedFrame.of("12345"));
+        outbox.send(EncodedFrame.of("12345"));
+        assertThat(overflows).isEmpty();
+        outbox.send(EncodedFrame.of("1"));
+        assertThat(overflows).containsExactly("3/11");
+    }
+
+    @Test
+    void countsUtf8Bytes() {
+        assertThat(EncodedFrame.of("a").bytes()).isEqualTo(1);
+        assertThat(EncodedFrame.of("é").bytes()).isEqualTo(2);
+        assertThat(EncodedFrame.of("소리").bytes()).isEqualTo(6);
+        assertThat(EncodedFrame.of("😀").bytes()).isEqualTo(4);
+        String mixed = "a é 소 😀 \uD800"; // a lone surrogate is written as '?' (1 byte) by Java, 3 by us: over-counting is safe
+        assertThat(EncodedFrame.of(mixed).bytes()).isGreaterThanOrEqualTo(mixed.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void concurrentProducersWithAsynchronousCompletionLoseNothingAndKeepEachProducersOrder() throws Exception {
+        ExecutorService network = Executors.newSingleThreadExecutor();
+        List<String> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        Connection connection = new Connection() {
+            @Override
+            public void send(String text, SendCallback done) {
+                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                network.execute(() -> {
+                    delivered.add(text);
+                    inFlight.decrementAndGet();
+                    done.completed(null);
+                });
+            }
+
+            @Override
+            public void ping() {
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+        };
+        Outbox outbox = outbox(connection, 1_000_000, Long.MAX_VALUE);
+        int producers = 4;
+        int each = 5000;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            pool.execute(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < each; i++) {
+                    outbox.send(EncodedFrame.of(producer + ":" + i));
+                }
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (delivered.size() < producers * each && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        network.shutdown();
+
+        assertThat(delivered).hasSize(producers * each);
+        assertThat(maxInFlight.get()).isEqualTo(1);
+        int[] next = new int[producers];
+        for (String frame : delivered) {
+            String[] parts = frame.split(":");
+            int producer = Integer.parseInt(parts[0]);
+            assertThat(Integer.parseInt(parts[1])).isEqualTo(next[producer]++);
+        }
+        assertThat(outbox.pendingFrames()).isZero();
+    }
+
+    @Test
+    void aFailedSendStopsTheOutbox() {
+        List<String> sent = new ArrayList<>();
+        Connection broken = new Connection() {
+            @Override
+            public void send(String text, SendCallback done) {
+                sent.add(text);
+                done.completed(new java.io.IOException("broken pipe"));
+            }
+
+            @Override
+            public void ping() {
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+        };
+        Outbox outbox = outbox(broken, 10, 1000);
+        outbox.send(EncodedFrame.of("a"));
+        outbox.send(EncodedFrame.of("b"));
+        assertThat(sent).containsExactly("a");
+    }
+}

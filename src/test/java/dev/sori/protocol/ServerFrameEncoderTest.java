@@ -1,0 +1,42 @@
+package dev.sori.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ServerFrameEncoderTest {
+    private final ServerFrameEncoder encoder = new ServerFrameEncoder();
+
+    @Test
+    void encodesAnEventWithoutId() {
+        String json = encoder.encode(ServerFrame.event("message",
+                new ChatMessage("general", 3, "nico", "#2a9d8f", "hi \"there\" <b>", 1700000000000L)));
+        assertThat(json).isEqualTo("{\"type\":\"message\",\"payload\":{\"room\":\"general\",\"seq\":3,"
+                + "\"nick\":\"nico\",\"color\":\"#2a9d8f\",\"text\":\"hi \\\"there\\\" <b>\",\"ts\":1700000000000}}");
+    }
+
+    @Test
+    void encodesErrorsWithIdAndCode() {
+        assertThat(encoder.encode(ServerFrame.error("7", ErrorCode.UNKNOWN_TYPE, "unknown type")))
+                .isEqualTo("{\"type\":\"error\",\"id\":\"7\",\"payload\":{\"code\":\"unknown_type\",\"message\":\"unknown type\"}}");
+    }
+
+    @Test
+    void leavesOutNullFields() {
+        String join = encoder.encode(ServerFrame.event("system",
+                new SystemEvent("general", SystemEvent.JOIN, "Anon-1234", null, 2, 5)));
+        assertThat(join).doesNotContain("old").doesNotContain("null").contains("\"count\":2");
+        assertThat(encoder.encode(ServerFrame.ack("1", new Acks.Empty()))).isEqualTo("{\"type\":\"ack\",\"id\":\"1\",\"payload\":{}}");
+    }
+
+    @Test
+    void roundTripsThroughTheDecoder() {
+        String json = encoder.encode(ServerFrame.ack("abc", new Acks.Posted("general", 9)));
+        ClientFrame decoded = new ClientFrameDecoder().decode(json);
+        assertThat(decoded).isInstanceOfSatisfying(ClientFrame.Request.class, r -> {
+            assertThat(r.type()).isEqualTo("ack");
+            assertThat(r.id()).isEqualTo("abc");
+            assertThat(r.payload().asJsonObject().getJsonNumber("seq").longValue()).isEqualTo(9);
+        });
+    }
+}
