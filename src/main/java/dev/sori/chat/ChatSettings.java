@@ -11,9 +11,15 @@ import java.time.Duration;
  * @param pingInterval      how long a connection may be silent before the server pings it
  * @param pingTimeout       how long a connection may be silent in all before it is closed
  * @param maxIdentities     identities remembered in memory (oldest unused forgotten first)
+ * @param maxRoomCapacity   the largest {@code max} a room may be created with
+ * @param emptyRoomTtl      how long a created room may stay empty before it is removed with its
+ *                          history; zero keeps rooms until their owner deletes them
  */
 public record ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPendingBytes,
-                           Duration pingInterval, Duration pingTimeout, int maxIdentities) {
+                           Duration pingInterval, Duration pingTimeout, int maxIdentities,
+                           int maxRoomCapacity, Duration emptyRoomTtl) {
+
+    public static final int DEFAULT_MAX_ROOM_CAPACITY = 1000;
 
     public static final int DEFAULT_MAX_MESSAGE_CHARS = 2000;
     public static final int DEFAULT_MAX_PENDING_FRAMES = 1000;
@@ -22,12 +28,28 @@ public record ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPe
     public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(60);
 
     public ChatSettings {
-        if (maxMessageChars < 1 || maxPendingFrames < 1 || maxPendingBytes < 1 || maxIdentities < 1) {
+        if (maxMessageChars < 1 || maxPendingFrames < 1 || maxPendingBytes < 1 || maxIdentities < 1
+                || maxRoomCapacity < 2) {
             throw new IllegalArgumentException("limits must be positive");
         }
         if (pingInterval.isNegative() || pingInterval.isZero() || pingTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("the ping timeout must be longer than the ping interval");
         }
+        if (emptyRoomTtl.isNegative()) {
+            throw new IllegalArgumentException("the empty-room time must not be negative");
+        }
+    }
+
+    /** The settings of the foundation, with the room defaults. */
+    public ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPendingBytes,
+                        Duration pingInterval, Duration pingTimeout, int maxIdentities) {
+        this(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout, maxIdentities,
+                DEFAULT_MAX_ROOM_CAPACITY, Duration.ZERO);
+    }
+
+    public ChatSettings withRooms(int maxRoomCapacity, Duration emptyRoomTtl) {
+        return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
+                maxIdentities, maxRoomCapacity, emptyRoomTtl);
     }
 
     public static ChatSettings defaults() {

@@ -1,22 +1,38 @@
 package dev.sori.chat;
 
 import dev.sori.protocol.Acks;
+import dev.sori.protocol.ChatMessage;
 import dev.sori.protocol.ClientFrame;
 import dev.sori.protocol.ErrorCode;
 import dev.sori.protocol.Json;
 import dev.sori.protocol.ProtocolException;
 import dev.sori.protocol.Requests;
 import dev.sori.protocol.ServerFrame;
+import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One connection's protocol state: who it is, which rooms it is in, its outbox, and the
  * handling of its requests. It knows the protocol but not the transport under it.
+ *
+ * <p>A request handler returns the ack payload, or a stage of it when the answer needs storage
+ * or password hashing; the reply is sent when it completes, on whatever thread completes it.
  */
 public final class Client {
-    private static final int MAX_ECHOED_TYPE_CHARS = 32;
+    private static final System.Logger LOG = System.getLogger(Client.class.getName());
+    private static final int MAX_ECHOED_CHARS = 32;
+    private static final int DEFAULT_PAGE = 50;
+    private static final int MAX_PAGE = 100;
+    /** The most missed messages a {@code join} with {@code since} replays; beyond, recovered=false. */
+    static final int MAX_RECOVERY = 1000;
+    /** Returned by handlers that queue their ack themselves (behind a room's gate). */
+    private static final Object REPLIED = new Object();
 
     private final Hub hub;
     private final String sid;
@@ -73,14 +89,56 @@ public final class Client {
             return;
         }
         ClientFrame.Request request = (ClientFrame.Request) frame;
+        Object result;
         try {
-            Object ack = dispatch(request);
-            if (request.id() != null) {
-                send(ServerFrame.ack(request.id(), ack));
-            }
+            result = dispatch(request);
         } catch (ProtocolException e) {
             send(ServerFrame.error(request.id(), e.code(), e.getMessage()));
+            return;
         }
+        if (result instanceof CompletionStage<?> stage) {
+            stage.whenComplete((value, failure) -> reply(request, value, failure));
+        } else {
+            reply(request, result, null);
+        }
+    }
+
+    private void reply(ClientFrame.Request request, Object ack, Throwable failure) {
+        if (failure != null) {
+            send(ServerFrame.error(request.id(), errorCode(failure), errorMessage(failure)));
+        } else if (ack != REPLIED && request.id() != null) {
+            send(ServerFrame.ack(request.id(), ack));
+        }
+    }
+
+    private ErrorCode errorCode(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof ProtocolException p) {
+            return p.code();
+        }
+        if (cause instanceof UnavailableException) {
+            return ErrorCode.UNAVAILABLE;
+        }
+        LOG.log(Level.ERROR, "request failed sid=" + sid, cause);
+        return ErrorCode.INTERNAL;
+    }
+
+    private static String errorMessage(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof ProtocolException) {
+            return cause.getMessage();
+        }
+        if (cause instanceof UnavailableException) {
+            return "storage is unavailable; try again shortly";
+        }
+        return "internal error";
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /** A binary frame: the protocol is text only. */
@@ -89,47 +147,44 @@ public final class Client {
         send(ServerFrame.error(null, ErrorCode.UNSUPPORTED, "binary frames are not supported; send JSON text frames"));
     }
 
-    /** A text frame over the size limit, when the transport lets the application see it. */
-    public void rejectTooLarge(int limitBytes) {
-        touch();
-        send(ServerFrame.error(null, ErrorCode.TOO_LARGE, "frames are limited to " + limitBytes + " bytes"));
-    }
-
     private Object dispatch(ClientFrame.Request request) {
         switch (request.type()) {
             case "new_message":
                 return post(Requests.NewMessage.from(request.payload()));
             case "nickname":
                 return rename(Requests.nickname(request.payload()));
+            case "join":
+                return join(request, Requests.bind(request.payload(), Requests.Join.class));
+            case "leave":
+                return leave(Requests.bind(request.payload(), Requests.RoomRef.class));
+            case "create_room":
+                return createRoom(request, Requests.bind(request.payload(), Requests.CreateRoom.class));
+            case "delete_room":
+                return deleteRoom(Requests.bind(request.payload(), Requests.RoomRef.class));
+            case "list_rooms":
+                return new Acks.Rooms(hub.lobby().list());
+            case "history":
+                return history(Requests.bind(request.payload(), Requests.History.class));
+            case "typing":
+                return typing(Requests.bind(request.payload(), Requests.RoomRef.class));
             case "ping":
                 return request.hasPayload() ? request.payload() : null;
-            case "join":
-            case "leave":
-            case "create_room":
-            case "delete_room":
-            case "list_rooms":
-            case "history":
-            case "typing":
-                throw new ProtocolException(ErrorCode.UNSUPPORTED,
-                        "\"" + request.type() + "\" is not available on this server yet");
             default:
                 throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown type \"" + shorten(request.type()) + "\"");
         }
     }
 
-    private Acks.Posted post(Requests.NewMessage request) {
+    private CompletionStage<Acks.Posted> post(Requests.NewMessage request) {
         String text = Messages.validateText(request.text(), hub.settings().maxMessageChars());
         Room room = targetRoom(request.room());
-        return new Acks.Posted(room.name(), room.post(identity, text).seq());
+        MessageLog.Draft draft = new MessageLog.Draft(room.id(), identity.id(), identity.nick(), identity.color(),
+                text, hub.clock().getAsLong());
+        return hub.log().append(draft, room::deliver).thenApply(m -> new Acks.Posted(m.room(), m.seq()));
     }
 
-    private Room targetRoom(String roomName) {
-        if (roomName != null) {
-            Room room = hub.room(roomName);
-            if (room == null || !rooms.contains(room)) {
-                throw new ProtocolException(ErrorCode.NOT_IN_ROOM, "you are not in room \"" + shorten(roomName) + "\"");
-            }
-            return room;
+    private Room targetRoom(String roomId) {
+        if (roomId != null) {
+            return memberRoom(roomId);
         }
         List<Room> current = List.copyOf(rooms);
         if (current.isEmpty()) {
@@ -139,6 +194,132 @@ public final class Client {
             throw ProtocolException.invalidArgument("you are in several rooms; say which with \"room\"");
         }
         return current.get(0);
+    }
+
+    /** A room this client is in, or {@code not_in_room}. */
+    private Room memberRoom(String roomId) {
+        Room room = hub.lobby().find(Requests.requiredRoom(roomId));
+        if (room == null || !rooms.contains(room)) {
+            throw new ProtocolException(ErrorCode.NOT_IN_ROOM, "you are not in room \"" + shorten(roomId) + "\"");
+        }
+        return room;
+    }
+
+    private Room existingRoom(String roomId) {
+        Room room = hub.lobby().find(Requests.requiredRoom(roomId));
+        if (room == null) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, "no room \"" + shorten(roomId) + "\"");
+        }
+        return room;
+    }
+
+    private CompletionStage<Object> join(ClientFrame.Request request, Requests.Join join) {
+        Room room = existingRoom(join.room());
+        if (join.since() != null && join.since() < 0) {
+            throw ProtocolException.invalidArgument("\"since\" must not be negative");
+        }
+        boolean mayEnter = !room.isLocked() || identity.equals(room.owner()) || room.hasMember(this);
+        CompletionStage<Boolean> allowed = mayEnter ? CompletableFuture.completedFuture(true)
+                : onPasswordThread(() -> join.password() != null && RoomPasswords.verify(join.password(), room.passwordHash()));
+        return allowed.thenCompose(ok -> {
+            if (!ok) {
+                // Says nothing about the room beyond that this password does not open it.
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "wrong password");
+            }
+            return enter(room, request.id(), join.since());
+        });
+    }
+
+    /**
+     * Admits this client to {@code room} behind the room's gate, loads its history (everything
+     * after {@code since}, or the latest page), then queues the ack and lifts the gate.
+     */
+    private CompletionStage<Object> enter(Room room, String requestId, Long since) {
+        Room.Admission admission = room.admit(this);
+        if (!admission.alreadyMember()) {
+            hub.lobby().countChanged(room);
+        }
+        MessageLog log = hub.log();
+        long upTo = admission.upTo();
+        CompletionStage<MessageLog.Recovery> history = since == null
+                ? log.before(room.id(), upTo + 1, DEFAULT_PAGE).thenApply(page -> new MessageLog.Recovery(page, false))
+                : log.recover(room.id(), since, upTo, MAX_RECOVERY).thenCompose(recovery -> recovery.recovered()
+                        ? CompletableFuture.completedFuture(recovery)
+                        : log.before(room.id(), upTo + 1, DEFAULT_PAGE).thenApply(page -> new MessageLog.Recovery(page, false)));
+        return history.handle((recovery, failure) -> {
+            if (failure != null) {
+                if (!admission.alreadyMember() && room.leave(this)) {
+                    hub.lobby().countChanged(room);
+                }
+                room.open(this, null);
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
+            EncodedFrame ack = requestId == null ? null : encode(ServerFrame.ack(requestId,
+                    new Acks.Joined(room.id(), room.title(), admission.count(), admission.members(),
+                            recovery.messages(), recovery.recovered())));
+            room.open(this, ack);
+            return REPLIED;
+        });
+    }
+
+    private Acks.Empty leave(Requests.RoomRef ref) {
+        Room room = memberRoom(ref.room());
+        if (room.leave(this)) {
+            hub.lobby().countChanged(room);
+        }
+        return new Acks.Empty();
+    }
+
+    private CompletionStage<Object> createRoom(ClientFrame.Request request, Requests.CreateRoom create) {
+        String title = Titles.validate(create.title());
+        Integer max = create.max();
+        int cap = hub.settings().maxRoomCapacity();
+        if (max != null && (max < 2 || max > cap)) {
+            throw ProtocolException.invalidArgument("\"max\" must be between 2 and " + cap);
+        }
+        String password = create.password();
+        if (password != null && password.isEmpty()) {
+            password = null; // an empty password field means an open room
+        }
+        if (password != null && password.length() > RoomPasswords.MAX_CHARS) {
+            throw ProtocolException.invalidArgument("the password must be at most " + RoomPasswords.MAX_CHARS + " characters");
+        }
+        String plain = password;
+        CompletionStage<String> hash = plain == null ? CompletableFuture.completedFuture(null)
+                : onPasswordThread(() -> RoomPasswords.hash(plain));
+        return hash.thenCompose(passwordHash -> {
+            Room room = hub.lobby().create(identity, title, max, passwordHash);
+            LOG.log(Level.INFO, "room created room={0} owner={1} locked={2}", room.id(), identity.id(), passwordHash != null);
+            return enter(room, request.id(), null);
+        });
+    }
+
+    private Acks.Empty deleteRoom(Requests.RoomRef ref) {
+        Room room = existingRoom(ref.room());
+        if (room.owner() == null || !room.owner().equals(identity)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "only the room's owner can delete it");
+        }
+        hub.lobby().delete(room);
+        LOG.log(Level.INFO, "room deleted room={0} by={1}", room.id(), identity.id());
+        return new Acks.Empty();
+    }
+
+    private CompletionStage<Acks.History> history(Requests.History request) {
+        Room room = memberRoom(request.room());
+        int limit = request.limit() == null ? DEFAULT_PAGE : request.limit();
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw ProtocolException.invalidArgument("\"limit\" must be between 1 and " + MAX_PAGE);
+        }
+        long before = request.before() == null ? Long.MAX_VALUE : request.before();
+        if (before < 1) {
+            throw ProtocolException.invalidArgument("\"before\" must be a seq, at least 1");
+        }
+        return hub.log().before(room.id(), before, limit).thenApply(Acks.History::new);
+    }
+
+    private Object typing(Requests.RoomRef ref) {
+        memberRoom(ref.room()).typing(this);
+        return null;
     }
 
     private Acks.Nick rename(String requested) {
@@ -153,9 +334,21 @@ public final class Client {
         return new Acks.Nick(nick, identity.color());
     }
 
+    private <T> CompletionStage<T> onPasswordThread(java.util.function.Supplier<T> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, hub.passwordHashing());
+        } catch (RejectedExecutionException e) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many password checks right now; try again shortly");
+        }
+    }
+
     /** Sends one frame to this client alone. */
     void send(ServerFrame frame) {
-        outbox.send(EncodedFrame.of(Json.write(frame)));
+        outbox.send(encode(frame));
+    }
+
+    private static EncodedFrame encode(ServerFrame frame) {
+        return EncodedFrame.of(Json.write(frame));
     }
 
     void entered(Room room) {
@@ -166,8 +359,8 @@ public final class Client {
         rooms.remove(room);
     }
 
-    private static String shorten(String s) {
-        return s.length() <= MAX_ECHOED_TYPE_CHARS ? s : s.substring(0, MAX_ECHOED_TYPE_CHARS) + "…";
+    static String shorten(String s) {
+        return s.length() <= MAX_ECHOED_CHARS ? s : s.substring(0, MAX_ECHOED_CHARS) + "…";
     }
 
     @Override

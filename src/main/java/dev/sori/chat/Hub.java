@@ -4,23 +4,31 @@ import dev.sori.protocol.ServerFrame;
 import dev.sori.protocol.Welcome;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The chat of one server: its connected clients, its rooms and its identities. Transports call
- * {@link #connect} and {@link #disconnect}; everything else happens through {@link Client}.
- * Housekeeping (pings, cutting slow clients loose) runs on one scheduler thread of its own,
- * never on a thread that delivers messages.
+ * The chat of one server: its connected clients, its {@link Lobby} of rooms, its identities and
+ * its {@link MessageLog}. Transports call {@link #connect} and {@link #disconnect}; everything
+ * else happens through {@link Client}. Housekeeping (pings, lobby counts, cutting slow clients
+ * loose, removing empty rooms) runs on a scheduler thread of its own, and password hashing on
+ * another, never on a thread that delivers messages.
  */
 public final class Hub implements AutoCloseable {
     public static final String PUBLIC_ROOM = "general";
+
+    static final Duration LOBBY_TICK = Duration.ofMillis(250);
 
     private static final System.Logger LOG = System.getLogger(Hub.class.getName());
 
@@ -28,38 +36,77 @@ public final class Hub implements AutoCloseable {
     private final Welcome.ServerInfo serverInfo;
     private final LongSupplier clock;
     private final Identities identities;
-    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    private final MessageLog log;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
+    private final Lobby lobby;
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService passwordHashing;
     private final long startedNanos = System.nanoTime();
     private volatile boolean closing;
 
+    /** A hub keeping messages in memory. */
     public Hub(ChatSettings settings, String version) {
-        this(settings, version, System::currentTimeMillis);
+        this(settings, version, new MemoryMessageLog(1000), System::currentTimeMillis);
+    }
+
+    public Hub(ChatSettings settings, String version, MessageLog log) {
+        this(settings, version, log, System::currentTimeMillis);
     }
 
     Hub(ChatSettings settings, String version, LongSupplier clock) {
+        this(settings, version, new MemoryMessageLog(1000), clock);
+    }
+
+    Hub(ChatSettings settings, String version, MessageLog log, LongSupplier clock) {
         this.settings = settings;
         this.serverInfo = new Welcome.ServerInfo("sori", version);
         this.clock = clock;
+        this.log = log;
         this.identities = new Identities(settings.maxIdentities());
-        this.rooms.put(PUBLIC_ROOM, new Room(PUBLIC_ROOM, clock));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sori-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
+        Collection<Client> everyone = clients.values();
+        this.lobby = new Lobby(settings, clock, log, () -> everyone);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sori-housekeeping"));
+        // One thread, a short queue: PBKDF2 is slow on purpose, and a flood of attempts must be
+        // refused rather than queued (see Client#join).
+        this.passwordHashing = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32),
+                daemon("sori-passwords"));
         long period = settings.pingInterval().toMillis();
         scheduler.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(this::tidyLobby, LOBBY_TICK.toMillis(), LOBBY_TICK.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     public ChatSettings settings() {
         return settings;
     }
 
+    MessageLog log() {
+        return log;
+    }
+
+    Lobby lobby() {
+        return lobby;
+    }
+
+    LongSupplier clock() {
+        return clock;
+    }
+
+    ExecutorService passwordHashing() {
+        return passwordHashing;
+    }
+
     /**
      * Admits a new connection: resumes or creates its identity from {@code token}, sends it
-     * {@code welcome} and puts it into the public room.
+     * {@code welcome} and puts it into the public room. Returns null when shutting down.
      */
     public Client connect(Connection connection, String token) {
         if (closing) {
@@ -73,7 +120,10 @@ public final class Hub implements AutoCloseable {
         client.send(ServerFrame.event("welcome", new Welcome(sid, identity.token(), identity.nick(),
                 identity.color(), PUBLIC_ROOM, serverInfo,
                 new Welcome.Limits(settings.maxMessageChars(), Nicknames.MAX_CHARS))));
-        rooms.get(PUBLIC_ROOM).join(client);
+        Room general = lobby.general();
+        general.admit(client);
+        general.open(client, null);
+        lobby.countChanged(general);
         LOG.log(Level.INFO, "connect sid={0} identity={1} resumed={2} connections={3}",
                 sid, identity.id(), token != null && token.equals(identity.token()), clients.size());
         return client;
@@ -85,13 +135,11 @@ public final class Hub implements AutoCloseable {
             return;
         }
         for (Room room : client.rooms()) {
-            room.leave(client);
+            if (room.leave(client)) {
+                lobby.countChanged(room);
+            }
         }
         LOG.log(Level.INFO, "disconnect sid={0} code={1} connections={2}", client.sid(), closeCode, clients.size());
-    }
-
-    Room room(String name) {
-        return rooms.get(name);
     }
 
     public int connectionCount() {
@@ -107,14 +155,10 @@ public final class Hub implements AutoCloseable {
         LOG.log(Level.WARNING, "slow client sid={0} pendingFrames={1} pendingBytes={2}: closing with 1013",
                 client.sid(), frames, bytes);
         // Closing re-enters the hub (disconnect, leave announcements); never from inside a room's lock.
-        closeLater(client, CloseCodes.TRY_AGAIN_LATER, "too slow: outgoing queue full");
-    }
-
-    private void closeLater(Client client, int code, String reason) {
         try {
-            scheduler.execute(() -> client.connection().close(code, reason));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            client.connection().close(code, reason); // shutting down; nobody holds a room lock now
+            scheduler.execute(() -> client.connection().close(CloseCodes.TRY_AGAIN_LATER, "too slow: outgoing queue full"));
+        } catch (RejectedExecutionException e) {
+            // shutting down: every connection is being closed anyway
         }
     }
 
@@ -133,7 +177,16 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    /** Closes every connection with 1001 (going away) and stops housekeeping. */
+    private void tidyLobby() {
+        try {
+            lobby.publishCounts();
+            lobby.sweepEmptyRooms();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "lobby housekeeping failed", e); // keep the schedule alive
+        }
+    }
+
+    /** Closes every connection with 1001 (going away), stops housekeeping and closes the log. */
     @Override
     public void close() {
         closing = true;
@@ -142,6 +195,8 @@ public final class Hub implements AutoCloseable {
             client.connection().close(CloseCodes.GOING_AWAY, "server shutting down");
         }
         scheduler.shutdownNow();
+        passwordHashing.shutdownNow();
+        log.close();
         LOG.log(Level.INFO, "closed {0} connections", all.size());
     }
 }

@@ -36,13 +36,18 @@ public final class Nicknames {
         if (length > MAX_CHARS) {
             throw ProtocolException.invalidArgument("the nickname must be at most " + MAX_CHARS + " characters");
         }
-        nick.codePoints().forEach(cp -> {
-            int type = Character.getType(cp);
-            if (type == Character.CONTROL || (type == Character.FORMAT && cp != ZERO_WIDTH_JOINER)
-                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
-                throw ProtocolException.invalidArgument("the nickname must not contain control or formatting characters");
-            }
-        });
+        if (hasInvisibleOrControl(nick)) {
+            throw ProtocolException.invalidArgument("the nickname must not contain control or formatting characters");
+        }
         return nick;
+    }
+
+    /** Control characters, line/paragraph separators, and invisible formatting characters but the ZWJ. */
+    static boolean hasInvisibleOrControl(String s) {
+        return s.codePoints().anyMatch(cp -> {
+            int type = Character.getType(cp);
+            return type == Character.CONTROL || (type == Character.FORMAT && cp != ZERO_WIDTH_JOINER)
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+        });
     }
 }

@@ -132,6 +132,11 @@ public final class Outbox {
         }
     }
 
+    /** Gives up on this client as if its queue had overflowed (something queued for it elsewhere did). */
+    public void abandon() {
+        overflow(pendingFrames.get(), pendingBytes.get());
+    }
+
     private void overflow(int frames, long bytes) {
         if (overflowed.compareAndSet(false, true)) {
             queue.clear();

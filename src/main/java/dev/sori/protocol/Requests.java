@@ -3,8 +3,12 @@ package dev.sori.protocol;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.bind.JsonbException;
 
-/** Reading the payloads of client requests, with an {@code invalid_argument} for each misfit. */
+/**
+ * The payloads of client requests. Object payloads are bound to records with JSON-B; each misfit
+ * becomes {@code invalid_argument}.
+ */
 public final class Requests {
     private Requests() {
     }
@@ -25,6 +29,22 @@ public final class Requests {
         }
     }
 
+    /** {@code join}: {@code since} is the last seq the client saw. */
+    public record Join(String room, String password, Long since) {
+    }
+
+    /** {@code create_room}. */
+    public record CreateRoom(String title, Integer max, String password) {
+    }
+
+    /** {@code history}: messages before {@code before} (exclusive), at most {@code limit}. */
+    public record History(String room, Long before, Integer limit) {
+    }
+
+    /** {@code leave}, {@code delete_room} and {@code typing}: just a room. */
+    public record RoomRef(String room) {
+    }
+
     /** The payload of {@code nickname}: a string (an object {@code {"nick"}} is accepted too). */
     public static String nickname(JsonValue payload) {
         if (payload instanceof JsonString s) {
@@ -34,6 +54,53 @@ public final class Requests {
             return requiredString(o, "nick");
         }
         throw ProtocolException.invalidArgument("payload must be the nickname as a string");
+    }
+
+    /**
+     * Binds an object payload to {@code type} with JSON-B. Fields are checked for their JSON type
+     * first, so that {@code "room": 5} is refused instead of being coerced to {@code "5"}.
+     */
+    public static <T extends Record> T bind(JsonValue payload, Class<T> type) {
+        if (!(payload instanceof JsonObject object)) {
+            throw ProtocolException.invalidArgument("payload must be an object " + shape(type));
+        }
+        for (var component : type.getRecordComponents()) {
+            JsonValue value = object.get(component.getName());
+            if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+                continue;
+            }
+            boolean fits = component.getType() == String.class
+                    ? value.getValueType() == JsonValue.ValueType.STRING
+                    : value.getValueType() == JsonValue.ValueType.NUMBER;
+            if (!fits) {
+                throw ProtocolException.invalidArgument("\"" + component.getName() + "\" must be a "
+                        + (component.getType() == String.class ? "string" : "number"));
+            }
+        }
+        try {
+            return Json.jsonb().fromJson(object.toString(), type);
+        } catch (JsonbException e) {
+            throw ProtocolException.invalidArgument("payload must be " + shape(type));
+        }
+    }
+
+    /** The room named in a payload, required. */
+    public static String requiredRoom(String room) {
+        if (room == null || room.isEmpty()) {
+            throw ProtocolException.invalidArgument("\"room\" is required");
+        }
+        return room;
+    }
+
+    private static String shape(Class<? extends Record> type) {
+        StringBuilder sb = new StringBuilder("{");
+        for (var component : type.getRecordComponents()) {
+            if (sb.length() > 1) {
+                sb.append(", ");
+            }
+            sb.append('"').append(component.getName()).append('"');
+        }
+        return sb.append('}').toString();
     }
 
     static String requiredString(JsonObject o, String name) {
