@@ -1,0 +1,273 @@
+// Drives Debian's Chromium through the chat page of a running Sori server.
+//
+//   SORI_URL=http://127.0.0.1:PORT/ node chat.test.mjs
+//
+// Optional: SORI_SCREENSHOT_DIR (default: target/). With SORI_SERVER_PID, SORI_SERVER_JAR
+// and SORI_JAVA set (BrowserIT sets them) it also stops that server, starts another on the
+// same port and checks that the page reconnects by itself.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const URL_ = process.env.SORI_URL;
+const SHOT_DIR = path.resolve(process.env.SORI_SCREENSHOT_DIR || 'target');
+const TIMEOUT_MS = 10_000;
+const WATCHDOG_MS = 100_000;
+
+const XSS = 'look: <img src=x onerror=alert(1)> and <b>bold</b> & "quotes"';
+
+let browser;
+let restarted; // the server this script started, if any
+const problems = []; // console errors, page errors, dialogs: each fails the run
+let allowConnectionErrors = false;
+
+function step(text) {
+  console.log(`- ${text}`);
+}
+
+/** Polls `probe` until it returns something truthy; fails with `what` and the last value seen. */
+async function waitFor(what, probe, timeout = TIMEOUT_MS) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (e) {
+      last = e.message;
+    }
+    if (problems.length) throw new Error(`while waiting for ${what}: ${problems.join('; ')}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// Chromium's own connection errors quote the socket URL, identity token included.
+const redact = (text) => text.replace(/token=[^&'"\s]*/g, 'token=…');
+
+function watch(page, name) {
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+    // While the server is down on purpose, Chromium itself reports each refused attempt.
+    if (allowConnectionErrors && /WebSocket connection to .* failed/.test(msg.text())) return;
+    problems.push(`${name} console.${msg.type()}: ${redact(msg.text())}`);
+  });
+  page.on('pageerror', (err) => problems.push(`${name} page error: ${err.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`${name} unexpected dialog (${dialog.type()}): ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+}
+
+async function openChat(context, name) {
+  const page = await context.newPage();
+  watch(page, name);
+  await page.goto(URL_);
+  await waitFor(`${name} to be welcomed`, () => page.locator('#nick').inputValue());
+  return page;
+}
+
+const count = (page) => page.locator('#count').getAttribute('data-count');
+const countText = (page) => page.locator('#count').textContent();
+const systemLines = (page) => page.locator('#messages .sys').allTextContents();
+const nickOf = (page) => page.locator('#nick').inputValue();
+
+async function hasSystemLine(page, text) {
+  return (await systemLines(page)).includes(text);
+}
+
+async function sendMessage(page, text) {
+  const box = page.locator('#text');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The messages in the list as { text, nick, own }. */
+function messages(page) {
+  return page.locator('#messages .msg').evaluateAll((items) => items.map((li) => ({
+    text: li.querySelector('.text').textContent,
+    nick: li.dataset.nick,
+    own: li.classList.contains('own'),
+  })));
+}
+
+async function main() {
+  check(URL_, 'SORI_URL is not set (the page URL of a running Sori server, e.g. http://127.0.0.1:8080/)');
+  mkdirSync(SHOT_DIR, { recursive: true });
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  // One context each: separate storage, so separate identities, and one language each.
+  const contextA = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 760 } });
+  const contextB = await browser.newContext({ locale: 'ko-KR', viewport: { width: 390, height: 780 }, isMobile: true });
+
+  step('A (English) opens the page');
+  const a = await openChat(contextA, 'A');
+  const nickA = await nickOf(a);
+  await waitFor('A to see 1 online', async () => (await count(a)) === '1' && (await countText(a)) === '1 online');
+  check(await a.evaluate(() => document.documentElement.lang) === 'en', 'A page is not in English');
+
+  step('B (Korean) opens the page; both see two people');
+  const b = await openChat(contextB, 'B');
+  const nickB = await nickOf(b);
+  await waitFor('A to see 2 online', async () => (await countText(a)) === '2 online');
+  await waitFor('B to see 2명 접속 중', async () => (await countText(b)) === '2명 접속 중');
+  await waitFor(`A to see "${nickB} joined [now 2]"`, () => hasSystemLine(a, `${nickB} joined [now 2]`));
+  await waitFor('B to see the Korean join line', () => hasSystemLine(b, '새로운 유저 접속 [현재: 2명]'));
+  check(await b.evaluate(() => document.documentElement.lang) === 'ko', 'B page is not in Korean');
+
+  step('A sends a message; B sees it, A sees it as its own, focus stays in the box');
+  const hello = 'Hello from A 👋\nsecond line';
+  await sendMessage(a, 'Hello from A 👋');
+  await waitFor('B to receive A\'s message', async () => (await messages(b)).some(
+    (m) => m.text === 'Hello from A 👋' && m.nick === nickA && !m.own));
+  await waitFor('A to see its message marked own', async () => (await messages(a)).some(
+    (m) => m.text === 'Hello from A 👋' && m.own));
+  check(await a.evaluate(() => document.activeElement?.id) === 'text', 'focus left the message box after sending');
+  check(await a.locator('#text').inputValue() === '', 'the message box was not cleared after sending');
+  // Shift+Enter breaks the line instead of sending.
+  const box = a.locator('#text');
+  await box.fill('');
+  await box.pressSequentially('Hello from A 👋');
+  await box.press('Shift+Enter');
+  await box.pressSequentially('second line');
+  await box.press('Enter');
+  await waitFor('B to receive the two-line message', async () => (await messages(b)).some((m) => m.text === hello));
+
+  step('B renames itself; A sees the nick line');
+  await b.locator('#nick').fill('Bora');
+  await b.locator('#nick').press('Enter');
+  await waitFor(`A to see "${nickB} is now Bora"`, () => hasSystemLine(a, `${nickB} is now Bora`));
+  await waitFor('B to see the Korean nick line', () => hasSystemLine(b, `${nickB} 님이 닉네임을 Bora(으)로 바꿨습니다`));
+
+  step('an invalid nickname is refused inline, without blocking');
+  await b.locator('#nick').fill('Bo\u202Era'); // a bidi override: the server refuses it
+  await b.locator('#nick').press('Enter');
+  await waitFor('B to see the nickname error', async () => {
+    const error = b.locator('#nick-error');
+    return await error.isVisible() && (await error.textContent()).includes('닉네임');
+  });
+  // Putting the current name back and confirming clears the error without a request.
+  await b.locator('#nick').fill('Bora');
+  await b.locator('#nick').press('Enter');
+  await waitFor('B\'s nickname error to clear', async () => !(await b.locator('#nick-error').isVisible()));
+
+  step('B sends in Korean; A sees it with B\'s new nick');
+  await sendMessage(b, '안녕하세요! 반가워요 🙂');
+  await waitFor('A to receive B\'s message', async () => (await messages(a)).some(
+    (m) => m.text === '안녕하세요! 반가워요 🙂' && m.nick === 'Bora' && !m.own));
+
+  step('markup in a message is shown literally, never interpreted');
+  await sendMessage(a, XSS);
+  for (const [name, page] of [['A', a], ['B', b]]) {
+    await waitFor(`${name} to show the markup as text`, async () => (await messages(page)).some((m) => m.text === XSS));
+    const elements = await page.locator('#messages img, #messages b').count();
+    check(elements === 0, `${name}: the message list contains ${elements} img/b element(s): markup was interpreted`);
+  }
+
+  step('B reloads and resumes its identity from the stored token');
+  await b.reload();
+  await waitFor('B to come back as Bora', async () => (await nickOf(b)) === 'Bora');
+  await waitFor('A to see Bora rejoin', () => hasSystemLine(a, 'Bora joined [now 2]'));
+  await sendMessage(b, 'back again');
+  await waitFor('B to see its message as own after the reload', async () => (await messages(b)).some(
+    (m) => m.text === 'back again' && m.own));
+
+  await a.bringToFront();
+  await a.screenshot({ path: path.join(SHOT_DIR, 'browser-chat.png') });
+  await b.screenshot({ path: path.join(SHOT_DIR, 'browser-chat-phone-ko.png') });
+
+  step('B closes; A sees the leave line and 1 online');
+  await contextB.close();
+  await waitFor('A to see "Bora left [now 1]"', () => hasSystemLine(a, 'Bora left [now 1]'));
+  await waitFor('A to see 1 online', async () => (await countText(a)) === '1 online');
+
+  if (process.env.SORI_SERVER_PID && process.env.SORI_SERVER_JAR) {
+    await restartScenario(a);
+  } else {
+    step('server restart skipped: SORI_SERVER_PID and SORI_SERVER_JAR are not set');
+  }
+
+  check(problems.length === 0, problems.join('\n'));
+}
+
+async function restartScenario(a) {
+  const pid = Number(process.env.SORI_SERVER_PID);
+  const port = new URL(URL_).port;
+
+  step('the server stops; A shows the reconnecting banner');
+  allowConnectionErrors = true;
+  process.kill(pid, 'SIGTERM');
+  await waitFor('A to show the reconnecting banner', () => a.locator('#banner').isVisible());
+  await waitFor('A to show it is offline', async () => (await a.locator('#presence').getAttribute('data-state')) !== 'online');
+  await waitFor('the old server to exit', () => { try { process.kill(pid, 0); return false; } catch { return true; } }, 20_000);
+  await a.screenshot({ path: path.join(SHOT_DIR, 'browser-reconnecting.png') });
+
+  step(`a new server starts on the same port ${port}; A reconnects by itself`);
+  restarted = await startServer(port);
+  // Backoff is capped at 10 s, plus the attempt in flight.
+  await waitFor('A to hide the banner again', async () => !(await a.locator('#banner').isVisible()), 25_000);
+  await waitFor('A to be online again', async () => (await a.locator('#presence').getAttribute('data-state')) === 'online');
+  await waitFor('A to show "Reconnected"', () => hasSystemLine(a, 'Reconnected'));
+  await waitFor('A to see 1 online after reconnecting', async () => (await countText(a)) === '1 online');
+  allowConnectionErrors = false;
+
+  await sendMessage(a, 'still here');
+  await waitFor('A\'s message after the restart to come back as its own', async () => (await messages(a)).some(
+    (m) => m.text === 'still here' && m.own));
+}
+
+function startServer(port) {
+  const java = process.env.SORI_JAVA || 'java';
+  const child = spawn(java, ['-jar', process.env.SORI_SERVER_JAR, '--host', '127.0.0.1', '--port', port],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`restarted server did not listen within 30 s:\n${output}`)), 30_000);
+    const onData = (data) => {
+      output += data;
+      if (output.includes(' listening: ')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`restarted server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function cleanUp() {
+  if (restarted && restarted.exitCode === null) restarted.kill('SIGTERM');
+  if (browser) await browser.close().catch(() => {});
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`FAIL: the browser test did not finish within ${WATCHDOG_MS / 1000} s`);
+  cleanUp().finally(() => process.exit(1));
+}, WATCHDOG_MS);
+
+try {
+  await main();
+  console.log('browser test passed');
+  process.exitCode = 0;
+} catch (e) {
+  console.error(`FAIL: ${e.message}`);
+  process.exitCode = 1;
+} finally {
+  clearTimeout(watchdog);
+  await cleanUp();
+}
