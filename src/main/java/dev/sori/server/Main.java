@@ -47,6 +47,15 @@ public final class Main implements Callable<Integer> {
             description = "Close a connection silent for this long, pings unanswered [SORI_PING_TIMEOUT] (default: ${DEFAULT-VALUE}).")
     int pingTimeoutSeconds;
 
+    @Option(names = "--max-room-capacity", paramLabel = "N", defaultValue = "${env:SORI_MAX_ROOM_CAPACITY:-1000}",
+            description = "Largest capacity a room may be created with [SORI_MAX_ROOM_CAPACITY] (default: ${DEFAULT-VALUE}).")
+    int maxRoomCapacity;
+
+    @Option(names = "--empty-room-ttl", paramLabel = "SECONDS", defaultValue = "${env:SORI_EMPTY_ROOM_TTL:-0}",
+            description = "Remove a created room, with its history, once it has been empty this long; "
+                    + "0 keeps rooms until their owner deletes them [SORI_EMPTY_ROOM_TTL] (default: ${DEFAULT-VALUE}).")
+    long emptyRoomTtlSeconds;
+
     public static void main(String[] args) {
         Logging.configure();
         System.exit(new CommandLine(new Main()).execute(args));
@@ -58,7 +67,8 @@ public final class Main implements Callable<Integer> {
         try {
             settings = new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes,
                     Duration.ofSeconds(pingIntervalSeconds), Duration.ofSeconds(pingTimeoutSeconds),
-                    ChatSettings.defaults().maxIdentities());
+                    ChatSettings.defaults().maxIdentities())
+                    .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtlSeconds));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
