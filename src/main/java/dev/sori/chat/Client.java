@@ -328,7 +328,7 @@ public final class Client {
         identity.rename(nick);
         if (!nick.equals(old)) {
             for (Room room : rooms) {
-                room.announceRename(old, nick);
+                room.announceRename(identity, old);
             }
         }
         return new Acks.Nick(nick, identity.color());

@@ -117,7 +117,7 @@ public final class Room {
             }
             gated.putIfAbsent(client, new ArrayList<>());
             toFlush = already ? List.of()
-                    : queueToAll(systemEvent(SystemEvent.JOIN, client.identity().nick(), null));
+                    : queueToAll(systemEvent(SystemEvent.JOIN, client.identity(), null));
             admission = new Admission(lastDelivered, members.size(), memberList(), already);
         }
         flush(toFlush);
@@ -155,7 +155,7 @@ public final class Room {
             if (members.isEmpty()) {
                 emptySince = clock.getAsLong();
             }
-            toFlush = queueToAll(systemEvent(SystemEvent.LEAVE, client.identity().nick(), null));
+            toFlush = queueToAll(systemEvent(SystemEvent.LEAVE, client.identity(), null));
         }
         flush(toFlush);
         return true;
@@ -178,10 +178,10 @@ public final class Room {
         return emptySince;
     }
 
-    void announceRename(String oldNick, String newNick) {
+    void announceRename(Identity who, String oldNick) {
         List<Outbox> toFlush;
         synchronized (this) {
-            toFlush = queueToAll(systemEvent(SystemEvent.NICK, newNick, oldNick));
+            toFlush = queueToAll(systemEvent(SystemEvent.NICK, who, oldNick));
         }
         flush(toFlush);
     }
@@ -213,8 +213,8 @@ public final class Room {
         flush(toFlush);
     }
 
-    private EncodedFrame systemEvent(String kind, String nick, String old) {
-        SystemEvent event = new SystemEvent(id, kind, nick, old, members.size(), clock.getAsLong());
+    private EncodedFrame systemEvent(String kind, Identity who, String old) {
+        SystemEvent event = new SystemEvent(id, kind, who.nick(), old, who.color(), members.size(), clock.getAsLong());
         return EncodedFrame.of(Json.write(ServerFrame.event("system", event)));
     }
 

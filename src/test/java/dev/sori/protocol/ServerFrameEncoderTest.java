@@ -24,7 +24,7 @@ class ServerFrameEncoderTest {
     @Test
     void leavesOutNullFields() {
         String join = encoder.encode(ServerFrame.event("system",
-                new SystemEvent("general", SystemEvent.JOIN, "Anon-1234", null, 2, 5)));
+                new SystemEvent("general", SystemEvent.JOIN, "Anon-1234", null, "#123456", 2, 5)));
         assertThat(join).doesNotContain("old").doesNotContain("null").contains("\"count\":2");
         assertThat(encoder.encode(ServerFrame.ack("1", new Acks.Empty()))).isEqualTo("{\"type\":\"ack\",\"id\":\"1\",\"payload\":{}}");
     }
