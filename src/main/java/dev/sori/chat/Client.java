@@ -178,8 +178,8 @@ public final class Client {
         String text = Messages.validateText(request.text(), hub.settings().maxMessageChars());
         Room room = targetRoom(request.room());
         MessageLog.Draft draft = new MessageLog.Draft(room.id(), identity.id(), identity.nick(), identity.color(),
-                text, hub.clock().getAsLong());
-        return hub.log().append(draft, room::deliver).thenApply(m -> new Acks.Posted(m.room(), m.seq()));
+                text);
+        return hub.log().append(draft).thenApply(m -> new Acks.Posted(m.room(), m.seq()));
     }
 
     private Room targetRoom(String roomId) {

@@ -46,7 +46,7 @@ public final class Hub implements AutoCloseable {
 
     /** A hub keeping messages in memory. */
     public Hub(ChatSettings settings, String version) {
-        this(settings, version, new MemoryMessageLog(1000), System::currentTimeMillis);
+        this(settings, version, new MemoryMessageLog(1000, System::currentTimeMillis), System::currentTimeMillis);
     }
 
     public Hub(ChatSettings settings, String version, MessageLog log) {
@@ -54,7 +54,7 @@ public final class Hub implements AutoCloseable {
     }
 
     Hub(ChatSettings settings, String version, LongSupplier clock) {
-        this(settings, version, new MemoryMessageLog(1000), clock);
+        this(settings, version, new MemoryMessageLog(1000, clock), clock);
     }
 
     Hub(ChatSettings settings, String version, MessageLog log, LongSupplier clock) {
@@ -65,6 +65,12 @@ public final class Hub implements AutoCloseable {
         this.identities = new Identities(settings.maxIdentities());
         Collection<Client> everyone = clients.values();
         this.lobby = new Lobby(settings, clock, log, () -> everyone);
+        log.onStored(message -> {
+            Room room = lobby.find(message.room());
+            if (room != null) {
+                room.deliver(message);
+            }
+        });
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sori-housekeeping"));
         // One thread, a short queue: PBKDF2 is slow on purpose, and a flood of attempts must be
         // refused rather than queued (see Client#join).

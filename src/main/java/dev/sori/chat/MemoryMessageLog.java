@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * A {@link MessageLog} in memory: the last {@code capacity} messages of each room, gone with
@@ -17,19 +18,27 @@ import java.util.function.Consumer;
  */
 public final class MemoryMessageLog implements MessageLog {
     private final int capacity;
+    private final LongSupplier clock;
     private final Map<String, RoomLog> rooms = new ConcurrentHashMap<>();
+    private volatile Consumer<ChatMessage> delivery = m -> { };
 
-    public MemoryMessageLog(int capacity) {
+    public MemoryMessageLog(int capacity, LongSupplier clock) {
         this.capacity = capacity;
+        this.clock = clock;
     }
 
     @Override
-    public CompletionStage<ChatMessage> append(Draft draft, Consumer<ChatMessage> delivery) {
+    public void onStored(Consumer<ChatMessage> delivery) {
+        this.delivery = delivery;
+    }
+
+    @Override
+    public CompletionStage<ChatMessage> append(Draft draft) {
         RoomLog log = rooms.computeIfAbsent(draft.room(), r -> new RoomLog());
         ChatMessage message;
         synchronized (log) { // seq, storage and delivery in one step keep delivery in seq order
             message = new ChatMessage(draft.room(), log.lastSeq + 1, draft.nick(), draft.color(), draft.text(),
-                    draft.ts());
+                    clock.getAsLong());
             log.lastSeq = message.seq();
             log.messages.addLast(message);
             if (log.messages.size() > capacity) {

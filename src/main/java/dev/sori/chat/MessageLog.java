@@ -15,15 +15,21 @@ import java.util.function.Consumer;
 public interface MessageLog extends AutoCloseable {
 
     /**
-     * Stores a message and gives it its room's next {@code seq} (1, 2, 3… with no gap and no
-     * duplicate, even with several servers on one database). Once the message is durable,
-     * {@code delivery} is called with it; for one room, {@code delivery} is called strictly in
-     * {@code seq} order and never concurrently, so calling the room's fan-out from it keeps every
-     * member in {@code seq} order. The returned stage completes after {@code delivery} has returned.
-     * When the message cannot be stored the stage fails with {@link UnavailableException} and
-     * {@code delivery} is never called: nothing is announced that was not stored.
+     * Sets where stored messages go, before the first {@link #append}. For one room, the
+     * delivery is called strictly in {@code seq} order and never concurrently, so calling the
+     * room's fan-out from it keeps every member in {@code seq} order. It must not block: other
+     * rooms' messages may wait behind it.
      */
-    CompletionStage<ChatMessage> append(Draft draft, Consumer<ChatMessage> delivery);
+    void onStored(Consumer<ChatMessage> delivery);
+
+    /**
+     * Stores a message, stamps its {@code ts} and gives it its room's next {@code seq} (1, 2, 3…
+     * with no gap and no duplicate, even with several servers on one database). Once the message
+     * is durable it goes to the delivery; the returned stage completes after that. When the
+     * message cannot be stored the stage fails with {@link UnavailableException} and nothing is
+     * delivered: nothing is announced that was not stored.
+     */
+    CompletionStage<ChatMessage> append(Draft draft);
 
     /**
      * Exactly the messages of {@code room} with {@code since < seq <= upTo}, oldest first, marked
@@ -45,8 +51,8 @@ public interface MessageLog extends AutoCloseable {
     @Override
     void close();
 
-    /** A message before it has a {@code seq}. */
-    record Draft(String room, String authorId, String nick, String color, String text, long ts) {
+    /** A message before it has a {@code seq} and a {@code ts}. */
+    record Draft(String room, String authorId, String nick, String color, String text) {
     }
 
     /** The answer to {@link #recover}. */

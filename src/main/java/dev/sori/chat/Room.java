@@ -186,7 +186,7 @@ public final class Room {
         flush(toFlush);
     }
 
-    /** Sends a stored message to every member. Called by the {@link MessageLog} in seq order. */
+    /** Sends a stored message to every member. Called through the {@link MessageLog}'s delivery, in seq order. */
     void deliver(ChatMessage message) {
         EncodedFrame frame = EncodedFrame.of(Json.write(ServerFrame.event("message", message)));
         List<Outbox> toFlush;
