@@ -9,6 +9,7 @@ import dev.sori.protocol.ProtocolException;
 import dev.sori.protocol.Requests;
 import dev.sori.protocol.ServerFrame;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -34,18 +35,22 @@ public final class Client {
     /** Returned by handlers that queue their ack themselves (behind a room's gate). */
     private static final Object REPLIED = new Object();
 
+    /** Frames a client may send before its identity is resumed; beyond, it is closed (1008). */
+    private static final int MAX_EARLY_FRAMES = 64;
+
     private final Hub hub;
     private final String sid;
-    private final Identity identity;
+    private volatile Identity identity; // null until start()
+    private List<ClientFrame> early = new ArrayList<>(); // guarded by this; null once started
+    private boolean stopped; // guarded by this
     private final Connection connection;
     private final Outbox outbox;
     private final Set<Room> rooms = new CopyOnWriteArraySet<>();
     private volatile long lastHeardNanos = System.nanoTime();
 
-    Client(Hub hub, String sid, Identity identity, Connection connection, ChatSettings settings) {
+    Client(Hub hub, String sid, Connection connection, ChatSettings settings) {
         this.hub = hub;
         this.sid = sid;
-        this.identity = identity;
         this.connection = connection;
         this.outbox = new Outbox(connection, settings.maxPendingFrames(), settings.maxPendingBytes(),
                 (frames, bytes) -> hub.cutLoose(this, frames, bytes));
@@ -81,9 +86,55 @@ public final class Client {
         return lastHeardNanos;
     }
 
+    /**
+     * Gives the client its identity: runs {@code welcome}, then the frames that arrived before,
+     * in order. Returns false (and does nothing) when the connection is already gone.
+     */
+    boolean start(Identity resumed, Runnable welcome) {
+        synchronized (this) {
+            if (stopped) {
+                return false;
+            }
+            identity = resumed;
+        }
+        welcome.run();
+        while (true) {
+            List<ClientFrame> batch;
+            synchronized (this) {
+                batch = early;
+                if (batch.isEmpty()) {
+                    early = null;
+                    return true;
+                }
+                early = new ArrayList<>(); // frames arriving while this batch runs go after it
+            }
+            batch.forEach(this::process);
+        }
+    }
+
+    /** The connection is gone; a pending {@link #start} will not run. */
+    synchronized void stop() {
+        stopped = true;
+    }
+
     /** Handles one frame from the client; every failure becomes an {@code error} reply. */
     public void handle(ClientFrame frame) {
         touch();
+        synchronized (this) {
+            if (early != null) {
+                if (early.size() >= MAX_EARLY_FRAMES) {
+                    early.clear();
+                    connection.close(CloseCodes.POLICY_VIOLATION, "too many frames before welcome");
+                } else {
+                    early.add(frame);
+                }
+                return;
+            }
+        }
+        process(frame);
+    }
+
+    private void process(ClientFrame frame) {
         if (frame instanceof ClientFrame.Malformed malformed) {
             send(ServerFrame.error(malformed.id(), malformed.code(), malformed.message()));
             return;
@@ -143,8 +194,7 @@ public final class Client {
 
     /** A binary frame: the protocol is text only. */
     public void rejectBinary() {
-        touch();
-        send(ServerFrame.error(null, ErrorCode.UNSUPPORTED, "binary frames are not supported; send JSON text frames"));
+        handle(new ClientFrame.Malformed(ErrorCode.UNSUPPORTED, "binary frames are not supported; send JSON text frames", null));
     }
 
     private Object dispatch(ClientFrame.Request request) {
@@ -218,7 +268,7 @@ public final class Client {
         if (join.since() != null && join.since() < 0) {
             throw ProtocolException.invalidArgument("\"since\" must not be negative");
         }
-        boolean mayEnter = !room.isLocked() || identity.equals(room.owner()) || room.hasMember(this);
+        boolean mayEnter = !room.isLocked() || room.isOwnedBy(identity) || room.hasMember(this);
         CompletionStage<Boolean> allowed = mayEnter ? CompletableFuture.completedFuture(true)
                 : onPasswordThread(() -> join.password() != null && RoomPasswords.verify(join.password(), room.passwordHash()));
         return allowed.thenCompose(ok -> {
@@ -287,21 +337,23 @@ public final class Client {
         String plain = password;
         CompletionStage<String> hash = plain == null ? CompletableFuture.completedFuture(null)
                 : onPasswordThread(() -> RoomPasswords.hash(plain));
-        return hash.thenCompose(passwordHash -> {
-            Room room = hub.lobby().create(identity, title, max, passwordHash);
-            LOG.log(Level.INFO, "room created room={0} owner={1} locked={2}", room.id(), identity.id(), passwordHash != null);
-            return enter(room, request.id(), null);
-        });
+        return hash.thenCompose(passwordHash -> hub.lobby().create(identity, title, max, passwordHash))
+                .thenCompose(room -> {
+                    LOG.log(Level.INFO, "room created room={0} owner={1} locked={2}", room.id(), identity.id(),
+                            room.isLocked());
+                    return enter(room, request.id(), null);
+                });
     }
 
-    private Acks.Empty deleteRoom(Requests.RoomRef ref) {
+    private CompletionStage<Acks.Empty> deleteRoom(Requests.RoomRef ref) {
         Room room = existingRoom(ref.room());
-        if (room.owner() == null || !room.owner().equals(identity)) {
+        if (!room.isOwnedBy(identity)) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "only the room's owner can delete it");
         }
-        hub.lobby().delete(room);
-        LOG.log(Level.INFO, "room deleted room={0} by={1}", room.id(), identity.id());
-        return new Acks.Empty();
+        return hub.lobby().delete(room).thenApply(v -> {
+            LOG.log(Level.INFO, "room deleted room={0} by={1}", room.id(), identity.id());
+            return new Acks.Empty();
+        });
     }
 
     private CompletionStage<Acks.History> history(Requests.History request) {
@@ -322,16 +374,19 @@ public final class Client {
         return null;
     }
 
-    private Acks.Nick rename(String requested) {
+    private CompletionStage<Acks.Nick> rename(String requested) {
         String nick = Nicknames.validate(requested);
         String old = identity.nick();
-        identity.rename(nick);
-        if (!nick.equals(old)) {
-            for (Room room : rooms) {
-                room.announceRename(identity, old);
-            }
+        if (nick.equals(old)) {
+            return CompletableFuture.completedFuture(new Acks.Nick(nick, identity.color()));
         }
-        return new Acks.Nick(nick, identity.color());
+        // The new name shows at once; the ack waits until the catalog has it.
+        CompletionStage<Void> saved = hub.identities().rename(identity, nick);
+        for (Room room : rooms) {
+            room.announceRename(identity, old);
+        }
+        hub.lobby().ownerRenamed(identity);
+        return saved.thenApply(v -> new Acks.Nick(nick, identity.color()));
     }
 
     private <T> CompletionStage<T> onPasswordThread(java.util.function.Supplier<T> work) {

@@ -44,27 +44,31 @@ public final class Hub implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private volatile boolean closing;
 
-    /** A hub keeping messages in memory. */
+    /** Messages kept in memory, per room as many as {@value #MEMORY_HISTORY}. */
+    static final int MEMORY_HISTORY = 1000;
+
+    /** A hub that keeps everything in memory. */
     public Hub(ChatSettings settings, String version) {
-        this(settings, version, new MemoryMessageLog(1000, System::currentTimeMillis), System::currentTimeMillis);
+        this(settings, version, ChatStorage.inMemory(MEMORY_HISTORY, System::currentTimeMillis));
     }
 
-    public Hub(ChatSettings settings, String version, MessageLog log) {
-        this(settings, version, log, System::currentTimeMillis);
+    /** A hub on the given storage; loads its rooms (blocking: call it at start-up). */
+    public Hub(ChatSettings settings, String version, ChatStorage storage) {
+        this(settings, version, storage, System::currentTimeMillis);
     }
 
     Hub(ChatSettings settings, String version, LongSupplier clock) {
-        this(settings, version, new MemoryMessageLog(1000, clock), clock);
+        this(settings, version, ChatStorage.inMemory(MEMORY_HISTORY, clock), clock);
     }
 
-    Hub(ChatSettings settings, String version, MessageLog log, LongSupplier clock) {
+    Hub(ChatSettings settings, String version, ChatStorage storage, LongSupplier clock) {
         this.settings = settings;
         this.serverInfo = new Welcome.ServerInfo("sori", version);
         this.clock = clock;
-        this.log = log;
-        this.identities = new Identities(settings.maxIdentities());
+        this.log = storage.messages();
+        this.identities = new Identities(settings.maxIdentities(), storage.identities());
         Collection<Client> everyone = clients.values();
-        this.lobby = new Lobby(settings, clock, log, () -> everyone);
+        this.lobby = new Lobby(settings, clock, storage, () -> everyone);
         log.onStored(message -> {
             Room room = lobby.find(message.room());
             if (room != null) {
@@ -102,8 +106,8 @@ public final class Hub implements AutoCloseable {
         return lobby;
     }
 
-    LongSupplier clock() {
-        return clock;
+    Identities identities() {
+        return identities;
     }
 
     ExecutorService passwordHashing() {
@@ -111,19 +115,24 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Admits a new connection: resumes or creates its identity from {@code token}, sends it
-     * {@code welcome} and puts it into the public room. Returns null when shutting down.
+     * Admits a new connection: resumes or creates its identity from {@code token}, then sends it
+     * {@code welcome} and puts it into the public room. Resuming may need the identity catalog;
+     * frames the client sends meanwhile wait (see {@link Client#handle}). Returns null when
+     * shutting down.
      */
     public Client connect(Connection connection, String token) {
         if (closing) {
             connection.close(CloseCodes.GOING_AWAY, "server shutting down");
             return null;
         }
-        Identity identity = identities.resume(token);
-        String sid = UUID.randomUUID().toString();
-        Client client = new Client(this, sid, identity, connection, settings);
-        clients.put(sid, client);
-        client.send(ServerFrame.event("welcome", new Welcome(sid, identity.token(), identity.nick(),
+        Client client = new Client(this, UUID.randomUUID().toString(), connection, settings);
+        clients.put(client.sid(), client);
+        identities.resume(token).thenAccept(identity -> client.start(identity, () -> welcome(client, identity, token)));
+        return client;
+    }
+
+    private void welcome(Client client, Identity identity, String token) {
+        client.send(ServerFrame.event("welcome", new Welcome(client.sid(), identity.token(), identity.nick(),
                 identity.color(), PUBLIC_ROOM, serverInfo,
                 new Welcome.Limits(settings.maxMessageChars(), Nicknames.MAX_CHARS))));
         Room general = lobby.general();
@@ -131,8 +140,7 @@ public final class Hub implements AutoCloseable {
         general.open(client, null);
         lobby.countChanged(general);
         LOG.log(Level.INFO, "connect sid={0} identity={1} resumed={2} connections={3}",
-                sid, identity.id(), token != null && token.equals(identity.token()), clients.size());
-        return client;
+                client.sid(), identity.id(), identity.token().equals(token), clients.size());
     }
 
     /** Forgets a closed connection and announces its departure from each of its rooms. */
@@ -140,6 +148,7 @@ public final class Hub implements AutoCloseable {
         if (client == null || clients.remove(client.sid()) == null) {
             return;
         }
+        client.stop();
         for (Room room : client.rooms()) {
             if (room.leave(client)) {
                 lobby.countChanged(room);

@@ -1,22 +1,27 @@
 package dev.sori.chat;
 
+import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
- * The identities known to this server, by token. Kept in memory, so they last as long as the
- * process; the oldest unused ones are forgotten past {@code capacity} so that a stream of new
- * connections cannot grow the map without bound.
+ * The identities in use, by token, in front of an {@link IdentityCatalog}. The most recently
+ * used {@code capacity} stay in memory; a token not among them is looked up in the catalog.
  */
 public final class Identities {
+    private static final System.Logger LOG = System.getLogger(Identities.class.getName());
     private static final Base64.Encoder TOKEN_ENCODING = Base64.getUrlEncoder().withoutPadding();
 
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Identity> byToken;
+    private final IdentityCatalog catalog;
+    private final Map<String, Identity> byToken; // guarded by this
 
-    public Identities(int capacity) {
+    public Identities(int capacity, IdentityCatalog catalog) {
+        this.catalog = catalog;
         // access-ordered: a resumed identity moves to the young end
         this.byToken = new LinkedHashMap<>(256, 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -28,17 +33,59 @@ public final class Identities {
         };
     }
 
-    /** The identity of {@code token}, or a fresh one when the token is null, unknown or forgotten. */
-    public synchronized Identity resume(String token) {
-        if (token != null) {
+    /**
+     * The identity of {@code token}, or a fresh one when the token is null or unknown. Completes
+     * at once unless the catalog must be asked; if the catalog fails, a fresh identity is given
+     * rather than none (the user loses their name, not their chat).
+     */
+    public CompletionStage<Identity> resume(String token) {
+        if (token == null || token.isEmpty() || token.length() > 128) {
+            return CompletableFuture.completedFuture(fresh());
+        }
+        synchronized (this) {
             Identity known = byToken.get(token);
             if (known != null) {
-                return known;
+                return CompletableFuture.completedFuture(known);
             }
         }
-        Identity fresh = new Identity(randomString(12), randomString(32), Nicknames.anonymous(random));
-        byToken.put(fresh.token(), fresh);
-        return fresh;
+        return catalog.findByToken(token).handle((saved, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "identity lookup failed, giving a fresh identity: {0}", failure.toString());
+                return fresh();
+            }
+            if (saved.isEmpty()) {
+                return fresh();
+            }
+            synchronized (this) {
+                // Two tabs may have raced here with the same token: keep one object per identity.
+                return byToken.computeIfAbsent(token, t -> new Identity(saved.get().id(), t, saved.get().nick(),
+                        saved.get().color(), CompletableFuture.completedFuture(null)));
+            }
+        });
+    }
+
+    /** Renames {@code identity} now and in the catalog; completes when the catalog has it. */
+    public CompletionStage<Void> rename(Identity identity, String nick) {
+        identity.rename(nick);
+        return identity.saved().thenCompose(v -> catalog.rename(identity.id(), nick));
+    }
+
+    private Identity fresh() {
+        String id = randomString(12);
+        String token = randomString(32);
+        String nick = Nicknames.anonymous(random);
+        String color = Colors.of(id);
+        CompletionStage<Void> saved = catalog.create(id, token, nick, color);
+        saved.whenComplete((v, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "identity {0} not saved: {1}", id, failure.toString());
+            }
+        });
+        Identity identity = new Identity(id, token, nick, color, saved);
+        synchronized (this) {
+            byToken.put(token, identity);
+        }
+        return identity;
     }
 
     private String randomString(int bytes) {

@@ -1,5 +1,7 @@
 package dev.sori.chat;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * Who a client is: a public id, the secret token that resumes it, a nickname and a colour
  * derived from the id. Several connections (tabs) may share one identity.
@@ -8,13 +10,15 @@ public final class Identity {
     private final String id;
     private final String token;
     private final String color;
+    private final CompletionStage<Void> saved;
     private volatile String nick;
 
-    Identity(String id, String token, String nick) {
+    Identity(String id, String token, String nick, String color, CompletionStage<Void> saved) {
         this.id = id;
         this.token = token;
-        this.color = Colors.of(id);
+        this.color = color;
         this.nick = nick;
+        this.saved = saved;
     }
 
     public String id() {
@@ -32,6 +36,11 @@ public final class Identity {
 
     public String nick() {
         return nick;
+    }
+
+    /** Completes once the identity is in the catalog (rooms it owns refer to it there). */
+    CompletionStage<Void> saved() {
+        return saved;
     }
 
     void rename(String nick) {

@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -28,20 +30,31 @@ final class Lobby {
     private final ChatSettings settings;
     private final LongSupplier clock;
     private final MessageLog log;
+    private final RoomCatalog catalog;
     private final Supplier<Collection<Client>> everyone;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Set<Room> countsChanged = ConcurrentHashMap.newKeySet();
+    private final Set<Room> sweeping = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
     private final Room general;
 
-    Lobby(ChatSettings settings, LongSupplier clock, MessageLog log, Supplier<Collection<Client>> everyone) {
+    /** Loads the saved rooms from {@code catalog} (blocking: call it at start-up). */
+    Lobby(ChatSettings settings, LongSupplier clock, ChatStorage storage, Supplier<Collection<Client>> everyone) {
         this.settings = settings;
         this.clock = clock;
-        this.log = log;
+        this.log = storage.messages();
+        this.catalog = storage.rooms();
         this.everyone = everyone;
-        this.general = new Room(Hub.PUBLIC_ROOM, "General", null, null, null, log.lastSeq(Hub.PUBLIC_ROOM), clock,
-                settings.maxPendingFrames());
+        this.general = new Room(Hub.PUBLIC_ROOM, "General", null, null, null, null, log.lastSeq(Hub.PUBLIC_ROOM),
+                clock.getAsLong(), clock, settings.maxPendingFrames());
         rooms.put(general.id(), general);
+        long now = clock.getAsLong();
+        for (RoomCatalog.Saved saved : catalog.load()) {
+            // A room that had members when the server stopped is empty now: count its emptiness from now.
+            long emptySince = saved.emptiedAt() > 0 ? saved.emptiedAt() : now;
+            rooms.put(saved.id(), new Room(saved.id(), saved.title(), saved.ownerId(), saved.ownerNick(), saved.max(),
+                    saved.passwordHash(), saved.lastSeq(), emptySince, clock, settings.maxPendingFrames()));
+        }
     }
 
     Room general() {
@@ -52,27 +65,49 @@ final class Lobby {
         return rooms.get(id);
     }
 
-    Room create(Identity owner, String title, Integer max, String passwordHash) {
+    /** Saves a new room owned by {@code owner}, then shows it to everyone. */
+    CompletionStage<Room> create(Identity owner, String title, Integer max, String passwordHash) {
         String id;
         do {
             id = randomId();
         } while (rooms.containsKey(id));
-        Room room = new Room(id, title, owner, max, passwordHash, 0, clock, settings.maxPendingFrames());
-        rooms.put(id, room);
-        toEveryone("room_created", room.info());
-        return room;
+        String roomId = id;
+        long now = clock.getAsLong();
+        RoomCatalog.Saved saved = new RoomCatalog.Saved(roomId, title, max, passwordHash, owner.id(), owner.nick(), now, 0);
+        // The catalog refers to the owner's identity: it must be saved first.
+        return owner.saved().thenCompose(v -> catalog.create(saved)).thenApply(v -> {
+            Room room = new Room(roomId, title, owner.id(), owner.nick(), max, passwordHash, 0, now, clock,
+                    settings.maxPendingFrames());
+            rooms.put(roomId, room);
+            toEveryone("room_created", room.info());
+            return room;
+        });
     }
 
-    /** Removes a room: its members stay connected, everyone gets {@code room_removed}. */
-    void delete(Room room) {
-        if (room == general || rooms.remove(room.id()) == null) {
-            return;
+    /** Deletes a room with its history: its members stay connected, everyone gets {@code room_removed}. */
+    CompletionStage<Void> delete(Room room) {
+        if (room == general) {
+            return CompletableFuture.completedFuture(null);
         }
-        RoomInfo last = room.info();
-        room.remove();
-        countsChanged.remove(room);
-        log.deleteRoom(room.id());
-        toEveryone("room_removed", new RoomInfo(last.room(), last.title(), 0, last.max(), last.locked(), last.owner()));
+        return catalog.delete(room.id()).thenCompose(v -> log.deleteRoom(room.id())).thenRun(() -> {
+            if (rooms.remove(room.id(), room)) {
+                RoomInfo last = room.info();
+                room.remove();
+                countsChanged.remove(room);
+                toEveryone("room_removed",
+                        new RoomInfo(last.room(), last.title(), 0, last.max(), last.locked(), last.owner()));
+            }
+        });
+    }
+
+    /** The owner of some rooms changed their nickname: the lobby shows owners by nickname. */
+    void ownerRenamed(Identity owner) {
+        for (Room room : rooms.values()) {
+            if (room.isOwnedBy(owner)) {
+                room.ownerRenamed(owner.nick());
+                countsChanged.add(room);
+            }
+        }
     }
 
     /** Every room, {@code general} first, then by title. */
@@ -86,8 +121,17 @@ final class Lobby {
         return infos;
     }
 
+    /** A member entered or left {@code room}: the lobby will hear of it at the next tick. */
     void countChanged(Room room) {
         countsChanged.add(room);
+        if (room != general) {
+            int count = room.count();
+            if (count == 0) {
+                catalog.emptied(room.id());
+            } else if (count == 1) {
+                catalog.occupied(room.id());
+            }
+        }
     }
 
     /** Sends one {@code room_updated} for each room whose count changed since the last tick. */
@@ -109,8 +153,9 @@ final class Lobby {
         long now = clock.getAsLong();
         for (Room room : rooms.values()) {
             long emptySince = room.emptySince();
-            if (room != general && emptySince > 0 && now - emptySince >= ttl) {
-                delete(room);
+            if (room != general && emptySince > 0 && now - emptySince >= ttl && sweeping.add(room)) {
+                // If the catalog fails (database down), the next sweep tries again.
+                delete(room).whenComplete((v, failure) -> sweeping.remove(room));
             }
         }
     }

@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
 public final class Room {
     private final String id;
     private final String title;
-    private final Identity owner;
+    private final String ownerId;
+    private volatile String ownerNick;
     private final Integer max;
     private final String passwordHash;
     private final LongSupplier clock;
@@ -44,17 +45,23 @@ public final class Room {
     private long emptySince; // guarded by this; clock millis, 0 while occupied
     private boolean removed; // guarded by this
 
-    Room(String id, String title, Identity owner, Integer max, String passwordHash, long lastSeq,
-         LongSupplier clock, int maxGatedFrames) {
+    /**
+     * @param ownerId    the owner's identity id, null for {@code general}
+     * @param lastSeq    the seq of the room's last stored message
+     * @param emptySince clock millis since when the room has been empty
+     */
+    Room(String id, String title, String ownerId, String ownerNick, Integer max, String passwordHash, long lastSeq,
+         long emptySince, LongSupplier clock, int maxGatedFrames) {
         this.id = id;
         this.title = title;
-        this.owner = owner;
+        this.ownerId = ownerId;
+        this.ownerNick = ownerNick;
         this.max = max;
         this.passwordHash = passwordHash;
         this.lastDelivered = lastSeq;
+        this.emptySince = emptySince;
         this.clock = clock;
         this.maxGatedFrames = maxGatedFrames;
-        this.emptySince = clock.getAsLong();
     }
 
     public String id() {
@@ -65,8 +72,12 @@ public final class Room {
         return title;
     }
 
-    Identity owner() {
-        return owner;
+    boolean isOwnedBy(Identity identity) {
+        return ownerId != null && ownerId.equals(identity.id());
+    }
+
+    void ownerRenamed(String nick) {
+        ownerNick = nick;
     }
 
     boolean isLocked() {
@@ -86,7 +97,7 @@ public final class Room {
     }
 
     synchronized RoomInfo info() {
-        return new RoomInfo(id, title, members.size(), max, passwordHash != null, owner == null ? null : owner.nick());
+        return new RoomInfo(id, title, members.size(), max, passwordHash != null, ownerNick);
     }
 
     /** What a newly admitted member needs for its join ack. */

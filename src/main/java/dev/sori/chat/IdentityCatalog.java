@@ -1,0 +1,42 @@
+package dev.sori.chat;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where identities outlive the process. {@link Identities} keeps the ones in use in memory and
+ * asks the catalog only for a token it does not know. Nothing here blocks the caller.
+ */
+public interface IdentityCatalog {
+
+    /** Keeps nothing: identities last as long as the process. */
+    IdentityCatalog NONE = new IdentityCatalog() {
+        @Override
+        public CompletionStage<Optional<Saved>> findByToken(String token) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public CompletionStage<Void> create(String id, String token, String nick, String color) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> rename(String id, String nick) {
+            return CompletableFuture.completedFuture(null);
+        }
+    };
+
+    /** The identity {@code token} resumes, if the catalog has it. */
+    CompletionStage<Optional<Saved>> findByToken(String token);
+
+    /** Stores a new identity; the token only in a form that cannot be turned back into it. */
+    CompletionStage<Void> create(String id, String token, String nick, String color);
+
+    CompletionStage<Void> rename(String id, String nick);
+
+    /** An identity as the catalog keeps it. */
+    record Saved(String id, String nick, String color) {
+    }
+}

@@ -1,0 +1,64 @@
+package dev.sori.chat;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where created rooms outlive the process. The {@link Lobby} keeps every room in memory and
+ * tells the catalog what changes; it reads the catalog once, at start-up. {@code general} is
+ * never in it. Nothing but {@link #load} blocks the caller.
+ */
+public interface RoomCatalog {
+
+    /** Keeps nothing: rooms last as long as the process. */
+    RoomCatalog NONE = new RoomCatalog() {
+        @Override
+        public List<Saved> load() {
+            return List.of();
+        }
+
+        @Override
+        public CompletionStage<Void> create(Saved room) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> delete(String id) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void occupied(String id) {
+        }
+
+        @Override
+        public void emptied(String id) {
+        }
+    };
+
+    /** Every saved room, at start-up. */
+    List<Saved> load();
+
+    /** Saves a new room; fails with {@link UnavailableException} when it could not. */
+    CompletionStage<Void> create(Saved room);
+
+    /** Deletes a room with its history. */
+    CompletionStage<Void> delete(String id);
+
+    /** Someone entered the empty room: best effort, for the removal of empty rooms. */
+    void occupied(String id);
+
+    /** The last member left: best effort, for the removal of empty rooms after a restart. */
+    void emptied(String id);
+
+    /**
+     * A room as the catalog keeps it.
+     *
+     * @param emptiedAt epoch millis since when it has been empty, 0 when it had members
+     * @param lastSeq   its last message's seq
+     */
+    record Saved(String id, String title, Integer max, String passwordHash, String ownerId, String ownerNick,
+                 long emptiedAt, long lastSeq) {
+    }
+}
