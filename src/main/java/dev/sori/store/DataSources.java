@@ -1,0 +1,58 @@
+package dev.sori.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.time.Duration;
+
+/** The HikariCP pool for a {@link StoreSettings}. */
+final class DataSources {
+    private DataSources() {
+    }
+
+    static HikariDataSource create(StoreSettings settings, String poolName) {
+        String url = settings.effectiveJdbcUrl();
+        boolean h2 = StoreSettings.isH2(url);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(poolName);
+        config.setJdbcUrl(url);
+        // H2 makes the first user of a new file its administrator; a fixed one keeps reopening simple.
+        config.setUsername(settings.user() != null ? settings.user() : (h2 ? "sa" : null));
+        config.setPassword(settings.password() != null ? settings.password() : (h2 ? "" : null));
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(Math.min(2, settings.poolSize()));
+        long timeout = settings.connectionTimeout().toMillis();
+        config.setConnectionTimeout(timeout);
+        config.setValidationTimeout(Math.min(timeout, Duration.ofSeconds(1).toMillis()));
+        // Fail at startup when the database cannot be reached, rather than serve a chat that
+        // cannot store anything.
+        config.setInitializationFailTimeout(timeout);
+        if (url.startsWith("jdbc:postgresql:")) {
+            // Turns the writer's JDBC batch into multi-row INSERTs: one round trip per batch.
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+            config.addDataSourceProperty("tcpKeepAlive", "true");
+            config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, (timeout + 999) / 1000)));
+            // A database that hangs instead of failing would otherwise hold the writer forever.
+            config.addDataSourceProperty("socketTimeout", "60");
+            config.addDataSourceProperty("ApplicationName", "sori");
+        }
+        try {
+            return new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            // Its message can carry the driver's text; the cause chain is about connecting only.
+            throw new StoreUnavailableException("cannot connect to the database (" + describe(url) + ")", e);
+        }
+    }
+
+    /** The URL without anything after '?' or ';', where credentials may be passed. */
+    static String describe(String url) {
+        int cut = url.length();
+        for (char c : new char[] {'?', ';'}) {
+            int i = url.indexOf(c);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return url.substring(0, cut);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.sori.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
+
+/** {@link MessageStore} on JDBC: appends go through the {@link MessageWriter}, reads straight to the pool. */
+final class JdbcMessageStore implements MessageStore {
+    private static final String COLUMNS = "room_id, seq, author_id, nick, color, body, ts";
+
+    private final DataSource dataSource;
+    private final MessageWriter writer;
+
+    JdbcMessageStore(DataSource dataSource, MessageWriter writer) {
+        this.dataSource = dataSource;
+        this.writer = writer;
+    }
+
+    @Override
+    public CompletableFuture<StoredMessage> append(NewMessage message) {
+        return writer.submit(message);
+    }
+
+    @Override
+    public void addCommitListener(CommitListener listener) {
+        writer.addListener(listener);
+    }
+
+    @Override
+    public List<StoredMessage> latest(String room, int limit) {
+        return before(room, Long.MAX_VALUE, limit);
+    }
+
+    @Override
+    public List<StoredMessage> before(String room, long beforeSeq, int limit) {
+        requireLimit(limit);
+        try (Connection c = dataSource.getConnection()) {
+            return newestBelow(c, room, beforeSeq, limit);
+        } catch (SQLException e) {
+            throw SqlFailures.unavailable("reading history", e);
+        }
+    }
+
+    @Override
+    public Recovery since(String room, long sinceSeq, int maxRecovered, int pageSize) {
+        if (sinceSeq < 0) {
+            throw new IllegalArgumentException("sinceSeq must not be negative");
+        }
+        requireLimit(maxRecovered);
+        requireLimit(pageSize);
+        try (Connection c = dataSource.getConnection()) {
+            // The counter first: it commits together with the messages it counts, so every
+            // message up to it is visible to the next statement (read committed, on both
+            // databases), unless retention deleted it, which the count check below notices.
+            long last = lastSeq(c, room);
+            if (sinceSeq == last) {
+                return new Recovery(List.of(), true, last);
+            }
+            if (sinceSeq < last && last - sinceSeq <= maxRecovered) {
+                List<StoredMessage> missed = range(c, room, sinceSeq, last);
+                if (missed.size() == last - sinceSeq) {
+                    return new Recovery(missed, true, last);
+                }
+            }
+            return new Recovery(newestBelow(c, room, last + 1, pageSize), false, last);
+        } catch (SQLException e) {
+            throw SqlFailures.unavailable("recovering history", e);
+        }
+    }
+
+    @Override
+    public long lastSeq(String room) {
+        try (Connection c = dataSource.getConnection()) {
+            return lastSeq(c, room);
+        } catch (SQLException e) {
+            throw SqlFailures.unavailable("reading a room", e);
+        }
+    }
+
+    @Override
+    public int prune(String room, int keep) {
+        if (keep < 0) {
+            throw new IllegalArgumentException("keep must not be negative");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            long last = lastSeq(c, room);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE room_id = ? AND seq <= ?")) {
+                ps.setString(1, room);
+                ps.setLong(2, last - keep);
+                return ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.unavailable("pruning history", e);
+        }
+    }
+
+    private static long lastSeq(Connection c, String room) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM rooms WHERE id = ?")) {
+            ps.setString(1, room);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NoSuchRoomException(room);
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static List<StoredMessage> newestBelow(Connection c, String room, long beforeSeq, int limit)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
+            ps.setString(1, room);
+            ps.setLong(2, beforeSeq);
+            ps.setInt(3, limit);
+            List<StoredMessage> rows = read(ps);
+            Collections.reverse(rows);
+            return rows;
+        }
+    }
+
+    private static List<StoredMessage> range(Connection c, String room, long afterSeq, long toSeq)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM messages WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq")) {
+            ps.setString(1, room);
+            ps.setLong(2, afterSeq);
+            ps.setLong(3, toSeq);
+            return read(ps);
+        }
+    }
+
+    private static List<StoredMessage> read(PreparedStatement ps) throws SQLException {
+        List<StoredMessage> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new StoredMessage(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getLong(7)));
+            }
+        }
+        return rows;
+    }
+
+    private static void requireLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+    }
+}

@@ -1,0 +1,399 @@
+package dev.sori.store;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import javax.sql.DataSource;
+
+/**
+ * Group commit: one thread takes whatever appends are queued (up to the batch size), allocates
+ * each room's seqs and inserts the messages in one transaction, and hands the outcome to one
+ * delivery thread, which calls the {@link CommitListener}s and completes the futures in commit
+ * order. While a transaction is in flight the next batch accumulates, so the busier the room, the
+ * bigger the batches and the fewer the commits per message.
+ *
+ * <p>A permit per accepted append, returned only when its future completes, bounds the memory of
+ * everything in flight, the delivery backlog included.
+ */
+final class MessageWriter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(MessageWriter.class.getName());
+    private static final long IDLE_POLL_MILLIS = 50;
+    private static final String INSERT = "INSERT INTO messages (room_id, seq, author_id, nick, color, body, ts)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final Clock clock;
+    private final int batchSize;
+    private final int capacity;
+    private final Semaphore permits;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    // Appends take the read side to check "closed" and enqueue atomically; close() takes the
+    // write side, after which nothing can be enqueued that the writer would not drain.
+    private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+    private final Thread writer;
+    private final ExecutorService delivery;
+    private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+
+    private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong committed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private volatile int largestBatch; // written by the writer thread only
+    private boolean failing; // writer thread only: log outages once, not once per batch
+
+    private record Pending(NewMessage message, CompletableFuture<StoredMessage> future) {
+    }
+
+    private record Assigned(Pending pending, StoredMessage stored) {
+    }
+
+    /** What became of a batch: stored, refused for want of a room, or failed as a whole. */
+    private record Outcome(List<Assigned> stored, List<Pending> noRoom, List<Pending> failed, StoreException failure) {
+        static Outcome failed(List<Pending> batch, StoreException failure) {
+            return new Outcome(List.of(), List.of(), List.copyOf(batch), failure);
+        }
+    }
+
+    /** The commit was sent and the connection broke before the answer: it may have landed. */
+    private static final class InDoubtCommit extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Outcome ifCommitted;
+
+        InDoubtCommit(Outcome ifCommitted, SQLException cause) {
+            super(cause);
+            this.ifCommitted = ifCommitted;
+        }
+    }
+
+    MessageWriter(DataSource dataSource, Dialect dialect, Clock clock, int batchSize, int capacity, String name) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.clock = clock;
+        this.batchSize = batchSize;
+        this.capacity = capacity;
+        this.permits = new Semaphore(capacity);
+        this.delivery = Executors.newSingleThreadExecutor(r -> daemon(r, name + "-delivery"));
+        this.writer = daemon(this::run, name + "-writer");
+    }
+
+    void start() {
+        writer.start();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        // Daemon, so a forgotten close() cannot keep the JVM alive; acknowledged messages are
+        // committed already, so exiting without close() loses only unacknowledged ones.
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    void addListener(CommitListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    CompletableFuture<StoredMessage> submit(NewMessage message) {
+        Objects.requireNonNull(message, "message");
+        CompletableFuture<StoredMessage> future = new CompletableFuture<>();
+        Lock lock = admission.readLock();
+        lock.lock();
+        try {
+            if (closed) {
+                rejected.incrementAndGet();
+                future.completeExceptionally(new StoreUnavailableException("message store is closed"));
+            } else if (!permits.tryAcquire()) {
+                rejected.incrementAndGet();
+                future.completeExceptionally(new StoreUnavailableException(
+                        "message queue is full (" + capacity + " appends pending)"));
+            } else {
+                queue.add(new Pending(message, future));
+            }
+        } finally {
+            lock.unlock();
+        }
+        return future;
+    }
+
+    WriterStats stats() {
+        return new WriterStats(transactions.get(), committed.get(), failed.get(), rejected.get(), largestBatch,
+                capacity - permits.availablePermits());
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(batchSize);
+        while (true) {
+            Pending first;
+            try {
+                first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                // Nobody is meant to interrupt the writer; dropping out would strand accepted appends.
+                continue;
+            }
+            if (first == null) {
+                if (closed && queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, batchSize - 1);
+            Outcome outcome;
+            try {
+                outcome = write(batch);
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "message writer: unexpected " + e.getClass().getName() + " storing a batch");
+                outcome = Outcome.failed(batch, new StoreUnavailableException("message writer failed unexpectedly"));
+            }
+            deliver(outcome);
+            batch.clear();
+            if (closed && outcome.failure() != null) {
+                failRemaining(outcome.failure());
+            }
+        }
+    }
+
+    // Shutting down with the database away: fail the rest now rather than wait out a
+    // connection timeout for every remaining batch.
+    private void failRemaining(StoreException failure) {
+        List<Pending> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        if (!rest.isEmpty()) {
+            deliver(Outcome.failed(rest, failure));
+        }
+    }
+
+    private Outcome write(List<Pending> batch) {
+        long now = clock.millis();
+        SQLException last = null;
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            try {
+                Outcome outcome = attempt(batch, now);
+                recovered();
+                return outcome;
+            } catch (InDoubtCommit e) {
+                return resolveInDoubt(batch, e);
+            } catch (SQLException e) {
+                last = e;
+                // Not when the pool itself timed out: the database is away, and a second wait
+                // would only double the time until the senders hear so.
+                if (!SqlFailures.isRetryable(e) || e instanceof SQLTransientConnectionException) {
+                    break;
+                }
+            }
+        }
+        StoreUnavailableException failure = SqlFailures.unavailable("storing messages", last);
+        noteFailure(failure);
+        return Outcome.failed(batch, failure);
+    }
+
+    private Outcome attempt(List<Pending> batch, long now) throws SQLException, InDoubtCommit {
+        // Sorted by room: every node locks room rows in the same order, so two nodes' batches
+        // that share rooms wait for each other instead of deadlocking.
+        Map<String, List<Pending>> byRoom = new TreeMap<>();
+        for (Pending p : batch) {
+            byRoom.computeIfAbsent(p.message().room(), k -> new ArrayList<>()).add(p);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            List<Assigned> stored = new ArrayList<>(batch.size());
+            List<Pending> noRoom = new ArrayList<>(0);
+            try {
+                for (Map.Entry<String, List<Pending>> e : byRoom.entrySet()) {
+                    List<Pending> appends = e.getValue();
+                    long last = dialect.advanceSeq(c, e.getKey(), appends.size(), now);
+                    if (last < 0) {
+                        noRoom.addAll(appends);
+                        continue;
+                    }
+                    long seq = last - appends.size() + 1;
+                    for (Pending p : appends) {
+                        stored.add(new Assigned(p, p.message().stored(seq++, now)));
+                    }
+                }
+                if (!stored.isEmpty()) {
+                    insert(c, stored);
+                }
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                if (SqlFailures.isConnectionProblem(e)) {
+                    throw new InDoubtCommit(new Outcome(stored, noRoom, List.of(), null), e);
+                }
+                rollbackQuietly(c);
+                throw e; // the database refused the commit: definitely not stored
+            }
+            return new Outcome(stored, noRoom, List.of(), null);
+        }
+    }
+
+    private static void insert(Connection c, List<Assigned> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (Assigned a : rows) {
+                StoredMessage m = a.stored();
+                ps.setString(1, m.room());
+                ps.setLong(2, m.seq());
+                ps.setString(3, m.authorId());
+                ps.setString(4, m.nick());
+                ps.setString(5, m.color());
+                ps.setString(6, m.text());
+                ps.setLong(7, m.ts());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * The transaction is all or nothing, so one of its rows tells: if the first message is stored
+     * at its seq exactly as we wrote it, the whole batch is. (Had the batch not landed, another
+     * node could have taken that seq since, hence the comparison of every field.)
+     */
+    private Outcome resolveInDoubt(List<Pending> batch, InDoubtCommit doubt) {
+        Outcome ifCommitted = doubt.ifCommitted;
+        SQLException cause = (SQLException) doubt.getCause();
+        if (ifCommitted.stored().isEmpty()) {
+            return ifCommitted; // nothing was to be inserted; the missing rooms are missing either way
+        }
+        StoredMessage probe = ifCommitted.stored().get(0).stored();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT author_id, nick, color, body, ts FROM messages WHERE room_id = ? AND seq = ?")) {
+            ps.setString(1, probe.room());
+            ps.setLong(2, probe.seq());
+            boolean landed;
+            try (ResultSet rs = ps.executeQuery()) {
+                landed = rs.next() && Objects.equals(rs.getString(1), probe.authorId())
+                        && probe.nick().equals(rs.getString(2)) && probe.color().equals(rs.getString(3))
+                        && probe.text().equals(rs.getString(4)) && rs.getLong(5) == probe.ts();
+            }
+            LOG.log(Level.WARNING, "message writer: connection lost during commit ({0}); the batch {1}",
+                    SqlFailures.describe(cause), landed ? "was committed" : "was not committed");
+            if (landed) {
+                recovered();
+                return ifCommitted;
+            }
+            StoreUnavailableException failure = SqlFailures.unavailable("storing messages", cause);
+            noteFailure(failure);
+            return Outcome.failed(batch, failure);
+        } catch (SQLException e) {
+            StoreUnavailableException failure = new StoreUnavailableException(
+                    "storing messages: connection lost during commit, outcome unknown: " + SqlFailures.describe(cause));
+            noteFailure(failure);
+            return Outcome.failed(batch, failure);
+        }
+    }
+
+    private void noteFailure(StoreException failure) {
+        if (!failing) {
+            failing = true;
+            LOG.log(Level.WARNING, "message writer: {0}; appends fail until the database is back", failure.getMessage());
+        } else {
+            LOG.log(Level.DEBUG, "message writer: {0}", failure.getMessage());
+        }
+    }
+
+    private void recovered() {
+        if (failing) {
+            failing = false;
+            LOG.log(Level.INFO, "message writer: the database is back");
+        }
+    }
+
+    private void deliver(Outcome outcome) {
+        int n = outcome.stored().size();
+        if (n > 0) {
+            transactions.incrementAndGet();
+            committed.addAndGet(n);
+            if (n > largestBatch) {
+                largestBatch = n;
+            }
+        }
+        failed.addAndGet(outcome.noRoom().size() + outcome.failed().size());
+        delivery.execute(() -> {
+            for (Assigned a : outcome.stored()) {
+                for (CommitListener listener : listeners) {
+                    try {
+                        listener.committed(a.stored());
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "commit listener threw " + e.getClass().getName());
+                    }
+                }
+                permits.release();
+                a.pending().future().complete(a.stored());
+            }
+            for (Pending p : outcome.noRoom()) {
+                permits.release();
+                p.future().completeExceptionally(new NoSuchRoomException(p.message().room()));
+            }
+            for (Pending p : outcome.failed()) {
+                permits.release();
+                p.future().completeExceptionally(outcome.failure());
+            }
+        });
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // The connection is already broken; the database discards the transaction with it.
+        }
+    }
+
+    /** Stops accepting appends, commits (or fails) every accepted one, then stops both threads. */
+    @Override
+    public void close() {
+        Lock lock = admission.writeLock();
+        lock.lock();
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        delivery.shutdown();
+        try {
+            while (!delivery.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "message writer: still waiting for commit listeners to finish");
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

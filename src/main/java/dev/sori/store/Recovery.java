@@ -1,0 +1,17 @@
+package dev.sori.store;
+
+import java.util.List;
+
+/**
+ * The answer to "what did I miss since {@code seq}?".
+ *
+ * @param messages  when {@code recovered}, exactly the messages after the asked {@code since},
+ *                  in seq order, possibly none; otherwise the latest page, in seq order
+ * @param recovered whether {@code messages} is the complete continuation
+ * @param lastSeq   the room's last seq when it was read; every message up to it is committed
+ */
+public record Recovery(List<StoredMessage> messages, boolean recovered, long lastSeq) {
+    public Recovery {
+        messages = List.copyOf(messages);
+    }
+}

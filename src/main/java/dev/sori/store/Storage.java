@@ -1,0 +1,139 @@
+package dev.sori.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * The storage of one Sori node: opens the pool, brings the schema up to date with the Flyway
+ * migrations in {@code db/migration} (the same ones on H2 and PostgreSQL; several nodes starting
+ * at once take turns, Flyway locks), and builds the stores on it.
+ *
+ * <pre>{@code
+ * try (Storage storage = Storage.open(StoreSettings.h2(Path.of("data")))) {
+ *     storage.messages().addCommitListener(room::broadcast);
+ *     storage.messages().append(new NewMessage("general", id, nick, color, text))
+ *             .whenComplete((stored, failure) -> ack(stored, failure));
+ * }
+ * }</pre>
+ */
+public final class Storage implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Storage.class.getName());
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final HikariDataSource dataSource;
+    private final MessageWriter writer;
+    private final MessageStore messages;
+    private final RoomStore rooms;
+    private final IdentityStore identities;
+    private final String description;
+
+    private Storage(HikariDataSource dataSource, MessageWriter writer, Clock clock, String description) {
+        this.dataSource = dataSource;
+        this.writer = writer;
+        this.messages = new JdbcMessageStore(dataSource, writer);
+        this.rooms = new JdbcRoomStore(dataSource, clock);
+        this.identities = new JdbcIdentityStore(dataSource, clock);
+        this.description = description;
+    }
+
+    public static Storage open(StoreSettings settings) {
+        return open(settings, Clock.systemUTC());
+    }
+
+    /**
+     * Connects, migrates and starts the writer.
+     *
+     * @param clock stamps messages, rooms and identities
+     * @throws StoreUnavailableException when the database cannot be reached or migrated
+     */
+    public static Storage open(StoreSettings settings, Clock clock) {
+        if (settings.jdbcUrl() == null) {
+            try {
+                Files.createDirectories(settings.dataDir());
+            } catch (IOException e) {
+                throw new StoreUnavailableException("cannot create the data directory " + settings.dataDir(), e);
+            }
+        }
+        String name = "sori-store-" + INSTANCES.incrementAndGet();
+        String description = DataSources.describe(settings.effectiveJdbcUrl());
+        HikariDataSource dataSource = DataSources.create(settings, name);
+        try {
+            migrate(dataSource, description);
+            Dialect dialect;
+            try (Connection c = dataSource.getConnection()) {
+                dialect = Dialect.of(c);
+            }
+            MessageWriter writer = new MessageWriter(dataSource, dialect, clock, settings.batchSize(),
+                    settings.queueCapacity(), name);
+            writer.start();
+            LOG.log(Level.INFO, "storage: {0} ({1} connections, batches of up to {2})", description,
+                    settings.poolSize(), settings.batchSize());
+            return new Storage(dataSource, writer, clock, description);
+        } catch (SQLException e) {
+            dataSource.close();
+            throw SqlFailures.unavailable("opening storage", e);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private static void migrate(HikariDataSource dataSource, String description) {
+        try {
+            MigrateResult result = Flyway.configure(Storage.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            if (result.migrationsExecuted > 0) {
+                LOG.log(Level.INFO, "storage: migrated {0} to schema version {1}", description, result.targetSchemaVersion);
+            }
+        } catch (FlywayException e) {
+            throw new StoreUnavailableException("migrating " + description + " failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    public MessageStore messages() {
+        return messages;
+    }
+
+    public RoomStore rooms() {
+        return rooms;
+    }
+
+    public IdentityStore identities() {
+        return identities;
+    }
+
+    /** The writer's counters: transactions, messages, failures, queue. */
+    public WriterStats writerStats() {
+        return writer.stats();
+    }
+
+    /** The database, for logs: its URL without parameters. */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Stops accepting appends, waits until every accepted append is committed or failed and its
+     * listeners have run, then closes the pool (which, for the embedded H2, closes the database).
+     */
+    @Override
+    public void close() {
+        try {
+            writer.close();
+        } finally {
+            dataSource.close();
+        }
+    }
+}

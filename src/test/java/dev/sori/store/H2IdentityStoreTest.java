@@ -1,0 +1,8 @@
+package dev.sori.store;
+
+class H2IdentityStoreTest extends IdentityStoreContract {
+    @Override
+    Backend createBackend() {
+        return new H2Backend();
+    }
+}

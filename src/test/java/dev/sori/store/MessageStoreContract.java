@@ -1,0 +1,423 @@
+package dev.sori.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What every {@link MessageStore} promises, run against each database. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+abstract class MessageStoreContract extends StoreContract {
+
+    static NewMessage message(String room, String text) {
+        return new NewMessage(room, "id-ada", "ada", "#2a9d8f", text);
+    }
+
+    static List<StoredMessage> appendAll(MessageStore store, String room, int n) {
+        List<CompletableFuture<StoredMessage>> futures = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            futures.add(store.append(message(room, "m" + i)));
+        }
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    static List<Long> seqs(List<StoredMessage> messages) {
+        return messages.stream().map(StoredMessage::seq).toList();
+    }
+
+    static List<Long> range(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    static Throwable failureOf(CompletableFuture<?> f) {
+        try {
+            f.join();
+            throw new AssertionError("expected the future to fail");
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    @Test
+    void appendsGetConsecutiveSeqsFromOneAndAreStoredAsGiven() {
+        MutableClock clock = new MutableClock(Instant.parse("2025-01-02T03:04:05Z"));
+        Storage s = open(backend.settings(), clock);
+        String room = newRoom(s);
+
+        StoredMessage first = s.messages().append(new NewMessage(room, "id-1", "nico", "#e76f51", "hello 안녕 👋")).join();
+        StoredMessage second = s.messages().append(new NewMessage(room, null, "anon", "#264653", "second")).join();
+
+        assertThat(first).isEqualTo(new StoredMessage(room, 1, "id-1", "nico", "#e76f51", "hello 안녕 👋",
+                clock.millis()));
+        assertThat(second.seq()).isEqualTo(2);
+        assertThat(second.authorId()).isNull();
+        assertThat(s.messages().latest(room, 10)).containsExactly(first, second);
+        assertThat(s.messages().lastSeq(room)).isEqualTo(2);
+    }
+
+    @Test
+    void seqsArePerRoom() {
+        Storage s = open();
+        String a = newRoom(s);
+        String b = newRoom(s);
+        List<CompletableFuture<StoredMessage>> fa = new ArrayList<>();
+        List<CompletableFuture<StoredMessage>> fb = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            fa.add(s.messages().append(message(a, "a" + i)));
+            fb.add(s.messages().append(message(b, "b" + i)));
+        }
+        assertThat(fa.stream().map(f -> f.join().seq()).toList()).isEqualTo(range(1, 50));
+        assertThat(fb.stream().map(f -> f.join().seq()).toList()).isEqualTo(range(1, 50));
+    }
+
+    @Test
+    void theDatabaseRefusesASecondMessageWithTheSameRoomAndSeq() throws SQLException {
+        Storage s = open();
+        String room = newRoom(s);
+        s.messages().append(message(room, "one")).join();
+        try (Connection c = backend.connect();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO messages (room_id, seq, author_id, nick, color,"
+                        + " body, ts) VALUES (?, 1, NULL, 'x', '#000000', 'dup', 0)")) {
+            ps.setString(1, room);
+            assertThatThrownBy(ps::executeUpdate).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23505"));
+        }
+    }
+
+    @Test
+    void appendsToAMissingRoomFailAloneInTheirBatch() {
+        Storage s = open();
+        String room = newRoom(s);
+        List<CompletableFuture<StoredMessage>> good = new ArrayList<>();
+        List<CompletableFuture<StoredMessage>> bad = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            good.add(s.messages().append(message(room, "ok" + i)));
+            bad.add(s.messages().append(message("no-such-room", "lost" + i)));
+        }
+        assertThat(good.stream().map(f -> f.join().seq()).toList()).isEqualTo(range(1, 100));
+        for (CompletableFuture<StoredMessage> f : bad) {
+            assertThat(failureOf(f)).isInstanceOf(NoSuchRoomException.class);
+        }
+    }
+
+    @Test
+    void invalidMessagesAreRefusedBeforeTheyReachABatch() {
+        assertThatThrownBy(() -> message("general", "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> message("general", "nul\u0000inside")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> message("general", "x".repeat(NewMessage.MAX_TEXT_CHARS + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(message("general", "x".repeat(NewMessage.MAX_TEXT_CHARS)).text()).hasSize(NewMessage.MAX_TEXT_CHARS);
+    }
+
+    @Test
+    void theLongestTextFitsTheColumn() {
+        Storage s = open();
+        String room = newRoom(s);
+        String text = "가".repeat(NewMessage.MAX_TEXT_CHARS);
+        assertThat(s.messages().append(message(room, text)).join().seq()).isEqualTo(1);
+        assertThat(s.messages().latest(room, 1).get(0).text()).isEqualTo(text);
+    }
+
+    @Test
+    void listenersAndCompletionsFollowSeqOrderInEveryRoom() throws Exception {
+        Storage s = open();
+        List<String> rooms = List.of(newRoom(s), newRoom(s), newRoom(s));
+        Map<String, List<Long>> heard = new ConcurrentHashMap<>();
+        List<String> listenerThreads = new CopyOnWriteArrayList<>();
+        s.messages().addCommitListener(m -> {
+            heard.computeIfAbsent(m.room(), r -> Collections.synchronizedList(new ArrayList<>())).add(m.seq());
+            listenerThreads.add(Thread.currentThread().getName());
+        });
+        Map<String, List<Long>> completed = new ConcurrentHashMap<>();
+        int threads = 8;
+        int perThread = 300;
+        ExecutorService producers = Executors.newFixedThreadPool(threads);
+        List<CompletableFuture<StoredMessage>> all = new CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            producers.submit(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    CompletableFuture<StoredMessage> f = s.messages().append(message(rooms.get((id + i) % 3), "x"));
+                    // Recorded only when completed on the delivery thread, where the order is promised.
+                    f.thenAccept(m -> {
+                        if (Thread.currentThread().getName().endsWith("-delivery")) {
+                            completed.computeIfAbsent(m.room(), r -> Collections.synchronizedList(new ArrayList<>()))
+                                    .add(m.seq());
+                        }
+                    });
+                    all.add(f);
+                }
+            });
+        }
+        producers.shutdown();
+        assertThat(producers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+
+        long total = 0;
+        for (String room : rooms) {
+            List<Long> h = heard.get(room);
+            assertThat(h).as("listener order in " + room).isEqualTo(range(1, h.size()));
+            assertThat(completed.getOrDefault(room, List.of())).as("completion order in " + room).isSorted();
+            total += h.size();
+        }
+        assertThat(total).isEqualTo((long) threads * perThread);
+        assertThat(listenerThreads).allMatch(n -> n.endsWith("-delivery"));
+    }
+
+    @Test
+    void anAppendCompletesOnlyAfterItsTransactionCommitted() throws Exception {
+        Storage s = open();
+        String room = newRoom(s);
+        List<String> problems = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> checks = new ArrayList<>();
+        try (Connection outsider = backend.connect()) {
+            PreparedStatement ps = outsider.prepareStatement("SELECT COUNT(*) FROM messages WHERE room_id = ? AND seq = ?");
+            for (int i = 0; i < 50; i++) {
+                checks.add(s.messages().append(message(room, "c" + i)).thenAccept(m -> {
+                    try {
+                        synchronized (ps) {
+                            ps.setString(1, m.room());
+                            ps.setLong(2, m.seq());
+                            try (ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                                if (rs.getInt(1) != 1) {
+                                    problems.add("seq " + m.seq() + " not visible to another connection at completion");
+                                }
+                            }
+                        }
+                    } catch (SQLException e) {
+                        problems.add(e.toString());
+                    }
+                }));
+            }
+            CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void groupCommitPutsManyAppendsInFewTransactions() {
+        Storage s = open(backend.settings().withBatchSize(512), java.time.Clock.systemUTC());
+        String room = newRoom(s);
+        s.messages().append(message(room, "warm-up")).join();
+        WriterStats before = s.writerStats();
+
+        List<StoredMessage> stored = appendAll(s.messages(), room, 1000);
+
+        WriterStats after = s.writerStats();
+        long transactions = after.transactions() - before.transactions();
+        assertThat(seqs(stored)).isEqualTo(range(2, 1001));
+        assertThat(after.committed() - before.committed()).isEqualTo(1000);
+        assertThat(transactions).as("transactions for 1000 appends").isLessThanOrEqualTo(50);
+        assertThat(after.largestBatch()).isGreaterThan(20).isLessThanOrEqualTo(512);
+        assertThat(after.pending()).isZero();
+    }
+
+    @Test
+    void twoNodesOnOneDatabaseNeverShareOrSkipASeq() throws Exception {
+        Storage nodeA = open();
+        Storage nodeB = open(); // a second pool and writer: another Sori node
+        String room = newRoom(nodeA);
+        int perProducer = 250;
+        List<CompletableFuture<StoredMessage>> all = new CopyOnWriteArrayList<>();
+        Map<Storage, List<Long>> heard = new ConcurrentHashMap<>();
+        for (Storage node : List.of(nodeA, nodeB)) {
+            List<Long> h = Collections.synchronizedList(new ArrayList<>());
+            heard.put(node, h);
+            node.messages().addCommitListener(m -> h.add(m.seq()));
+        }
+        ExecutorService producers = Executors.newFixedThreadPool(8);
+        for (int t = 0; t < 8; t++) {
+            Storage node = t % 2 == 0 ? nodeA : nodeB;
+            producers.submit(() -> {
+                for (int i = 0; i < perProducer; i++) {
+                    all.add(node.messages().append(message(room, "n")));
+                    if (i % 50 == 0) {
+                        Thread.yield();
+                    }
+                }
+            });
+        }
+        producers.shutdown();
+        assertThat(producers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        List<Long> seqs = new ArrayList<>(all.stream().map(f -> f.join().seq()).toList());
+        Collections.sort(seqs);
+        int n = 8 * perProducer;
+
+        assertThat(seqs).isEqualTo(range(1, n));
+        assertThat(seqs(nodeB.messages().latest(room, n))).isEqualTo(range(1, n));
+        assertThat(nodeA.messages().lastSeq(room)).isEqualTo(n);
+        for (List<Long> h : heard.values()) {
+            assertThat(h).as("each node hears its own commits in seq order").isSorted().doesNotHaveDuplicates();
+        }
+        assertThat(heard.get(nodeA).size() + heard.get(nodeB).size()).isEqualTo(n);
+        assertThat(heard.get(nodeA)).isNotEmpty();
+        assertThat(heard.get(nodeB)).isNotEmpty();
+    }
+
+    @Test
+    void everythingAcknowledgedIsThereAfterReopening() {
+        Storage first = open();
+        String room = newRoom(first);
+        List<StoredMessage> acked = appendAll(first.messages(), room, 500);
+        close(first);
+
+        Storage again = open();
+        assertThat(again.messages().latest(room, 1000)).isEqualTo(acked);
+        assertThat(again.messages().append(message(room, "after")).join().seq()).isEqualTo(501);
+    }
+
+    @Test
+    void closeCommitsEveryAcceptedAppendThenRefusesMore() {
+        Storage s = open();
+        String room = newRoom(s);
+        List<CompletableFuture<StoredMessage>> futures = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            futures.add(s.messages().append(message(room, "d" + i)));
+        }
+        close(s);
+
+        assertThat(futures).allMatch(CompletableFuture::isDone);
+        assertThat(futures.stream().map(f -> f.join().seq()).toList()).isEqualTo(range(1, 2000));
+        assertThat(failureOf(s.messages().append(message(room, "late")))).isInstanceOf(StoreUnavailableException.class);
+        assertThat(s.writerStats().rejected()).isEqualTo(1);
+
+        Storage again = open();
+        assertThat(again.messages().lastSeq(room)).isEqualTo(2000);
+    }
+
+    @Test
+    void aFullQueueFailsAtOnceInsteadOfGrowing() throws Exception {
+        Storage s = open(backend.settings().withQueueCapacity(5), java.time.Clock.systemUTC());
+        String room = newRoom(s);
+        List<CompletableFuture<StoredMessage>> accepted = new ArrayList<>();
+        try (Connection blocker = backend.connect()) {
+            // Holds the room's row lock, so the writer's first batch waits on it.
+            blocker.setAutoCommit(false);
+            try (PreparedStatement ps = blocker.prepareStatement("UPDATE rooms SET title = title WHERE id = ?")) {
+                ps.setString(1, room);
+                ps.executeUpdate();
+            }
+            for (int i = 0; i < 5; i++) {
+                accepted.add(s.messages().append(message(room, "q" + i)));
+            }
+            CompletableFuture<StoredMessage> refused = s.messages().append(message(room, "one too many"));
+
+            assertThat(refused).isCompletedExceptionally();
+            assertThat(failureOf(refused)).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("full");
+            assertThat(s.writerStats().rejected()).isEqualTo(1);
+            blocker.rollback();
+        }
+        // H2 gives up on a lock after 2 s, so they may have failed; they must all finish either way.
+        for (CompletableFuture<StoredMessage> f : accepted) {
+            f.handle((m, e) -> null).get(30, TimeUnit.SECONDS);
+        }
+        assertThat(s.messages().append(message(room, "room again")).get(30, TimeUnit.SECONDS).seq())
+                .isEqualTo(1 + accepted.stream().filter(f -> !f.isCompletedExceptionally()).count());
+    }
+
+    @Test
+    void latestAndBeforePageBackwardsNewestLast() {
+        Storage s = open();
+        String room = newRoom(s);
+        appendAll(s.messages(), room, 120);
+
+        assertThat(seqs(s.messages().latest(room, 50))).isEqualTo(range(71, 120));
+        assertThat(seqs(s.messages().before(room, 71, 50))).isEqualTo(range(21, 70));
+        assertThat(seqs(s.messages().before(room, 21, 50))).isEqualTo(range(1, 20));
+        assertThat(s.messages().before(room, 1, 50)).isEmpty();
+        assertThat(s.messages().latest("no-such-room", 50)).isEmpty();
+        assertThat(s.messages().latest(room, 1).get(0).text()).isEqualTo("m120");
+    }
+
+    @Test
+    void sinceReplaysExactlyWhatWasMissed() {
+        Storage s = open();
+        String room = newRoom(s);
+        assertThat(s.messages().since(room, 0, 1000, 50)).isEqualTo(new Recovery(List.of(), true, 0));
+        appendAll(s.messages(), room, 120);
+
+        Recovery upToDate = s.messages().since(room, 120, 1000, 50);
+        assertThat(upToDate.recovered()).isTrue();
+        assertThat(upToDate.messages()).isEmpty();
+        assertThat(upToDate.lastSeq()).isEqualTo(120);
+
+        Recovery missed20 = s.messages().since(room, 100, 1000, 50);
+        assertThat(missed20.recovered()).isTrue();
+        assertThat(seqs(missed20.messages())).isEqualTo(range(101, 120));
+
+        Recovery everything = s.messages().since(room, 0, 1000, 50);
+        assertThat(everything.recovered()).isTrue();
+        assertThat(seqs(everything.messages())).isEqualTo(range(1, 120));
+
+        Recovery tooMany = s.messages().since(room, 10, 100, 50);
+        assertThat(tooMany.recovered()).isFalse();
+        assertThat(seqs(tooMany.messages())).isEqualTo(range(71, 120));
+
+        Recovery exactlyMax = s.messages().since(room, 20, 100, 50);
+        assertThat(exactlyMax.recovered()).isTrue();
+        assertThat(seqs(exactlyMax.messages())).isEqualTo(range(21, 120));
+
+        Recovery fromTheFuture = s.messages().since(room, 500, 1000, 30);
+        assertThat(fromTheFuture.recovered()).isFalse();
+        assertThat(seqs(fromTheFuture.messages())).isEqualTo(range(91, 120));
+
+        assertThatThrownBy(() -> s.messages().since("no-such-room", 0, 10, 10)).isInstanceOf(NoSuchRoomException.class);
+        assertThatThrownBy(() -> s.messages().since(room, -1, 10, 10)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sinceSaysNotRecoveredWhenRetentionDeletedWhatWasMissed() {
+        Storage s = open();
+        String room = newRoom(s);
+        appendAll(s.messages(), room, 120);
+
+        assertThat(s.messages().prune(room, 30)).isEqualTo(90);
+        assertThat(seqs(s.messages().latest(room, 1000))).isEqualTo(range(91, 120));
+
+        Recovery gone = s.messages().since(room, 50, 1000, 10);
+        assertThat(gone.recovered()).isFalse();
+        assertThat(seqs(gone.messages())).isEqualTo(range(111, 120));
+
+        Recovery edge = s.messages().since(room, 90, 1000, 10);
+        assertThat(edge.recovered()).isTrue();
+        assertThat(seqs(edge.messages())).isEqualTo(range(91, 120));
+
+        Recovery beforeEdge = s.messages().since(room, 89, 1000, 10);
+        assertThat(beforeEdge.recovered()).isFalse();
+
+        // Retention never renumbers.
+        assertThat(s.messages().append(message(room, "next")).join().seq()).isEqualTo(121);
+    }
+
+    @Test
+    void appendingKeepsTheRoomActive() {
+        MutableClock clock = new MutableClock(Instant.parse("2025-05-01T00:00:00Z"));
+        Storage s = open(backend.settings(), clock);
+        String room = newRoom(s);
+        clock.advance(Duration.ofHours(1));
+        s.messages().append(message(room, "hi")).join();
+        StoredRoom r = s.rooms().find(room).orElseThrow();
+        assertThat(r.lastActiveAt()).isEqualTo(clock.instant());
+        assertThat(r.lastSeq()).isEqualTo(1);
+    }
+}

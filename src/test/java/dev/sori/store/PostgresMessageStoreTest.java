@@ -1,0 +1,8 @@
+package dev.sori.store;
+
+class PostgresMessageStoreTest extends MessageStoreContract {
+    @Override
+    Backend createBackend() {
+        return PostgresBackend.createOrSkip();
+    }
+}

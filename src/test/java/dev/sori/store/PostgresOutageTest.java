@@ -1,0 +1,110 @@
+package dev.sori.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The database goes away under a running store and comes back: appends fail with
+ * {@link StoreUnavailableException} meanwhile, nothing half-stored, and afterwards the store
+ * carries on by itself with the next seq, no gap.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PostgresOutageTest extends StoreContract {
+
+    @Override
+    Backend createBackend() {
+        return PostgresBackend.createOrSkip();
+    }
+
+    private static NewMessage message(String room, String text) {
+        return new NewMessage(room, "id-ada", "ada", "#2a9d8f", text);
+    }
+
+    @Test
+    void appendsFailWhileTheDatabaseIsDownAndResumeWithoutAGap() throws Exception {
+        PostgresBackend pg = (PostgresBackend) backend;
+        Storage s = open(pg.settings().withConnectionTimeout(Duration.ofSeconds(1)).withQueueCapacity(1000),
+                Clock.systemUTC());
+        String room = newRoom(s);
+        for (int i = 1; i <= 10; i++) {
+            assertThat(s.messages().append(message(room, "before " + i)).join().seq()).isEqualTo(i);
+        }
+
+        pg.takeDown();
+        try {
+            List<CompletableFuture<StoredMessage>> during = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                during.add(s.messages().append(message(room, "during " + i)));
+            }
+            for (CompletableFuture<StoredMessage> f : during) {
+                assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(StoreUnavailableException.class);
+            }
+            assertThatThrownBy(() -> s.messages().latest(room, 10)).isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> s.rooms().find(room)).isInstanceOf(StoreUnavailableException.class);
+            assertThat(s.writerStats().failed()).isGreaterThanOrEqualTo(200);
+        } finally {
+            pg.bringBack();
+        }
+
+        StoredMessage first = appendUntilStored(s, room, Duration.ofSeconds(30));
+        assertThat(first.seq()).as("the first seq after the outage").isEqualTo(11);
+        for (int i = 12; i <= 20; i++) {
+            assertThat(s.messages().append(message(room, "after " + i)).join().seq()).isEqualTo(i);
+        }
+        List<StoredMessage> history = s.messages().latest(room, 100);
+        assertThat(history).extracting(StoredMessage::seq)
+                .containsExactlyElementsOf(MessageStoreContract.range(1, 20));
+        assertThat(history).extracting(StoredMessage::text).noneMatch(t -> t.startsWith("during"));
+    }
+
+    @Test
+    void closingWhileTheDatabaseIsDownFailsThePendingAppendsPromptly() throws Exception {
+        PostgresBackend pg = (PostgresBackend) backend;
+        Storage s = open(pg.settings().withConnectionTimeout(Duration.ofSeconds(1)).withBatchSize(10),
+                Clock.systemUTC());
+        String room = newRoom(s);
+        pg.takeDown();
+        try {
+            List<CompletableFuture<StoredMessage>> pending = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                pending.add(s.messages().append(message(room, "x")));
+            }
+            long start = System.nanoTime();
+            close(s);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+            for (CompletableFuture<StoredMessage> f : pending) {
+                assertThat(f).isCompletedExceptionally();
+                assertThatThrownBy(f::join).isInstanceOf(CompletionException.class)
+                        .hasCauseInstanceOf(StoreUnavailableException.class);
+            }
+        } finally {
+            pg.bringBack();
+        }
+    }
+
+    private static StoredMessage appendUntilStored(Storage s, String room, Duration patience) throws Exception {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                return s.messages().append(message(room, "back")).get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(StoreUnavailableException.class);
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the store did not recover within " + patience, e.getCause());
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.sori.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What every {@link RoomStore} promises, run against each database. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class RoomStoreContract extends StoreContract {
+    private static final Passwords PASSWORDS = new Passwords(1_000);
+
+    private String newOwner(Storage s, String nick) {
+        return s.identities().create(new NewIdentity(unique("id"), unique("token"), nick, "#e9c46a")).id();
+    }
+
+    private int countMessages(String room) throws SQLException {
+        try (Connection c = backend.connect();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM messages WHERE room_id = ?")) {
+            ps.setString(1, room);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
+    void generalExistsFromTheStartAndIsPermanent() {
+        Storage s = open();
+        StoredRoom general = s.rooms().find(RoomStore.GENERAL).orElseThrow();
+        assertThat(general.permanent()).isTrue();
+        assertThat(general.locked()).isFalse();
+        assertThat(general.max()).isNull();
+        assertThat(general.ownerId()).isNull();
+
+        assertThat(s.rooms().delete(RoomStore.GENERAL)).isFalse();
+        s.rooms().markEmptied(RoomStore.GENERAL);
+        assertThat(s.rooms().removeEmptiedBefore(Instant.now().plus(Duration.ofDays(1)))).doesNotContain("general");
+        assertThat(s.rooms().find(RoomStore.GENERAL)).isPresent();
+        assertThat(s.rooms().list()).extracting(StoredRoom::id).contains(RoomStore.GENERAL);
+    }
+
+    @Test
+    void aCreatedRoomIsFoundAndListedWithItsOwnerAndSettings() {
+        MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
+        Storage s = open(backend.settings(), clock);
+        String owner = newOwner(s, "nico");
+        String hash = PASSWORDS.hash("open sesame");
+        String id = unique("room");
+
+        StoredRoom created = s.rooms().create(new NewRoom(id, "고양이 짤방 🐱", 10, hash, owner));
+
+        assertThat(created.id()).isEqualTo(id);
+        assertThat(created.title()).isEqualTo("고양이 짤방 🐱");
+        assertThat(created.max()).isEqualTo(10);
+        assertThat(created.locked()).isTrue();
+        assertThat(PASSWORDS.verify("open sesame", created.passwordHash())).isTrue();
+        assertThat(created.ownerId()).isEqualTo(owner);
+        assertThat(created.ownerNick()).isEqualTo("nico");
+        assertThat(created.permanent()).isFalse();
+        assertThat(created.createdAt()).isEqualTo(clock.instant());
+        assertThat(created.emptiedAt()).isNull();
+        assertThat(created.lastSeq()).isZero();
+        assertThat(s.rooms().find(id)).contains(created);
+        assertThat(s.rooms().list()).contains(created);
+        assertThat(created.toString()).doesNotContain(hash);
+
+        s.identities().rename(owner, "nicola");
+        assertThat(s.rooms().find(id).orElseThrow().ownerNick()).isEqualTo("nicola");
+    }
+
+    @Test
+    void roomIdsAreUnique() {
+        Storage s = open();
+        String id = newRoom(s);
+        assertThatThrownBy(() -> s.rooms().create(new NewRoom(id, "again", null, null, null)))
+                .isInstanceOf(StoreConflictException.class);
+        assertThatThrownBy(() -> s.rooms().create(new NewRoom(RoomStore.GENERAL, "mine now", null, null, null)))
+                .isInstanceOf(StoreConflictException.class);
+    }
+
+    @Test
+    void theOwnerMustExist() {
+        Storage s = open();
+        assertThatThrownBy(() -> s.rooms().create(new NewRoom(unique("room"), "t", null, null, "nobody")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void titlesAreOneToSixtyFourCharactersAndCapacityAtLeastTwo() {
+        assertThatThrownBy(() -> new NewRoom("r", "", null, null, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new NewRoom("r", "x".repeat(65), null, null, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new NewRoom("r", "t", 1, null, null)).isInstanceOf(IllegalArgumentException.class);
+
+        Storage s = open();
+        String emoji = "🐱".repeat(64); // 64 characters, 128 UTF-16 units
+        StoredRoom wide = s.rooms().create(new NewRoom(unique("room"), emoji, 2, null, null));
+        assertThat(s.rooms().find(wide.id()).orElseThrow().title()).isEqualTo(emoji);
+    }
+
+    @Test
+    void deletingARoomTakesItsHistoryWithIt() throws SQLException {
+        Storage s = open();
+        String room = newRoom(s);
+        for (int i = 0; i < 20; i++) {
+            s.messages().append(new NewMessage(room, null, "a", "#000000", "m" + i));
+        }
+        s.messages().append(new NewMessage(room, null, "a", "#000000", "last")).join();
+        assertThat(countMessages(room)).isEqualTo(21);
+
+        assertThat(s.rooms().delete(room)).isTrue();
+
+        assertThat(s.rooms().find(room)).isEmpty();
+        assertThat(countMessages(room)).isZero();
+        assertThat(s.rooms().delete(room)).isFalse();
+        assertThat(s.messages().append(new NewMessage(room, null, "a", "#000000", "too late")))
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(NoSuchRoomException.class);
+    }
+
+    @Test
+    void roomsEmptyForLongerThanTheLimitAreRemovedAndOthersKept() {
+        MutableClock clock = new MutableClock(Instant.parse("2025-06-01T00:00:00Z"));
+        Storage s = open(backend.settings(), clock);
+        String longEmpty = newRoom(s);
+        String refilled = newRoom(s);
+        String recentlyEmpty = newRoom(s);
+        String neverEmpty = newRoom(s);
+        s.messages().append(new NewMessage(longEmpty, null, "a", "#000000", "history")).join();
+
+        s.rooms().markEmptied(longEmpty);
+        s.rooms().markEmptied(refilled);
+        clock.advance(Duration.ofMinutes(10));
+        s.rooms().markOccupied(refilled);
+        s.rooms().markEmptied(longEmpty); // already empty: keeps the earlier time
+        clock.advance(Duration.ofMinutes(50));
+        s.rooms().markEmptied(recentlyEmpty);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(s.rooms().find(longEmpty).orElseThrow().emptiedAt())
+                .isEqualTo(clock.instant().minus(Duration.ofMinutes(61)));
+        assertThat(s.rooms().find(refilled).orElseThrow().emptiedAt()).isNull();
+
+        var removed = s.rooms().removeEmptiedBefore(clock.instant().minus(Duration.ofMinutes(30)));
+
+        assertThat(removed).containsExactly(longEmpty);
+        assertThat(s.rooms().find(longEmpty)).isEmpty();
+        assertThat(s.messages().latest(longEmpty, 10)).isEmpty();
+        assertThat(s.rooms().find(refilled)).isPresent();
+        assertThat(s.rooms().find(recentlyEmpty)).isPresent();
+        assertThat(s.rooms().find(neverEmpty)).isPresent();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sori.store;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The frame of the contract suites: one fresh database per test class (per backend), a store
+ * per test, and clean-up of every store a test opened.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class StoreContract {
+    // The pool's and Flyway's start-up lines, once per store, would drown the test output.
+    private static final List<Logger> QUIET = Stream.of("com.zaxxer.hikari", "org.flywaydb")
+            .map(Logger::getLogger).peek(l -> l.setLevel(Level.WARNING)).toList();
+
+    Backend backend;
+    private final List<Storage> opened = new ArrayList<>();
+
+    abstract Backend createBackend();
+
+    @BeforeAll
+    void createDatabase() {
+        backend = createBackend();
+    }
+
+    @AfterAll
+    void dropDatabase() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @AfterEach
+    void closeStores() {
+        for (Storage s : opened) {
+            s.close();
+        }
+        opened.clear();
+    }
+
+    Storage open() {
+        return open(backend.settings(), Clock.systemUTC());
+    }
+
+    Storage open(StoreSettings settings, Clock clock) {
+        Storage s = Storage.open(settings, clock);
+        opened.add(s);
+        return s;
+    }
+
+    /** Closes a store the test opened, ahead of the clean-up. */
+    void close(Storage s) {
+        opened.remove(s);
+        s.close();
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static String newRoom(Storage s) {
+        return s.rooms().create(new NewRoom(unique("room"), "a room", null, null, null)).id();
+    }
+}
