@@ -32,6 +32,7 @@ public final class Client {
     private static final int MAX_PAGE = 100;
     /** The most missed messages a {@code join} with {@code since} replays; beyond, recovered=false. */
     static final int MAX_RECOVERY = 1000;
+    private static final int MAX_PASSWORD_CHARS = 128;
     /** Returned by handlers that queue their ack themselves (behind a room's gate). */
     private static final Object REPLIED = new Object();
 
@@ -270,7 +271,7 @@ public final class Client {
         }
         boolean mayEnter = !room.isLocked() || room.isOwnedBy(identity) || room.hasMember(this);
         CompletionStage<Boolean> allowed = mayEnter ? CompletableFuture.completedFuture(true)
-                : onPasswordThread(() -> join.password() != null && RoomPasswords.verify(join.password(), room.passwordHash()));
+                : onPasswordThread(() -> join.password() != null && hub.passwords().verify(join.password(), room.passwordHash()));
         return allowed.thenCompose(ok -> {
             if (!ok) {
                 // Says nothing about the room beyond that this password does not open it.
@@ -331,12 +332,12 @@ public final class Client {
         if (password != null && password.isEmpty()) {
             password = null; // an empty password field means an open room
         }
-        if (password != null && password.length() > RoomPasswords.MAX_CHARS) {
-            throw ProtocolException.invalidArgument("the password must be at most " + RoomPasswords.MAX_CHARS + " characters");
+        if (password != null && password.length() > MAX_PASSWORD_CHARS) {
+            throw ProtocolException.invalidArgument("the password must be at most " + MAX_PASSWORD_CHARS + " characters");
         }
         String plain = password;
         CompletionStage<String> hash = plain == null ? CompletableFuture.completedFuture(null)
-                : onPasswordThread(() -> RoomPasswords.hash(plain));
+                : onPasswordThread(() -> hub.passwords().hash(plain));
         return hash.thenCompose(passwordHash -> hub.lobby().create(identity, title, max, passwordHash))
                 .thenCompose(room -> {
                     LOG.log(Level.INFO, "room created room={0} owner={1} locked={2}", room.id(), identity.id(),

@@ -41,6 +41,7 @@ public final class Hub implements AutoCloseable {
     private final Lobby lobby;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService passwordHashing;
+    private final Passwords passwords = new Passwords();
     private final long startedNanos = System.nanoTime();
     private volatile boolean closing;
 
@@ -108,6 +109,10 @@ public final class Hub implements AutoCloseable {
 
     Identities identities() {
         return identities;
+    }
+
+    Passwords passwords() {
+        return passwords;
     }
 
     ExecutorService passwordHashing() {

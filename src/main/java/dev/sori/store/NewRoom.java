@@ -9,7 +9,7 @@ import java.util.Objects;
  *                     {@link StoreConflictException})
  * @param title        1-64 chars
  * @param max          the capacity, at least 2, or null for no limit
- * @param passwordHash a {@link Passwords#hash} result, or null for an open room; never the password
+ * @param passwordHash a {@code dev.sori.chat.Passwords#hash} result, or null for an open room; never the password
  * @param ownerId      the owner's identity id (which must exist), or null
  */
 public record NewRoom(String id, String title, Integer max, String passwordHash, String ownerId) {

@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param id           the room id
  * @param title        its title
  * @param max          its capacity, or null for no limit
- * @param passwordHash the encoded password hash for {@link Passwords#verify}, or null when open
+ * @param passwordHash the encoded password hash for {@code dev.sori.chat.Passwords#verify}, or null when open
  * @param ownerId      the owner's identity id, or null (for {@code general}, or an owner forgotten)
  * @param ownerNick    the owner's current nickname, or null
  * @param permanent    never deleted, neither by its owner nor as an empty room ({@code general})

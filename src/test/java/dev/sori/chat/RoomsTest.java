@@ -24,7 +24,7 @@ class RoomsTest {
 
     /** A connected client and what it was sent. */
     private final class Peer {
-        final FakeConnection connection = new FakeConnection();
+        final FakeConnection connection = new FakeConnection().withLobbyUpdates();
         final Client client = hub.connect(connection, null);
         private int requests;
 

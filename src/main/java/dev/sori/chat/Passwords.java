@@ -1,4 +1,4 @@
-package dev.sori.store;
+package dev.sori.chat;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.sori.store;
+package dev.sori.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
