@@ -3,7 +3,12 @@ package dev.sori.server;
 import dev.sori.Version;
 import dev.sori.chat.ChatSettings;
 import dev.sori.chat.Hub;
+import dev.sori.store.DatabaseChatStorage;
+import dev.sori.store.Storage;
+import dev.sori.store.StoreSettings;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -56,6 +61,26 @@ public final class Main implements Callable<Integer> {
                     + "0 keeps rooms until their owner deletes them [SORI_EMPTY_ROOM_TTL] (default: ${DEFAULT-VALUE}).")
     long emptyRoomTtlSeconds;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:SORI_DATA_DIR:-data}",
+            description = "Directory of the embedded H2 database, used unless --db-url is given [SORI_DATA_DIR] (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--db-url", paramLabel = "JDBC_URL", defaultValue = "${env:SORI_DB_URL}",
+            description = "A PostgreSQL (or H2) database instead of the embedded one, e.g. jdbc:postgresql://localhost:5432/sori [SORI_DB_URL].")
+    String dbUrl;
+
+    @Option(names = "--db-user", paramLabel = "USER", defaultValue = "${env:SORI_DB_USER}",
+            description = "Database user [SORI_DB_USER].")
+    String dbUser;
+
+    @Option(names = "--db-password", paramLabel = "PASSWORD", defaultValue = "${env:SORI_DB_PASSWORD}",
+            description = "Database password; prefer the environment variable, which other users cannot see in ps [SORI_DB_PASSWORD].")
+    String dbPassword;
+
+    @Option(names = "--db-pool-size", paramLabel = "N", defaultValue = "${env:SORI_DB_POOL_SIZE:-8}",
+            description = "Database connections, the message writer's one included [SORI_DB_POOL_SIZE] (default: ${DEFAULT-VALUE}).")
+    int dbPoolSize;
+
     public static void main(String[] args) {
         Logging.configure();
         System.exit(new CommandLine(new Main()).execute(args));
@@ -72,14 +97,25 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
-        Hub hub = new Hub(settings, Version.get());
-        StandaloneServer server = StandaloneServer.start(host, port, hub);
+        StoreSettings storeSettings = (dbUrl == null || dbUrl.isBlank() ? StoreSettings.h2(dataDir)
+                : StoreSettings.jdbc(dbUrl, dbUser, dbPassword)).withPoolSize(dbPoolSize);
+        DatabaseChatStorage storage = new DatabaseChatStorage(Storage.open(storeSettings), dbPoolSize - 1);
+        Hub hub = new Hub(settings, Version.get(), storage.chatStorage());
+        StandaloneServer server;
+        try {
+            server = StandaloneServer.start(host, port, hub);
+        } catch (IOException | RuntimeException e) {
+            hub.close();
+            storage.close();
+            throw e;
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.log(System.Logger.Level.INFO, "shutting down");
             hub.close(); // every session gets 1001 before the listener goes
             server.close();
+            storage.close(); // every accepted message is committed (or failed) before exit
             stopped.countDown();
         }, "sori-shutdown"));
 

@@ -1,0 +1,254 @@
+package dev.sori.store;
+
+import dev.sori.chat.ChatStorage;
+import dev.sori.chat.IdentityCatalog;
+import dev.sori.chat.MessageLog;
+import dev.sori.chat.RoomCatalog;
+import dev.sori.chat.UnavailableException;
+import dev.sori.protocol.ChatMessage;
+import dev.sori.protocol.ErrorCode;
+import dev.sori.protocol.ProtocolException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The chat's storage seams ({@link MessageLog}, {@link RoomCatalog}, {@link IdentityCatalog})
+ * on a {@link Storage}. Appends go to the store's group-commit writer; everything else is a
+ * blocking JDBC call, so it runs here on a small pool of I/O threads of its own and completes a
+ * stage there. No caller ever waits on the database.
+ */
+public final class DatabaseChatStorage implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DatabaseChatStorage.class.getName());
+    /** Reads waiting for an I/O thread beyond this are refused as unavailable, not queued. */
+    private static final int MAX_QUEUED_READS = 10_000;
+
+    private final Storage storage;
+    private final ExecutorService io;
+    private final ChatStorage chatStorage;
+
+    public DatabaseChatStorage(Storage storage, int ioThreads) {
+        this.storage = storage;
+        AtomicInteger n = new AtomicInteger();
+        this.io = new ThreadPoolExecutor(ioThreads, ioThreads, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(MAX_QUEUED_READS), r -> {
+                    Thread t = new Thread(r, "sori-store-io-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.chatStorage = new ChatStorage(new Messages(), new Rooms(), new Identities());
+    }
+
+    /** The seams to give the chat's {@code Hub}. */
+    public ChatStorage chatStorage() {
+        return chatStorage;
+    }
+
+    /** Stops the I/O threads, then the storage (which commits or fails every accepted append). */
+    @Override
+    public void close() {
+        io.shutdown();
+        try {
+            io.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        storage.close();
+    }
+
+    private <T> CompletionStage<T> onIo(String what, Supplier<T> call) {
+        try {
+            return CompletableFuture.supplyAsync(call, io).exceptionally(failure -> {
+                throw translate(what, failure);
+            });
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new UnavailableException("storage is overloaded (" + what + ")", e));
+        }
+    }
+
+    /** Store failures as the chat understands them. */
+    private static RuntimeException translate(String what, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof NoSuchRoomException) {
+            return new ProtocolException(ErrorCode.NOT_FOUND, "no such room");
+        }
+        if (cause instanceof StoreUnavailableException) {
+            return new UnavailableException(what + ": " + cause.getMessage(), cause);
+        }
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        return new CompletionException(cause);
+    }
+
+    private static ChatMessage toChat(StoredMessage m) {
+        return new ChatMessage(m.room(), m.seq(), m.nick(), m.color(), m.text(), m.ts());
+    }
+
+    private static List<ChatMessage> toChat(List<StoredMessage> messages) {
+        List<ChatMessage> result = new ArrayList<>(messages.size());
+        for (StoredMessage m : messages) {
+            result.add(toChat(m));
+        }
+        return result;
+    }
+
+    private final class Messages implements MessageLog {
+        private final MessageStore store = storage.messages();
+
+        @Override
+        public void onStored(Consumer<ChatMessage> delivery) {
+            // The store calls its listeners on one thread, in commit order: each room in seq order.
+            store.addCommitListener(stored -> delivery.accept(toChat(stored)));
+        }
+
+        @Override
+        public CompletionStage<ChatMessage> append(Draft draft) {
+            CompletableFuture<StoredMessage> stored;
+            try {
+                stored = store.append(new NewMessage(draft.room(), draft.authorId(), draft.nick(), draft.color(),
+                        draft.text()));
+            } catch (IllegalArgumentException e) { // e.g. a NUL character, which PostgreSQL refuses
+                return CompletableFuture.failedFuture(ProtocolException.invalidArgument("the text cannot be stored"));
+            }
+            return stored.handle((message, failure) -> {
+                if (failure != null) {
+                    throw translate("storing a message", failure);
+                }
+                return toChat(message);
+            });
+        }
+
+        @Override
+        public CompletionStage<Recovery> recover(String room, long since, long upTo, int max) {
+            return onIo("recovering messages", () -> {
+                if (since > upTo) {
+                    return new Recovery(List.of(), false);
+                }
+                dev.sori.store.Recovery found = store.since(room, since, max, 1);
+                if (!found.recovered()) {
+                    return new Recovery(List.of(), false);
+                }
+                // The store answers up to its latest commit; later ones reach this client live.
+                List<ChatMessage> upToJoin = new ArrayList<>();
+                for (StoredMessage m : found.messages()) {
+                    if (m.seq() <= upTo) {
+                        upToJoin.add(toChat(m));
+                    }
+                }
+                return new Recovery(upToJoin, true);
+            });
+        }
+
+        @Override
+        public CompletionStage<List<ChatMessage>> before(String room, long before, int limit) {
+            return onIo("reading history", () -> toChat(store.before(room, before, limit)));
+        }
+
+        @Override
+        public long lastSeq(String room) {
+            return store.lastSeq(room);
+        }
+
+        @Override
+        public CompletionStage<Void> deleteRoom(String room) {
+            return CompletableFuture.completedFuture(null); // the room's row takes its history along
+        }
+
+        @Override
+        public void close() {
+            // the storage is closed by DatabaseChatStorage#close, after the hub
+        }
+    }
+
+    private final class Rooms implements RoomCatalog {
+        private final RoomStore store = storage.rooms();
+
+        @Override
+        public List<Saved> load() {
+            List<Saved> saved = new ArrayList<>();
+            for (StoredRoom room : store.list()) {
+                if (!room.permanent()) {
+                    saved.add(new Saved(room.id(), room.title(), room.max(), room.passwordHash(), room.ownerId(),
+                            room.ownerNick(), room.emptiedAt() == null ? 0 : room.emptiedAt().toEpochMilli(),
+                            room.lastSeq()));
+                }
+            }
+            return saved;
+        }
+
+        @Override
+        public CompletionStage<Void> create(Saved room) {
+            return onIo("creating a room", () -> {
+                store.create(new NewRoom(room.id(), room.title(), room.max(), room.passwordHash(), room.ownerId()));
+                return null;
+            });
+        }
+
+        @Override
+        public CompletionStage<Void> delete(String id) {
+            return onIo("deleting a room", () -> {
+                store.delete(id);
+                return null;
+            });
+        }
+
+        @Override
+        public void occupied(String id) {
+            bestEffort("marking a room occupied", () -> store.markOccupied(id));
+        }
+
+        @Override
+        public void emptied(String id) {
+            bestEffort("marking a room empty", () -> store.markEmptied(id));
+        }
+
+        private void bestEffort(String what, Runnable call) {
+            onIo(what, () -> {
+                call.run();
+                return null;
+            }).exceptionally(failure -> {
+                LOG.log(Level.DEBUG, "{0} failed: {1}", what, failure.toString());
+                return null;
+            });
+        }
+    }
+
+    private final class Identities implements IdentityCatalog {
+        private final IdentityStore store = storage.identities();
+
+        @Override
+        public CompletionStage<Optional<Saved>> findByToken(String token) {
+            return onIo("resuming an identity", () -> store.findByToken(token)
+                    .map(found -> new Saved(found.id(), found.nick(), found.color())));
+        }
+
+        @Override
+        public CompletionStage<Void> create(String id, String token, String nick, String color) {
+            return onIo("saving an identity", () -> {
+                store.create(new NewIdentity(id, token, nick, color));
+                return null;
+            });
+        }
+
+        @Override
+        public CompletionStage<Void> rename(String id, String nick) {
+            return onIo("renaming an identity", () -> {
+                store.rename(id, nick);
+                return null;
+            });
+        }
+    }
+}
