@@ -23,59 +23,84 @@ import org.junit.jupiter.api.Test;
  * The chat page in a real browser: {@code src/test/browser/chat.test.mjs} drives Debian's
  * Chromium through two pages (English and Korean) against the packaged server, then stops that
  * server, starts another on the same port and watches the page reconnect.
+ * {@code src/test/browser/rooms.test.mjs}, against a server of its own, goes through the rooms:
+ * the lobby, a passworded room, typing, a reload, older pages, recovery with {@code since},
+ * a full room and deletion.
  *
  * <p>Chromium and playwright-core are installed by {@code setup.sh} in pre-integration-test.
  * When they are missing this test fails rather than skips: a browser test that quietly does not
  * run looks exactly like one that passes. Only {@code -DskipBrowserTests} skips it.
  */
 class BrowserIT {
-    private static final Duration NODE_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration NODE_TIMEOUT = Duration.ofSeconds(180);
     private static final Path BROWSER_DIR = Paths.get("src", "test", "browser");
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
 
     @Test
     void chatPageWorksInChromium() throws Exception {
+        Path screenshot = prepare("browser-chat.png");
+        try (ServerProcess server = ServerProcess.start()) {
+            // For the restart scenario: the script stops this server and starts its own on the same port.
+            run("chat.test.mjs", server, Map.of(
+                    "SORI_SERVER_PID", Long.toString(server.pid()),
+                    "SORI_SERVER_JAR", ServerProcess.serverJar().toAbsolutePath().toString(),
+                    "SORI_JAVA", ServerProcess.javaBinary()));
+        }
+        assertThat(screenshot).as("the screenshot the browser test saves").isNotEmptyFile();
+    }
+
+    @Test
+    void roomsWorkInChromium() throws Exception {
+        Path screenshot = prepare("browser-rooms.png");
+        try (ServerProcess server = ServerProcess.start()) {
+            run("rooms.test.mjs", server, Map.of());
+        }
+        assertThat(screenshot).as("the screenshot the rooms browser test saves").isNotEmptyFile();
+    }
+
+    /** Checks the prerequisites and removes the screenshot a previous run left behind. */
+    private static Path prepare(String screenshotName) throws IOException {
         assumeFalse(Boolean.getBoolean("sori.skipBrowserTests"), "browser tests skipped by -DskipBrowserTests");
         requireInstalled(CHROMIUM, "Debian chromium");
         requireInstalled(BROWSER_DIR.resolve("node_modules/playwright-core/package.json"), "playwright-core");
-
-        Path targetDir = Paths.get(System.getProperty("sori.targetDir", "target")).toAbsolutePath();
-        Path screenshot = targetDir.resolve("browser-chat.png");
+        Path screenshot = targetDir().resolve(screenshotName);
         Files.deleteIfExists(screenshot);
+        return screenshot;
+    }
 
-        try (ServerProcess server = ServerProcess.start()) {
-            ProcessBuilder node = new ProcessBuilder("node", "chat.test.mjs")
-                    .directory(BROWSER_DIR.toFile())
-                    .redirectErrorStream(true);
-            Map<String, String> env = node.environment();
-            env.put("SORI_URL", server.page().toString());
-            env.put("SORI_SCREENSHOT_DIR", targetDir.toString());
-            // For the restart scenario: the script stops this server and starts its own on the same port.
-            env.put("SORI_SERVER_PID", Long.toString(server.pid()));
-            env.put("SORI_SERVER_JAR", ServerProcess.serverJar().toAbsolutePath().toString());
-            env.put("SORI_JAVA", ServerProcess.javaBinary());
+    private static Path targetDir() {
+        return Paths.get(System.getProperty("sori.targetDir", "target")).toAbsolutePath();
+    }
 
-            Process process = node.start();
-            List<String> output = new ArrayList<>();
-            Thread pump = new Thread(() -> pump(process, output), "browser-test-output");
-            pump.setDaemon(true);
-            pump.start();
+    /** Runs one script of src/test/browser against {@code server}; fails with its output unless it exits 0. */
+    private static void run(String script, ServerProcess server, Map<String, String> extraEnv) throws Exception {
+        ProcessBuilder node = new ProcessBuilder("node", script)
+                .directory(BROWSER_DIR.toFile())
+                .redirectErrorStream(true);
+        Map<String, String> env = node.environment();
+        env.put("SORI_URL", server.page().toString());
+        env.put("SORI_SCREENSHOT_DIR", targetDir().toString());
+        env.putAll(extraEnv);
 
-            if (!process.waitFor(NODE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                // The script may have started a server of its own: take it down too.
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-                pump.join(5_000);
-                fail("the browser test did not finish within " + NODE_TIMEOUT + "\n" + join(output)
-                        + "\n--- server ---\n" + server.output());
-            }
+        Process process = node.start();
+        List<String> output = new ArrayList<>();
+        Thread pump = new Thread(() -> pump(process, output), "browser-test-output");
+        pump.setDaemon(true);
+        pump.start();
+
+        if (!process.waitFor(NODE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            // The script may have started a server of its own: take it down too.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
             pump.join(5_000);
-            assertThat(process.exitValue())
-                    .as("exit code of chat.test.mjs\n%s\n--- server ---\n%s", join(output), server.output())
-                    .isZero();
+            fail(script + " did not finish within " + NODE_TIMEOUT + "\n" + join(output)
+                    + "\n--- server ---\n" + server.output());
         }
-        assertThat(screenshot).as("the screenshot the browser test saves").isNotEmptyFile();
+        pump.join(5_000);
+        assertThat(process.exitValue())
+                .as("exit code of %s\n%s\n--- server ---\n%s", script, join(output), server.output())
+                .isZero();
     }
 
     private static void requireInstalled(Path path, String what) {
