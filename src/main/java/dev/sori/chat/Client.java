@@ -269,13 +269,16 @@ public final class Client {
         if (join.since() != null && join.since() < 0) {
             throw ProtocolException.invalidArgument("\"since\" must not be negative");
         }
-        boolean mayEnter = !room.isLocked() || room.isOwnedBy(identity) || room.hasMember(this);
+        boolean mayEnter = room.admitsWithoutPassword(identity) || room.hasMember(this);
         CompletionStage<Boolean> allowed = mayEnter ? CompletableFuture.completedFuture(true)
                 : onPasswordThread(() -> join.password() != null && hub.passwords().verify(join.password(), room.passwordHash()));
         return allowed.thenCompose(ok -> {
             if (!ok) {
                 // Says nothing about the room beyond that this password does not open it.
                 throw new ProtocolException(ErrorCode.FORBIDDEN, "wrong password");
+            }
+            if (!mayEnter) {
+                room.passwordAccepted(identity);
             }
             return enter(room, request.id(), join.since());
         });

@@ -44,6 +44,9 @@ public final class Room {
     private long lastDelivered; // guarded by this
     private long emptySince; // guarded by this; clock millis, 0 while occupied
     private boolean removed; // guarded by this
+    /** Identities that gave the right password since start-up: PBKDF2 is too slow to repeat per tab and reconnect. */
+    private final Set<String> admittedIdentities = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_ADMITTED = 10_000;
 
     /**
      * @param ownerId    the owner's identity id, null for {@code general}
@@ -70,6 +73,18 @@ public final class Room {
 
     public String title() {
         return title;
+    }
+
+    /** Whether {@code identity} may enter without giving the password (again). */
+    boolean admitsWithoutPassword(Identity identity) {
+        return passwordHash == null || isOwnedBy(identity) || admittedIdentities.contains(identity.id());
+    }
+
+    /** {@code identity} gave the right password. */
+    void passwordAccepted(Identity identity) {
+        if (admittedIdentities.size() < MAX_ADMITTED) {
+            admittedIdentities.add(identity.id());
+        }
     }
 
     boolean isOwnedBy(Identity identity) {
