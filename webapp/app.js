@@ -754,11 +754,9 @@ async function enterRoom(room, { password } = {}) {
     return;
   }
   const info = state.rooms.get(room);
+  // Even a locked room is tried without a password first: the server lets an identity back in
+  // once it has given the right password, and asks (forbidden) otherwise.
   const known = password ?? state.passwords.get(room);
-  if (info?.locked && known === undefined && !state.owned.has(room)) {
-    openPasswordDialog(room, 'enter');
-    return;
-  }
   const nav = ++state.nav;
   setRoomBusy(room, true);
   try {

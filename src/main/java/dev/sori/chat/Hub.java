@@ -144,7 +144,7 @@ public final class Hub implements AutoCloseable {
         general.admit(client);
         general.open(client, null);
         lobby.countChanged(general);
-        LOG.log(Level.INFO, "connect sid={0} identity={1} resumed={2} connections={3}",
+        LOG.log(Level.INFO, "connect sid={0} identity={1} resumed={2} connections={3,number,#}",
                 client.sid(), identity.id(), identity.token().equals(token), clients.size());
     }
 
@@ -159,7 +159,7 @@ public final class Hub implements AutoCloseable {
                 lobby.countChanged(room);
             }
         }
-        LOG.log(Level.INFO, "disconnect sid={0} code={1} connections={2}", client.sid(), closeCode, clients.size());
+        LOG.log(Level.INFO, "disconnect sid={0} code={1,number,#} connections={2,number,#}", client.sid(), closeCode, clients.size());
     }
 
     public int connectionCount() {
@@ -172,7 +172,7 @@ public final class Hub implements AutoCloseable {
 
     /** Called by an outbox past its cap, on whatever thread was queuing to it. */
     void cutLoose(Client client, int frames, long bytes) {
-        LOG.log(Level.WARNING, "slow client sid={0} pendingFrames={1} pendingBytes={2}: closing with 1013",
+        LOG.log(Level.WARNING, "slow client sid={0} pendingFrames={1,number,#} pendingBytes={2,number,#}: closing with 1013",
                 client.sid(), frames, bytes);
         // Closing re-enters the hub (disconnect, leave announcements); never from inside a room's lock.
         try {
@@ -217,6 +217,6 @@ public final class Hub implements AutoCloseable {
         scheduler.shutdownNow();
         passwordHashing.shutdownNow();
         log.close();
-        LOG.log(Level.INFO, "closed {0} connections", all.size());
+        LOG.log(Level.INFO, "closed {0,number,#} connections", all.size());
     }
 }

@@ -75,7 +75,7 @@ public final class Storage implements AutoCloseable {
             MessageWriter writer = new MessageWriter(dataSource, dialect, clock, settings.batchSize(),
                     settings.queueCapacity(), name);
             writer.start();
-            LOG.log(Level.INFO, "storage: {0} ({1} connections, batches of up to {2})", description,
+            LOG.log(Level.INFO, "storage: {0} ({1,number,#} connections, batches of up to {2,number,#})", description,
                     settings.poolSize(), settings.batchSize());
             return new Storage(dataSource, writer, clock, description);
         } catch (SQLException e) {

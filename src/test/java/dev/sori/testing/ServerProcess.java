@@ -62,13 +62,32 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the packaged jar on 127.0.0.1 and a free port, with extra arguments. */
+    /**
+     * Starts the packaged jar on 127.0.0.1 and a free port, with extra arguments. Unless they name
+     * a database, it gets a fresh data directory of its own under {@code target/}.
+     */
     public static ServerProcess start(String... args) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", serverJar().toString(),
                 "--host", "127.0.0.1", "--port", "0"));
-        command.addAll(List.of(args));
+        List<String> extra = List.of(args);
+        if (!extra.contains("--data-dir") && !extra.contains("--db-url")) {
+            command.add("--data-dir");
+            command.add(freshDataDir().toString());
+        }
+        command.addAll(extra);
         try {
             return new ServerProcess(command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A new empty directory under {@code target/test-data/}. */
+    public static Path freshDataDir() {
+        try {
+            Path parent = Paths.get(System.getProperty("sori.targetDir", "target"), "test-data");
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, "data-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
