@@ -53,8 +53,8 @@ public class ChatEndpoint {
 
     /**
      * Text arrives in parts so that the size limit holds on every container: see
-     * {@link TextFrameAssembler}. A frame over the limit closes the connection with 1009, as
-     * Tyrus does by itself.
+     * {@link TextFrameAssembler}. A frame over the limit closes the connection with 1009, the
+     * code Tyrus itself uses for an oversized whole message.
      */
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
     public void text(String part, boolean last, Session session) {

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -37,23 +36,27 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * deployed: the same protocol as the standalone server, under the context path {@code /sori}.
  * One server per subclass, started once; the tests run in order and each starts with no
  * connection open. Each subclass configures {@code max-message-chars} = {@value #MAX_MESSAGE_CHARS}
- * its own way (system property or environment variable) to prove the WAR's settings apply.
+ * and short ping timings its own way (system properties or environment variables) to prove
+ * the WAR's settings apply.
  *
- * <p>Skipped with {@code -DskipWarTests}.
+ * <p>Each subclass carries {@code @DisabledIfSystemProperty(named = "sori.skipWarTests", ...)}
+ * itself (JUnit does not inherit it), so that {@code -DskipWarTests} skips it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class WarDeploymentContract {
     static final int MAX_MESSAGE_CHARS = 100;
+    /** Pings after 1 s of silence, closes after 5 s without an answer: {@code ping-interval}, {@code ping-timeout}. */
+    static final int PING_INTERVAL_SECONDS = 1;
+    static final int PING_TIMEOUT_SECONDS = 5;
     /** {@code ChatEndpoint.MAX_FRAME_BYTES} */
     static final int MAX_FRAME_BYTES = 64 * 1024;
 
     protected AppServer server;
     private long startedNanos;
 
-    /** A server, not started, set up to run the WAR with max-message-chars = 100. */
+    /** A server, not started, set up to run the WAR with the settings above. */
     protected abstract AppServer createServer();
 
     @RegisterExtension
@@ -288,6 +291,32 @@ abstract class WarDeploymentContract {
             // PROTOCOL.md: "A frame over 64 KiB is refused (too_large, or close 1009 if the transport cuts it)".
             // Tyrus cuts it itself; on Undertow, which would buffer any size, ChatEndpoint does the same.
             assertThat(socket.next()).as("what follows the oversized frame").isEqualTo(1009);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void anIdleClientIsPingedAndStaysConnectedByAnsweringThePings() {
+        // The JDK client answers pings by itself; without pings and pongs reaching the chat the
+        // connection would be closed after PING_TIMEOUT_SECONDS of silence.
+        try (TestClient client = TestClient.connect(server.chat())) {
+            client.next("system");
+            client.expectSilence(Duration.ofSeconds(PING_TIMEOUT_SECONDS + 2));
+            assertThat(client.isOpen()).isTrue();
+            assertThat(client.ack("ping", "1", "still-there")).hasToString("1");
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aClientThatDoesNotAnswerPingsIsClosedWith1001() throws Exception {
+        long started = System.nanoTime();
+        try (SilentSocket silent = SilentSocket.connect(server.chat(), (PING_TIMEOUT_SECONDS + 10) * 1000)) {
+            int[] pings = {0};
+            assertThat(silent.awaitClose(pings)).isEqualTo(1001);
+            assertThat(pings[0]).as("pings before the close").isPositive();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(
+                    Duration.ofSeconds(PING_TIMEOUT_SECONDS));
         }
     }
 

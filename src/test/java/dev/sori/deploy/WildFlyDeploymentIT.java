@@ -5,18 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sori.testing.TestClient;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * {@code target/sori.war} on WildFly (Undertow's WebSocket implementation: no Tyrus class
- * exists there; Yasson), configured through a system property:
- * {@code -Dsori.max-message-chars=100}.
+ * exists there; Yasson), configured through system properties:
+ * {@code -Dsori.max-message-chars=100 -Dsori.ping-interval=1 -Dsori.ping-timeout=5}.
  */
+@DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true", disabledReason = "-DskipWarTests")
 class WildFlyDeploymentIT extends WarDeploymentContract {
 
     @Override
     protected AppServer createServer() {
         WildFlyServer wildFly = new WildFlyServer();
         wildFly.systemProperties.put("sori.max-message-chars", Integer.toString(MAX_MESSAGE_CHARS));
+        wildFly.systemProperties.put("sori.ping-interval", Integer.toString(PING_INTERVAL_SECONDS));
+        wildFly.systemProperties.put("sori.ping-timeout", Integer.toString(PING_TIMEOUT_SECONDS));
         return wildFly;
     }
 
