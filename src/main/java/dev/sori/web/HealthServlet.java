@@ -19,6 +19,11 @@ public class HealthServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
+        if (hub == null) { // undeploying: the listener has already closed the chat
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            response.getWriter().write("{\"status\":\"stopping\"}");
+            return;
+        }
         response.getWriter().write(Health.json(hub, Version.get()));
     }
 }

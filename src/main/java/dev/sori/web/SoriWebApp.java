@@ -1,16 +1,22 @@
 package dev.sori.web;
 
 import dev.sori.Version;
-import dev.sori.chat.ChatSettings;
 import dev.sori.chat.Hub;
 import dev.sori.websocket.CurrentHub;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
+import java.lang.System.Logger.Level;
 
 /**
  * Starts and stops the chat when Sori runs as a WAR in an application server. The container
- * finds {@code ChatEndpoint} itself; this only gives it a hub.
+ * finds {@code ChatEndpoint} itself; this only gives it a hub. The container calls
+ * {@link #contextInitialized} before the application serves any request, WebSocket upgrades
+ * included, so the hub is installed before the first connection; {@link #contextDestroyed}
+ * runs on undeploy (and on a server's orderly shutdown) and closes every connection with 1001.
+ *
+ * <p>Settings come from system properties and environment variables: see {@link WebAppSettings}.
+ * An invalid setting fails the deployment.
  */
 @WebListener
 public class SoriWebApp implements ServletContextListener {
@@ -20,16 +26,23 @@ public class SoriWebApp implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        hub = new Hub(ChatSettings.defaults(), Version.get());
+        WebAppSettings settings = WebAppSettings.fromSystem();
+        hub = new Hub(settings.chat(), Version.get());
         CurrentHub.install(hub);
         event.getServletContext().setAttribute(Hub.class.getName(), hub);
-        LOG.log(System.Logger.Level.INFO, "Sori {0} started at context path \"{1}\"",
-                Version.get(), event.getServletContext().getContextPath());
+        LOG.log(Level.INFO, "Sori {0} started at context path \"{1}\"; settings: {2}",
+                Version.get(), event.getServletContext().getContextPath(),
+                settings.sources().isEmpty() ? "defaults" : String.join(", ", settings.sources()));
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (hub == null) {
+            return;
+        }
+        event.getServletContext().removeAttribute(Hub.class.getName());
         CurrentHub.uninstall(hub);
         hub.close();
+        LOG.log(Level.INFO, "Sori stopped at context path \"{0}\"", event.getServletContext().getContextPath());
     }
 }

@@ -3,7 +3,6 @@ package dev.sori.websocket;
 import dev.sori.chat.Client;
 import dev.sori.chat.CloseCodes;
 import dev.sori.chat.Hub;
-import dev.sori.protocol.ClientFrame;
 import dev.sori.protocol.ClientFrameDecoder;
 import dev.sori.protocol.ServerFrameEncoder;
 import jakarta.websocket.CloseReason;
@@ -23,14 +22,16 @@ import java.util.List;
  * The chat's WebSocket endpoint, {@code /chat}. One instance per connection; it adapts the
  * session to the chat domain and does nothing else.
  */
-@ServerEndpoint(value = "/chat", decoders = ClientFrameDecoder.class, encoders = ServerFrameEncoder.class)
+@ServerEndpoint(value = "/chat", encoders = ServerFrameEncoder.class)
 public class ChatEndpoint {
-    /** Text frames over this many bytes are refused by the container with close code 1009. */
+    /** Text frames over this many bytes are refused with close code 1009. */
     public static final int MAX_FRAME_BYTES = 64 * 1024;
 
     private static final System.Logger LOG = System.getLogger(ChatEndpoint.class.getName());
+    private static final ClientFrameDecoder DECODER = new ClientFrameDecoder();
 
     private final Hub hub;
+    private final TextFrameAssembler assembler = new TextFrameAssembler(MAX_FRAME_BYTES);
     private Client client;
 
     public ChatEndpoint() {
@@ -50,9 +51,24 @@ public class ChatEndpoint {
         client = hub.connect(new SessionConnection(session), token);
     }
 
+    /**
+     * Text arrives in parts so that the size limit holds on every container: see
+     * {@link TextFrameAssembler}. A frame over the limit closes the connection with 1009, the
+     * code Tyrus itself uses for an oversized whole message.
+     */
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
-    public void text(ClientFrame frame) {
-        client.handle(frame);
+    public void text(String part, boolean last, Session session) {
+        String text;
+        try {
+            text = assembler.add(part, last);
+        } catch (TextFrameAssembler.TooLarge e) {
+            LOG.log(Level.INFO, "sid={0}: {1}, closing with 1009", sid(), e.getMessage());
+            close(session, CloseReason.CloseCodes.TOO_BIG, "frame too large");
+            return;
+        }
+        if (text != null) {
+            client.handle(DECODER.decode(text));
+        }
     }
 
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
@@ -79,9 +95,12 @@ public class ChatEndpoint {
         }
         // A bug while handling this session: close it alone, keep everyone else.
         LOG.log(Level.ERROR, "internal error sid=" + sid() + ", closing with 1011", failure);
+        close(session, CloseReason.CloseCodes.getCloseCode(CloseCodes.INTERNAL_ERROR), "internal error");
+    }
+
+    private static void close(Session session, CloseReason.CloseCode code, String reason) {
         try {
-            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(CloseCodes.INTERNAL_ERROR),
-                    "internal error"));
+            session.close(new CloseReason(code, reason));
         } catch (IOException | RuntimeException e) {
             // already closed
         }

@@ -1,0 +1,123 @@
+package dev.sori.web;
+
+import dev.sori.chat.ChatSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/**
+ * The chat's settings when Sori runs as a WAR: the same ones the standalone server takes as
+ * command-line options, read from system properties {@code sori.NAME} or environment variables
+ * {@code SORI_NAME} (the standalone server's names). A system property wins over the environment
+ * variable; neither set means the default. A value that is not a valid setting is an error: the
+ * deployment fails and says which setting and where it came from, rather than running with a
+ * limit nobody asked for.
+ *
+ * @param chat    the settings to run the chat with
+ * @param sources one line per setting given, {@code NAME=VALUE (where)}, for the start-up log
+ */
+public record WebAppSettings(ChatSettings chat, List<String> sources) {
+
+    /** The settings, by the name they have after {@code sori.} and (upper-cased) {@code SORI_}. */
+    public static final String MAX_MESSAGE_CHARS = "max-message-chars";
+    public static final String MAX_PENDING_FRAMES = "max-pending-frames";
+    public static final String MAX_PENDING_BYTES = "max-pending-bytes";
+    public static final String PING_INTERVAL = "ping-interval";
+    public static final String PING_TIMEOUT = "ping-timeout";
+
+    public WebAppSettings {
+        sources = List.copyOf(sources);
+    }
+
+    /** Reads this JVM's system properties and the process environment. */
+    public static WebAppSettings fromSystem() {
+        return read(System::getProperty, System::getenv);
+    }
+
+    /**
+     * Reads the settings from the given lookups (name to value, null when unset).
+     *
+     * @throws IllegalArgumentException naming the offending setting when a value is invalid
+     */
+    public static WebAppSettings read(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+        Reader reader = new Reader(systemProperties, environment);
+        ChatSettings defaults = ChatSettings.defaults();
+        int maxMessageChars = reader.integer(MAX_MESSAGE_CHARS, defaults.maxMessageChars());
+        int maxPendingFrames = reader.integer(MAX_PENDING_FRAMES, defaults.maxPendingFrames());
+        long maxPendingBytes = reader.longInteger(MAX_PENDING_BYTES, defaults.maxPendingBytes());
+        long pingInterval = reader.longInteger(PING_INTERVAL, defaults.pingInterval().toSeconds());
+        long pingTimeout = reader.longInteger(PING_TIMEOUT, defaults.pingTimeout().toSeconds());
+        ChatSettings chat;
+        try {
+            chat = new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes,
+                    Duration.ofSeconds(pingInterval), Duration.ofSeconds(pingTimeout), defaults.maxIdentities());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid Sori settings " + reader.given + ": " + e.getMessage(), e);
+        }
+        return new WebAppSettings(chat, reader.given);
+    }
+
+    /** {@code sori.max-message-chars} */
+    public static String propertyName(String setting) {
+        return "sori." + setting;
+    }
+
+    /** {@code SORI_MAX_MESSAGE_CHARS} */
+    public static String environmentName(String setting) {
+        return "SORI_" + setting.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    private static final class Reader {
+        private final UnaryOperator<String> systemProperties;
+        private final UnaryOperator<String> environment;
+        private final List<String> given = new ArrayList<>();
+
+        Reader(UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+            this.systemProperties = systemProperties;
+            this.environment = environment;
+        }
+
+        int integer(String setting, int defaultValue) {
+            long value = longInteger(setting, defaultValue);
+            if (value > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("the Sori setting " + given.get(given.size() - 1) + " is too large");
+            }
+            return (int) value;
+        }
+
+        long longInteger(String setting, long defaultValue) {
+            String property = propertyName(setting);
+            String variable = environmentName(setting);
+            String text = trimmed(systemProperties.apply(property));
+            String from = "system property " + property;
+            if (text == null) {
+                text = trimmed(environment.apply(variable));
+                from = "environment variable " + variable;
+            }
+            if (text == null) {
+                return defaultValue;
+            }
+            String described = setting + "=" + text + " (" + from + ")";
+            given.add(described);
+            long value;
+            try {
+                value = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the Sori setting " + described + " must be a whole number");
+            }
+            if (value < 1) {
+                throw new IllegalArgumentException("the Sori setting " + described + " must be positive");
+            }
+            return value;
+        }
+
+        private static String trimmed(String value) {
+            if (value == null || value.isBlank()) {
+                return null; // an empty variable counts as unset, as in most shells' habits
+            }
+            return value.strip();
+        }
+    }
+}

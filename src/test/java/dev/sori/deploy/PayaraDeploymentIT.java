@@ -1,0 +1,21 @@
+package dev.sori.deploy;
+
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+
+/**
+ * {@code target/sori.war} on Payara Micro (Tyrus inside Grizzly, Yasson), configured through
+ * environment variables: {@code SORI_MAX_MESSAGE_CHARS=100}, {@code SORI_PING_INTERVAL=1},
+ * {@code SORI_PING_TIMEOUT=5}.
+ */
+@DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true", disabledReason = "-DskipWarTests")
+class PayaraDeploymentIT extends WarDeploymentContract {
+
+    @Override
+    protected AppServer createServer() {
+        PayaraMicroServer payara = new PayaraMicroServer();
+        payara.environment.put("SORI_MAX_MESSAGE_CHARS", Integer.toString(MAX_MESSAGE_CHARS));
+        payara.environment.put("SORI_PING_INTERVAL", Integer.toString(PING_INTERVAL_SECONDS));
+        payara.environment.put("SORI_PING_TIMEOUT", Integer.toString(PING_TIMEOUT_SECONDS));
+        return payara;
+    }
+}

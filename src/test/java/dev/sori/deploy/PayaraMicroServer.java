@@ -1,0 +1,91 @@
+package dev.sori.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Payara Micro ({@code fish.payara.extras:payara-micro}, fetched by Maven into
+ * {@code target/appservers/payara-micro.jar}) running {@code target/sori.war}:
+ *
+ * <pre>
+ * java -jar payara-micro.jar --deploy target/sori.war --port P --nohazelcast --disablephonehome \
+ *      --prebootcommandfile preboot.asadmin --rootdir R --unpackdir U
+ * </pre>
+ *
+ * <ul>
+ * <li>The HTTPS listener is off unless {@code --sslport} is given, so HTTP is the only port.</li>
+ * <li>{@code --nohazelcast}, not {@code --nocluster}: with {@code --nocluster} Payara still starts
+ *     its Hazelcast member on port 6900 (or the next free one) on every interface, and the two
+ *     options exclude each other (only the first one checked, {@code --nocluster}, applies).</li>
+ * <li>The preboot command binds the HTTP listener to 127.0.0.1 (Payara binds 0.0.0.0 otherwise).</li>
+ * <li>Root, unpack and temporary directories live in the run directory, not in /tmp.</li>
+ * <li>Ready when the log says {@code "Payara Micro ... ready in N (ms)"}.</li>
+ * </ul>
+ */
+final class PayaraMicroServer extends AppServer {
+
+    PayaraMicroServer() {
+        super("payara-micro");
+    }
+
+    static Path jar() {
+        return existing(Paths.get(System.getProperty("sori.payaraMicroJar", "target/appservers/payara-micro.jar")),
+                "Payara Micro");
+    }
+
+    @Override
+    protected int portsNeeded() {
+        return 1;
+    }
+
+    @Override
+    protected void prepare() throws IOException {
+        jar();
+        war();
+        Files.createDirectories(runDir.resolve("root"));
+        Files.createDirectories(runDir.resolve("unpack"));
+        Files.createDirectories(runDir.resolve("tmp"));
+        Files.writeString(runDir.resolve("preboot.asadmin"),
+                "set configs.config.server-config.network-config.network-listeners.network-listener"
+                        + ".http-listener.address=127.0.0.1\n");
+    }
+
+    @Override
+    protected List<String> command(int[] ports) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m",
+                "-Djava.io.tmpdir=" + runDir.resolve("tmp")));
+        for (Map.Entry<String, String> p : systemProperties.entrySet()) {
+            command.add("-D" + p.getKey() + "=" + p.getValue());
+        }
+        command.addAll(List.of("-jar", jar().toString(),
+                "--deploy", war().toString(),
+                "--port", Integer.toString(ports[0]),
+                "--nohazelcast",
+                "--disablephonehome",
+                "--prebootcommandfile", runDir.resolve("preboot.asadmin").toString(),
+                "--rootdir", runDir.resolve("root").toString(),
+                "--unpackdir", runDir.resolve("unpack").toString()));
+        return command;
+    }
+
+    @Override
+    protected boolean logSaysReady(String log) {
+        return log.contains(") ready in ");
+    }
+
+    @Override
+    protected String failure(String log) {
+        for (String sign : List.of("Failed to start, exiting", "Exception while loading the app",
+                "Exception while deploying the app", "Deployment of sori failed")) {
+            if (log.contains(sign)) {
+                return "the log says \"" + sign + "\"";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,422 @@
+package dev.sori.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sori.testing.TestClient;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * The end-to-end checks every application server must pass with {@code target/sori.war}
+ * deployed: the same protocol as the standalone server, under the context path {@code /sori}.
+ * One server per subclass, started once; the tests run in order and each starts with no
+ * connection open. Each subclass configures {@code max-message-chars} = {@value #MAX_MESSAGE_CHARS}
+ * and short ping timings its own way (system properties or environment variables) to prove
+ * the WAR's settings apply.
+ *
+ * <p>Each subclass carries {@code @DisabledIfSystemProperty(named = "sori.skipWarTests", ...)}
+ * itself (JUnit does not inherit it), so that {@code -DskipWarTests} skips it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+abstract class WarDeploymentContract {
+    static final int MAX_MESSAGE_CHARS = 100;
+    /** Pings after 1 s of silence, closes after 5 s without an answer: {@code ping-interval}, {@code ping-timeout}. */
+    static final int PING_INTERVAL_SECONDS = 1;
+    static final int PING_TIMEOUT_SECONDS = 5;
+    /** {@code ChatEndpoint.MAX_FRAME_BYTES} */
+    static final int MAX_FRAME_BYTES = 64 * 1024;
+
+    protected AppServer server;
+    private long startedNanos;
+
+    /** A server, not started, set up to run the WAR with the settings above. */
+    protected abstract AppServer createServer();
+
+    @RegisterExtension
+    final TestWatcher printLogOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (server != null) {
+                System.out.println("[" + server + "] " + context.getDisplayName() + " failed; the server's log:\n"
+                        + server.logTail(300));
+            }
+        }
+    };
+
+    @BeforeAll
+    void startServer() {
+        startedNanos = System.nanoTime();
+        server = createServer();
+        server.start();
+    }
+
+    @AfterAll
+    void stopServer() {
+        if (server == null) {
+            return;
+        }
+        long stopping = System.nanoTime();
+        server.close();
+        System.out.printf("[%s] timing: start %.1f s, start+tests+stop %.1f s (stop %.1f s)%n", server,
+                server.startTime() == null ? Double.NaN : server.startTime().toMillis() / 1000.0,
+                (System.nanoTime() - startedNanos) / 1e9, (System.nanoTime() - stopping) / 1e9);
+    }
+
+    @BeforeEach
+    void noConnectionLeftOver() {
+        if (server.isRunning()) {
+            awaitConnections(0);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void thePageLoadsUnderTheContextPath() {
+        HttpResponse<String> page = server.get("");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/html"));
+        assertThat(page.body().toLowerCase()).contains("<title>");
+    }
+
+    @Test
+    @Order(2)
+    void healthIsJson() {
+        HttpResponse<String> health = server.get("healthz");
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonObject body = parse(health.body());
+        assertThat(body.getString("status")).isEqualTo("ok");
+        assertThat(body.getString("version")).isNotBlank();
+        assertThat(body.getInt("connections")).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void twoClientsSeeEachOtherJoinChatInSeqOrderAndSeeTheLeave() {
+        try (TestClient a = TestClient.connect(server.chat())) {
+            JsonObject welcome = a.welcome();
+            assertThat(welcome.getString("sid")).isNotBlank();
+            assertThat(welcome.getString("token")).isNotBlank();
+            assertThat(welcome.getString("room")).isEqualTo("general");
+            assertThat(welcome.getJsonObject("server").getString("name")).isEqualTo("sori");
+            assertSystem(a.next("system"), "join", a.nick(), 1);
+
+            try (TestClient b = TestClient.connect(server.chat())) {
+                assertSystem(b.next("system"), "join", b.nick(), 2);
+                assertSystem(a.next("system"), "join", b.nick(), 2);
+                assertThat(connections()).isEqualTo(2);
+
+                long previousSeq = -1;
+                for (int i = 0; i < 6; i++) {
+                    TestClient sender = i % 2 == 0 ? a : b;
+                    TestClient other = sender == a ? b : a;
+                    String id = "m" + i;
+                    String text = "hello " + i + " from " + sender.nick();
+                    sender.send("new_message", TestClient.quote(text), id);
+
+                    // The sender gets its own message and the ack, in either order; the other just the message.
+                    JsonObject ack = null;
+                    JsonObject own = null;
+                    while (ack == null || own == null) {
+                        JsonObject frame = sender.next(f -> id.equals(f.getString("id", null))
+                                || "message".equals(f.getString("type")));
+                        if ("message".equals(frame.getString("type"))) {
+                            own = frame.getJsonObject("payload");
+                        } else {
+                            assertThat(frame.getString("type")).as("reply to %s", text).isEqualTo("ack");
+                            ack = frame.getJsonObject("payload");
+                        }
+                    }
+                    JsonObject seen = other.next("message").getJsonObject("payload");
+
+                    long seq = ack.getJsonNumber("seq").longValue();
+                    assertThat(ack.getString("room")).isEqualTo("general");
+                    if (previousSeq >= 0) {
+                        assertThat(seq).as("seq after %s", previousSeq).isEqualTo(previousSeq + 1);
+                    }
+                    previousSeq = seq;
+                    for (JsonObject message : List.of(own, seen)) {
+                        assertThat(message.getJsonNumber("seq").longValue()).isEqualTo(seq);
+                        assertThat(message.getString("text")).isEqualTo(text);
+                        assertThat(message.getString("nick")).isEqualTo(sender.nick());
+                        assertThat(message.getString("room")).isEqualTo("general");
+                    }
+                }
+
+                String leaving = b.nick();
+                b.closeAndWait();
+                assertSystem(a.next("system"), "leave", leaving, 1);
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void badFramesComeBackAsErrorFramesAndTheConnectionStaysUsable() {
+        try (TestClient client = TestClient.connect(server.chat())) {
+            client.sendRaw("{this is not json");
+            assertError(client.next("error"), "bad_json");
+
+            client.sendBinary(new byte[] {1, 2, 3});
+            assertError(client.next("error"), "unsupported");
+
+            client.sendRaw("[1,2,3]");
+            assertError(client.next("error"), "bad_envelope");
+
+            JsonObject unknown = client.request("no_such_type", null, "u1");
+            assertThat(unknown.getString("type")).isEqualTo("error");
+            assertError(unknown, "unknown_type");
+
+            assertThat(client.ack("ping", "{\"n\":42}", "p1")).isEqualTo(parse("{\"n\":42}"));
+            assertThat(client.ack("new_message", TestClient.quote("still here"), "m1").asJsonObject()
+                    .getJsonNumber("seq").longValue()).isPositive();
+            assertThat(client.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void theConfiguredMessageLimitApplies() {
+        try (TestClient client = TestClient.connect(server.chat())) {
+            assertThat(client.welcome().getJsonObject("limits").getInt("maxMessageChars")).isEqualTo(MAX_MESSAGE_CHARS);
+
+            JsonObject tooLong = client.request("new_message", TestClient.quote("x".repeat(MAX_MESSAGE_CHARS + 1)), "long");
+            assertThat(tooLong.getString("type")).isEqualTo("error");
+            assertError(tooLong, "invalid_argument");
+
+            JsonValue ack = client.ack("new_message", TestClient.quote("y".repeat(MAX_MESSAGE_CHARS)), "max");
+            assertThat(ack.asJsonObject().getJsonNumber("seq").longValue()).isPositive();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void severalClientsPostingAtOnceAllReceiveEveryMessageInTheSameOrder() throws Exception {
+        int clients = 3;
+        int perClient = 20;
+        List<TestClient> all = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                all.add(TestClient.connect(server.chat()));
+            }
+            awaitConnections(clients);
+            for (TestClient c : all) {
+                c.clear();
+            }
+            List<CompletableFuture<Void>> senders = new ArrayList<>();
+            for (TestClient c : all) {
+                senders.add(CompletableFuture.runAsync(() -> {
+                    for (int m = 0; m < perClient; m++) {
+                        c.send("new_message", TestClient.quote(c.nick() + " #" + m), null);
+                    }
+                }));
+            }
+            CompletableFuture.allOf(senders.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+            List<String> reference = null;
+            for (TestClient c : all) {
+                List<String> seen = new ArrayList<>();
+                long previous = -1;
+                for (int m = 0; m < clients * perClient; m++) {
+                    JsonObject message = c.next("message").getJsonObject("payload");
+                    long seq = message.getJsonNumber("seq").longValue();
+                    if (previous >= 0) {
+                        assertThat(seq).as("seq at %s", c.nick()).isEqualTo(previous + 1);
+                    }
+                    previous = seq;
+                    seen.add(seq + ":" + message.getString("text"));
+                }
+                if (reference == null) {
+                    reference = seen;
+                } else {
+                    assertThat(seen).as("what %s saw", c.nick()).isEqualTo(reference);
+                }
+            }
+        } finally {
+            all.forEach(TestClient::close);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aFrameJustUnderTheSizeLimitIsAccepted() {
+        try (TestClient client = TestClient.connect(server.chat())) {
+            // The envelope around it brings the frame close to 64 KiB: several reads on any server.
+            String big = "z".repeat(MAX_FRAME_BYTES - 100);
+            JsonValue echoed = client.ack("ping", TestClient.quote(big), "big");
+            assertThat(echoed.toString()).hasSize(big.length() + 2);
+            assertThat(client.ack("ping", null, "after")).isNull();
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aFrameOverTheSizeLimitClosesTheConnectionWith1009() throws Exception {
+        try (RawSocket socket = RawSocket.open(server.chat())) {
+            assertThat(parse((String) socket.next()).getString("type")).isEqualTo("welcome");
+            assertThat(parse((String) socket.next()).getString("type")).isEqualTo("system");
+            socket.ws.sendText("{\"type\":\"ping\",\"id\":\"x\",\"payload\":\"" + "z".repeat(MAX_FRAME_BYTES) + "\"}", true)
+                    .get(10, TimeUnit.SECONDS);
+            // PROTOCOL.md: "A frame over 64 KiB is refused (too_large, or close 1009 if the transport cuts it)".
+            // Tyrus cuts it itself; on Undertow, which would buffer any size, ChatEndpoint does the same.
+            assertThat(socket.next()).as("what follows the oversized frame").isEqualTo(1009);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void anIdleClientIsPingedAndStaysConnectedByAnsweringThePings() {
+        // The JDK client answers pings by itself; without pings and pongs reaching the chat the
+        // connection would be closed after PING_TIMEOUT_SECONDS of silence.
+        try (TestClient client = TestClient.connect(server.chat())) {
+            client.next("system");
+            client.expectSilence(Duration.ofSeconds(PING_TIMEOUT_SECONDS + 2));
+            assertThat(client.isOpen()).isTrue();
+            assertThat(client.ack("ping", "1", "still-there")).hasToString("1");
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aClientThatDoesNotAnswerPingsIsClosedWith1001() throws Exception {
+        long started = System.nanoTime();
+        try (SilentSocket silent = SilentSocket.connect(server.chat(), (PING_TIMEOUT_SECONDS + 10) * 1000)) {
+            int[] pings = {0};
+            assertThat(silent.awaitClose(pings)).isEqualTo(1001);
+            assertThat(pings[0]).as("pings before the close").isPositive();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(
+                    Duration.ofSeconds(PING_TIMEOUT_SECONDS));
+        }
+    }
+
+    /** Last: stops the server. An orderly shutdown undeploys, and undeploying closes the chat with 1001. */
+    @Test
+    @Order(100)
+    void stoppingTheServerClosesEveryConnectionWith1001() {
+        try (TestClient client = TestClient.connect(server.chat())) {
+            assertThat(server.stop()).as("stopped by itself after SIGTERM").isTrue();
+            assertThat(client.awaitClose()).isEqualTo(1001);
+        }
+    }
+
+    // ---- helpers ----
+
+    protected int connections() {
+        return parse(server.get("healthz").body()).getInt("connections");
+    }
+
+    protected void awaitConnections(int expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int now;
+        while ((now = connections()) != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + expected + " connections on " + server + ", have " + now);
+            }
+            AppServer.sleep(50);
+        }
+    }
+
+    static JsonObject parse(String json) {
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+
+    static void assertSystem(JsonObject frame, String kind, String nick, int count) {
+        JsonObject payload = frame.getJsonObject("payload");
+        assertThat(payload.getString("kind")).as("kind in %s", frame).isEqualTo(kind);
+        assertThat(payload.getString("nick")).as("nick in %s", frame).isEqualTo(nick);
+        assertThat(payload.getInt("count")).as("count in %s", frame).isEqualTo(count);
+        assertThat(payload.getString("room")).isEqualTo("general");
+    }
+
+    static void assertError(JsonObject frame, String code) {
+        assertThat(frame.getString("type")).as("type of %s", frame).isEqualTo("error");
+        assertThat(frame.getJsonObject("payload").getString("code")).as("code in %s", frame).isEqualTo(code);
+    }
+
+    /** A bare WebSocket that queues every text frame (a String) and the close (its code, an Integer). */
+    static final class RawSocket implements WebSocket.Listener, AutoCloseable {
+        private static final HttpClient HTTP = HttpClient.newHttpClient();
+        private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        private final StringBuilder text = new StringBuilder();
+        WebSocket ws;
+
+        static RawSocket open(URI uri) throws Exception {
+            RawSocket listener = new RawSocket();
+            listener.ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(uri, listener).get(10, TimeUnit.SECONDS);
+            return listener;
+        }
+
+        /** The next text frame or close code, waiting up to 10 s. */
+        Object next() throws InterruptedException {
+            Object event = events.poll(10, TimeUnit.SECONDS);
+            if (event == null) {
+                throw new AssertionError("nothing arrived within 10 s");
+            }
+            if (event instanceof Throwable failure) {
+                throw new AssertionError("the connection failed", failure);
+            }
+            return event;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                events.add(text.toString());
+                text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            events.add(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            events.add(error);
+        }
+
+        @Override
+        public void close() {
+            ws.abort();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.sori.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sori.testing.TestClient;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+
+/**
+ * {@code target/sori.war} on WildFly (Undertow's WebSocket implementation: no Tyrus class
+ * exists there; Yasson), configured through system properties:
+ * {@code -Dsori.max-message-chars=100 -Dsori.ping-interval=1 -Dsori.ping-timeout=5}.
+ */
+@DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true", disabledReason = "-DskipWarTests")
+class WildFlyDeploymentIT extends WarDeploymentContract {
+
+    @Override
+    protected AppServer createServer() {
+        WildFlyServer wildFly = new WildFlyServer();
+        wildFly.systemProperties.put("sori.max-message-chars", Integer.toString(MAX_MESSAGE_CHARS));
+        wildFly.systemProperties.put("sori.ping-interval", Integer.toString(PING_INTERVAL_SECONDS));
+        wildFly.systemProperties.put("sori.ping-timeout", Integer.toString(PING_TIMEOUT_SECONDS));
+        return wildFly;
+    }
+
+    /**
+     * Undeploying (the scanner's marker files, as a person would) closes the chat with 1001 and
+     * the context path goes away; deploying again serves a working chat.
+     */
+    @Test
+    @Order(50)
+    void undeployClosesTheChatAndRedeployServesItAgain() throws Exception {
+        WildFlyServer wildFly = (WildFlyServer) server;
+        try (TestClient client = TestClient.connect(server.chat())) {
+            wildFly.undeploy();
+            assertThat(client.awaitClose()).isEqualTo(1001);
+        }
+        assertThat(server.get("healthz").statusCode()).isEqualTo(404);
+
+        wildFly.redeploy();
+        try (TestClient client = TestClient.connect(server.chat())) {
+            assertThat(client.welcome().getJsonObject("limits").getInt("maxMessageChars")).isEqualTo(MAX_MESSAGE_CHARS);
+            assertThat(client.ack("new_message", TestClient.quote("back again"), "m").asJsonObject()
+                    .getString("room")).isEqualTo("general");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.sori.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sori.chat.ChatSettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class WebAppSettingsTest {
+
+    private static UnaryOperator<String> none() {
+        return name -> null;
+    }
+
+    private static UnaryOperator<String> of(Map<String, String> values) {
+        return values::get;
+    }
+
+    @Test
+    void nothingSetMeansTheStandaloneDefaults() {
+        WebAppSettings settings = WebAppSettings.read(none(), none());
+
+        assertThat(settings.chat()).isEqualTo(ChatSettings.defaults());
+        assertThat(settings.sources()).isEmpty();
+    }
+
+    @Test
+    void readsEverySettingFromSystemProperties() {
+        WebAppSettings settings = WebAppSettings.read(of(Map.of(
+                "sori.max-message-chars", "100",
+                "sori.max-pending-frames", "500",
+                "sori.max-pending-bytes", "65536",
+                "sori.ping-interval", "5",
+                "sori.ping-timeout", "12")), none());
+
+        ChatSettings chat = settings.chat();
+        assertThat(chat.maxMessageChars()).isEqualTo(100);
+        assertThat(chat.maxPendingFrames()).isEqualTo(500);
+        assertThat(chat.maxPendingBytes()).isEqualTo(65536);
+        assertThat(chat.pingInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(chat.pingTimeout()).isEqualTo(Duration.ofSeconds(12));
+        assertThat(chat.maxIdentities()).isEqualTo(ChatSettings.defaults().maxIdentities());
+        assertThat(settings.sources()).contains("max-pending-frames=500 (system property sori.max-pending-frames)");
+    }
+
+    @Test
+    void readsEverySettingFromTheStandaloneServersEnvironmentVariables() {
+        WebAppSettings settings = WebAppSettings.read(none(), of(Map.of(
+                "SORI_MAX_MESSAGE_CHARS", "100",
+                "SORI_MAX_PENDING_FRAMES", "500",
+                "SORI_MAX_PENDING_BYTES", "65536",
+                "SORI_PING_INTERVAL", "5",
+                "SORI_PING_TIMEOUT", "12")));
+
+        assertThat(settings.chat()).isEqualTo(new ChatSettings(100, 500, 65536, Duration.ofSeconds(5),
+                Duration.ofSeconds(12), ChatSettings.defaults().maxIdentities()));
+        assertThat(settings.sources()).contains("max-message-chars=100 (environment variable SORI_MAX_MESSAGE_CHARS)");
+    }
+
+    @Test
+    void aSystemPropertyWinsOverTheEnvironment() {
+        WebAppSettings settings = WebAppSettings.read(
+                of(Map.of("sori.max-message-chars", "300")),
+                of(Map.of("SORI_MAX_MESSAGE_CHARS", "100", "SORI_MAX_PENDING_FRAMES", "7")));
+
+        assertThat(settings.chat().maxMessageChars()).isEqualTo(300);
+        assertThat(settings.chat().maxPendingFrames()).isEqualTo(7);
+    }
+
+    @Test
+    void blankValuesCountAsUnsetAndValuesAreTrimmed() {
+        WebAppSettings settings = WebAppSettings.read(
+                of(Map.of("sori.max-message-chars", "  ", "sori.max-pending-frames", " 42 ")),
+                of(Map.of("SORI_MAX_MESSAGE_CHARS", "")));
+
+        assertThat(settings.chat().maxMessageChars()).isEqualTo(ChatSettings.DEFAULT_MAX_MESSAGE_CHARS);
+        assertThat(settings.chat().maxPendingFrames()).isEqualTo(42);
+    }
+
+    @Test
+    void theNamesFollowTheStandaloneServer() {
+        assertThat(WebAppSettings.propertyName(WebAppSettings.MAX_PENDING_BYTES)).isEqualTo("sori.max-pending-bytes");
+        assertThat(WebAppSettings.environmentName(WebAppSettings.MAX_PENDING_BYTES)).isEqualTo("SORI_MAX_PENDING_BYTES");
+        assertThat(WebAppSettings.environmentName(WebAppSettings.PING_INTERVAL)).isEqualTo("SORI_PING_INTERVAL");
+    }
+
+    @Test
+    void aValueThatIsNotANumberFailsNamingTheSettingAndItsSource() {
+        assertThatThrownBy(() -> WebAppSettings.read(none(), of(Map.of("SORI_MAX_PENDING_FRAMES", "lots"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("max-pending-frames=lots")
+                .hasMessageContaining("SORI_MAX_PENDING_FRAMES")
+                .hasMessageContaining("whole number");
+    }
+
+    @Test
+    void zeroNegativeAndOversizedValuesFail() {
+        assertThatThrownBy(() -> WebAppSettings.read(of(Map.of("sori.max-message-chars", "0")), none()))
+                .hasMessageContaining("sori.max-message-chars").hasMessageContaining("positive");
+        assertThatThrownBy(() -> WebAppSettings.read(of(Map.of("sori.ping-interval", "-5")), none()))
+                .hasMessageContaining("positive");
+        assertThatThrownBy(() -> WebAppSettings.read(of(Map.of("sori.max-message-chars", "3000000000")), none()))
+                .hasMessageContaining("too large");
+    }
+
+    @Test
+    void aPingTimeoutNotLongerThanTheIntervalFails() {
+        assertThatThrownBy(() -> WebAppSettings.read(
+                of(Map.of("sori.ping-interval", "30", "sori.ping-timeout", "30")), none()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ping-interval=30")
+                .hasMessageContaining("ping timeout must be longer");
+    }
+}
