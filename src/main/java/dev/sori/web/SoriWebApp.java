@@ -2,6 +2,8 @@ package dev.sori.web;
 
 import dev.sori.Version;
 import dev.sori.chat.Hub;
+import dev.sori.store.DatabaseChatStorage;
+import dev.sori.store.Storage;
 import dev.sori.websocket.CurrentHub;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -23,11 +25,18 @@ public class SoriWebApp implements ServletContextListener {
     private static final System.Logger LOG = System.getLogger(SoriWebApp.class.getName());
 
     private Hub hub;
+    private DatabaseChatStorage storage;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         WebAppSettings settings = WebAppSettings.fromSystem();
-        hub = new Hub(settings.chat(), Version.get());
+        storage = new DatabaseChatStorage(Storage.open(settings.store()), settings.store().poolSize() - 1);
+        try {
+            hub = new Hub(settings.chat(), Version.get(), storage.chatStorage());
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
         CurrentHub.install(hub);
         event.getServletContext().setAttribute(Hub.class.getName(), hub);
         LOG.log(Level.INFO, "Sori {0} started at context path \"{1}\"; settings: {2}",
@@ -43,6 +52,7 @@ public class SoriWebApp implements ServletContextListener {
         event.getServletContext().removeAttribute(Hub.class.getName());
         CurrentHub.uninstall(hub);
         hub.close();
+        storage.close(); // every accepted message is committed (or failed) before the undeploy ends
         LOG.log(Level.INFO, "Sori stopped at context path \"{0}\"", event.getServletContext().getContextPath());
     }
 }

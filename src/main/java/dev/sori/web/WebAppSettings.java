@@ -1,6 +1,8 @@
 package dev.sori.web;
 
 import dev.sori.chat.ChatSettings;
+import dev.sori.store.StoreSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +18,11 @@ import java.util.function.UnaryOperator;
  * limit nobody asked for.
  *
  * @param chat    the settings to run the chat with
+ * @param store   where the chat keeps its messages, rooms and identities
  * @param sources one line per setting given, {@code NAME=VALUE (where)}, for the start-up log
+ *                (secrets shown as {@code ***})
  */
-public record WebAppSettings(ChatSettings chat, List<String> sources) {
+public record WebAppSettings(ChatSettings chat, StoreSettings store, List<String> sources) {
 
     /** The settings, by the name they have after {@code sori.} and (upper-cased) {@code SORI_}. */
     public static final String MAX_MESSAGE_CHARS = "max-message-chars";
@@ -26,6 +30,13 @@ public record WebAppSettings(ChatSettings chat, List<String> sources) {
     public static final String MAX_PENDING_BYTES = "max-pending-bytes";
     public static final String PING_INTERVAL = "ping-interval";
     public static final String PING_TIMEOUT = "ping-timeout";
+    public static final String MAX_ROOM_CAPACITY = "max-room-capacity";
+    public static final String EMPTY_ROOM_TTL = "empty-room-ttl";
+    public static final String DATA_DIR = "data-dir";
+    public static final String DB_URL = "db-url";
+    public static final String DB_USER = "db-user";
+    public static final String DB_PASSWORD = "db-password";
+    public static final String DB_POOL_SIZE = "db-pool-size";
 
     public WebAppSettings {
         sources = List.copyOf(sources);
@@ -49,14 +60,26 @@ public record WebAppSettings(ChatSettings chat, List<String> sources) {
         long maxPendingBytes = reader.longInteger(MAX_PENDING_BYTES, defaults.maxPendingBytes());
         long pingInterval = reader.longInteger(PING_INTERVAL, defaults.pingInterval().toSeconds());
         long pingTimeout = reader.longInteger(PING_TIMEOUT, defaults.pingTimeout().toSeconds());
+        int maxRoomCapacity = reader.integer(MAX_ROOM_CAPACITY, defaults.maxRoomCapacity());
+        long emptyRoomTtl = reader.longInteger(EMPTY_ROOM_TTL, 0, 0);
+        String dataDir = reader.string(DATA_DIR, false);
+        String dbUrl = reader.string(DB_URL, false);
+        String dbUser = reader.string(DB_USER, false);
+        String dbPassword = reader.string(DB_PASSWORD, true);
+        int dbPoolSize = reader.integer(DB_POOL_SIZE, StoreSettings.DEFAULT_POOL_SIZE);
         ChatSettings chat;
+        StoreSettings store;
         try {
             chat = new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes,
-                    Duration.ofSeconds(pingInterval), Duration.ofSeconds(pingTimeout), defaults.maxIdentities());
+                    Duration.ofSeconds(pingInterval), Duration.ofSeconds(pingTimeout), defaults.maxIdentities())
+                    .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtl));
+            store = (dbUrl != null ? StoreSettings.jdbc(dbUrl, dbUser, dbPassword)
+                    : StoreSettings.h2(dataDir != null ? Path.of(dataDir) : StoreSettings.DEFAULT_DATA_DIR))
+                    .withPoolSize(dbPoolSize);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid Sori settings " + reader.given + ": " + e.getMessage(), e);
         }
-        return new WebAppSettings(chat, reader.given);
+        return new WebAppSettings(chat, store, reader.given);
     }
 
     /** {@code sori.max-message-chars} */
@@ -88,6 +111,26 @@ public record WebAppSettings(ChatSettings chat, List<String> sources) {
         }
 
         long longInteger(String setting, long defaultValue) {
+            return longInteger(setting, defaultValue, 1);
+        }
+
+        /** A text setting, or null when unset; a secret is logged as {@code ***}. */
+        String string(String setting, boolean secret) {
+            String property = propertyName(setting);
+            String variable = environmentName(setting);
+            String text = trimmed(systemProperties.apply(property));
+            String from = "system property " + property;
+            if (text == null) {
+                text = trimmed(environment.apply(variable));
+                from = "environment variable " + variable;
+            }
+            if (text != null) {
+                given.add(setting + "=" + (secret ? "***" : text) + " (" + from + ")");
+            }
+            return text;
+        }
+
+        long longInteger(String setting, long defaultValue, long min) {
             String property = propertyName(setting);
             String variable = environmentName(setting);
             String text = trimmed(systemProperties.apply(property));
@@ -107,8 +150,9 @@ public record WebAppSettings(ChatSettings chat, List<String> sources) {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("the Sori setting " + described + " must be a whole number");
             }
-            if (value < 1) {
-                throw new IllegalArgumentException("the Sori setting " + described + " must be positive");
+            if (value < min) {
+                throw new IllegalArgumentException("the Sori setting " + described
+                        + (min == 1 ? " must be positive" : " must be at least " + min));
             }
             return value;
         }

@@ -32,14 +32,27 @@ class WildFlyDeploymentIT extends WarDeploymentContract {
     @Order(50)
     void undeployClosesTheChatAndRedeployServesItAgain() throws Exception {
         WildFlyServer wildFly = (WildFlyServer) server;
+        String token;
+        long seq;
         try (TestClient client = TestClient.connect(server.chat())) {
+            token = client.token();
+            client.ack("nickname", TestClient.quote("keeper"), "n");
+            seq = client.ack("new_message", TestClient.quote("kept across a redeploy"), "k").asJsonObject()
+                    .getJsonNumber("seq").longValue();
             wildFly.undeploy();
             assertThat(client.awaitClose()).isEqualTo(1001);
         }
         assertThat(server.get("healthz").statusCode()).isEqualTo(404);
 
         wildFly.redeploy();
-        try (TestClient client = TestClient.connect(server.chat())) {
+        try (TestClient client = TestClient.connect(server.chat(), token)) {
+            // the acked message and the identity were stored: both survive the redeploy
+            assertThat(client.nick()).isEqualTo("keeper");
+            var history = client.ack("join", "{\"room\":\"general\",\"since\":" + (seq - 1) + "}", "j")
+                    .asJsonObject();
+            assertThat(history.getBoolean("recovered")).isTrue();
+            assertThat(history.getJsonArray("history").getJsonObject(0).getString("text"))
+                    .isEqualTo("kept across a redeploy");
             assertThat(client.welcome().getJsonObject("limits").getInt("maxMessageChars")).isEqualTo(MAX_MESSAGE_CHARS);
             assertThat(client.ack("new_message", TestClient.quote("back again"), "m").asJsonObject()
                     .getString("room")).isEqualTo("general");
