@@ -44,6 +44,7 @@ public final class Client {
     private volatile Identity identity; // null until start()
     private List<ClientFrame> early = new ArrayList<>(); // guarded by this; null once started
     private boolean stopped; // guarded by this
+    private volatile boolean welcomed;
     private final Connection connection;
     private final Outbox outbox;
     private final Set<Room> rooms = new CopyOnWriteArraySet<>();
@@ -111,6 +112,16 @@ public final class Client {
             }
             batch.forEach(this::process);
         }
+    }
+
+    /** {@code welcome} is queued: from now on this client may be sent anything. */
+    void welcomed() {
+        welcomed = true;
+    }
+
+    /** Whether {@code welcome} is queued; lobby events wait for it, since welcome comes first. */
+    boolean isWelcomed() {
+        return welcomed;
     }
 
     /** The connection is gone; a pending {@link #start} will not run. */

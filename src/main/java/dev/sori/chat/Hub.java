@@ -140,6 +140,7 @@ public final class Hub implements AutoCloseable {
         client.send(ServerFrame.event("welcome", new Welcome(client.sid(), identity.token(), identity.nick(),
                 identity.color(), PUBLIC_ROOM, serverInfo,
                 new Welcome.Limits(settings.maxMessageChars(), Nicknames.MAX_CHARS))));
+        client.welcomed();
         Room general = lobby.general();
         general.admit(client);
         general.open(client, null);

@@ -163,7 +163,9 @@ final class Lobby {
     private void toEveryone(String type, RoomInfo info) {
         EncodedFrame frame = EncodedFrame.of(Json.write(ServerFrame.event(type, info)));
         for (Client client : everyone.get()) {
-            client.outbox().send(frame);
+            if (client.isWelcomed()) {
+                client.outbox().send(frame);
+            }
         }
     }
 
