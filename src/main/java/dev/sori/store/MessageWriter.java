@@ -38,6 +38,8 @@ import javax.sql.DataSource;
 final class MessageWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MessageWriter.class.getName());
     private static final long IDLE_POLL_MILLIS = 50;
+    static final long LINGER_GAP_NANOS = Long.getLong("sori.store.lingerGapMicros", 200) * 1000;
+    static final long LINGER_MAX_NANOS = Long.getLong("sori.store.lingerMaxMicros", 2000) * 1000;
     private static final String INSERT = "INSERT INTO messages (room_id, seq, author_id, nick, color, body, ts)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
@@ -62,6 +64,7 @@ final class MessageWriter implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private volatile int largestBatch; // written by the writer thread only
     private boolean failing; // writer thread only: log outages once, not once per batch
+    private long commitNanos; // writer thread only: a moving average of what a batch costs
 
     private record Pending(NewMessage message, CompletableFuture<StoredMessage> future) {
     }
@@ -159,9 +162,12 @@ final class MessageWriter implements AutoCloseable {
             }
             batch.add(first);
             queue.drainTo(batch, batchSize - 1);
+            linger(batch);
             Outcome outcome;
+            long started = System.nanoTime();
             try {
                 outcome = write(batch);
+                commitNanos = (commitNanos * 3 + (System.nanoTime() - started)) / 4;
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.ERROR, "message writer: unexpected " + e.getClass().getName() + " storing a batch");
                 outcome = Outcome.failed(batch, new StoreUnavailableException("message writer failed unexpectedly"));
@@ -171,6 +177,36 @@ final class MessageWriter implements AutoCloseable {
             if (closed && outcome.failure() != null) {
                 failRemaining(outcome.failure());
             }
+        }
+    }
+
+    /**
+     * Waits a moment for stragglers while they keep coming. Without it, producers that wait for
+     * their ack before sending again split into two groups that alternate (one committing while
+     * the other re-queues), and every transaction carries half of them. The wait is a fraction of
+     * what a commit has been costing (nothing to gain on a fast disk, up to 2 ms on a slow fsync),
+     * and a short quiet gap ends it, so a lone message is hardly delayed.
+     */
+    private void linger(List<Pending> batch) {
+        long budget = Math.min(LINGER_MAX_NANOS, commitNanos / 2);
+        long gap = Math.min(LINGER_GAP_NANOS, budget);
+        long deadline = System.nanoTime() + budget;
+        while (batch.size() < batchSize && gap > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Pending next;
+            try {
+                next = queue.poll(Math.min(gap, left), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, batchSize - batch.size());
         }
     }
 
