@@ -251,7 +251,8 @@ final class MessageWriter implements AutoCloseable {
         for (Pending p : batch) {
             byRoom.computeIfAbsent(p.message().room(), k -> new ArrayList<>()).add(p);
         }
-        try (Connection c = dataSource.getConnection()) {
+        Connection c = dataSource.getConnection();
+        try {
             c.setAutoCommit(false);
             List<Assigned> stored = new ArrayList<>(batch.size());
             List<Pending> noRoom = new ArrayList<>(0);
@@ -285,6 +286,8 @@ final class MessageWriter implements AutoCloseable {
                 throw e; // the database refused the commit: definitely not stored
             }
             return new Outcome(stored, noRoom, List.of(), null);
+        } finally {
+            closeQuietly(c);
         }
     }
 
@@ -317,16 +320,19 @@ final class MessageWriter implements AutoCloseable {
             return ifCommitted; // nothing was to be inserted; the missing rooms are missing either way
         }
         StoredMessage probe = ifCommitted.stored().get(0).stored();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT author_id, nick, color, body, ts FROM messages WHERE room_id = ? AND seq = ?")) {
-            ps.setString(1, probe.room());
-            ps.setLong(2, probe.seq());
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
             boolean landed;
-            try (ResultSet rs = ps.executeQuery()) {
-                landed = rs.next() && Objects.equals(rs.getString(1), probe.authorId())
-                        && probe.nick().equals(rs.getString(2)) && probe.color().equals(rs.getString(3))
-                        && probe.text().equals(rs.getString(4)) && rs.getLong(5) == probe.ts();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT author_id, nick, color, body, ts FROM messages WHERE room_id = ? AND seq = ?")) {
+                ps.setString(1, probe.room());
+                ps.setLong(2, probe.seq());
+                try (ResultSet rs = ps.executeQuery()) {
+                    landed = rs.next() && Objects.equals(rs.getString(1), probe.authorId())
+                            && probe.nick().equals(rs.getString(2)) && probe.color().equals(rs.getString(3))
+                            && probe.text().equals(rs.getString(4)) && rs.getLong(5) == probe.ts();
+                }
             }
             LOG.log(Level.WARNING, "message writer: connection lost during commit ({0}); the batch {1}",
                     SqlFailures.describe(cause), landed ? "was committed" : "was not committed");
@@ -342,6 +348,8 @@ final class MessageWriter implements AutoCloseable {
                     "storing messages: connection lost during commit, outcome unknown: " + SqlFailures.describe(cause));
             noteFailure(failure);
             return Outcome.failed(batch, failure);
+        } finally {
+            closeQuietly(c);
         }
     }
 
@@ -392,6 +400,18 @@ final class MessageWriter implements AutoCloseable {
                 p.future().completeExceptionally(outcome.failure());
             }
         });
+    }
+
+    // Once the outcome is known, a failure to hand the connection back must not change it: a
+    // committed batch reported as failed could be sent again and stored twice.
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // The pool drops a connection it could not reset.
+            }
+        }
     }
 
     private static void rollbackQuietly(Connection c) {
