@@ -10,7 +10,7 @@ final class DataSources {
     private DataSources() {
     }
 
-    static HikariDataSource create(StoreSettings settings, String poolName) {
+    static HikariDataSource create(StoreSettings settings, String poolName, int size) {
         String url = settings.effectiveJdbcUrl();
         boolean h2 = StoreSettings.isH2(url);
         HikariConfig config = new HikariConfig();
@@ -19,8 +19,8 @@ final class DataSources {
         // H2 makes the first user of a new file its administrator; a fixed one keeps reopening simple.
         config.setUsername(settings.user() != null ? settings.user() : (h2 ? "sa" : null));
         config.setPassword(settings.password() != null ? settings.password() : (h2 ? "" : null));
-        config.setMaximumPoolSize(settings.poolSize());
-        config.setMinimumIdle(Math.min(2, settings.poolSize()));
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(Math.min(2, size));
         long timeout = settings.connectionTimeout().toMillis();
         config.setConnectionTimeout(timeout);
         config.setValidationTimeout(Math.min(timeout, Duration.ofSeconds(1).toMillis()));

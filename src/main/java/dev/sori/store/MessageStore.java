@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
  * message is queued for this node's single writer thread, which commits whatever is queued
  * (up to the batch size) in one transaction (group commit). Its future completes only after that
  * commit, so an acknowledged message survives a crash. Completions and {@link CommitListener}
- * calls happen on one delivery thread, in commit order, each room's messages in seq order.
+ * calls happen on one delivery thread, in commit order, each room's messages in seq order
+ * (refusals, when the queue is full or the store closed, fail at once on the caller's thread).
  *
  * <h2>Reading and recovery</h2>
  * The read methods are synchronous JDBC calls: run them on a thread that may block, never on a

@@ -38,6 +38,8 @@ import javax.sql.DataSource;
 final class MessageWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MessageWriter.class.getName());
     private static final long IDLE_POLL_MILLIS = 50;
+    static final long LINGER_GAP_NANOS = Long.getLong("sori.store.lingerGapMicros", 200) * 1000;
+    static final long LINGER_MAX_NANOS = Long.getLong("sori.store.lingerMaxMicros", 2000) * 1000;
     private static final String INSERT = "INSERT INTO messages (room_id, seq, author_id, nick, color, body, ts)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
@@ -62,6 +64,7 @@ final class MessageWriter implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private volatile int largestBatch; // written by the writer thread only
     private boolean failing; // writer thread only: log outages once, not once per batch
+    private long commitNanos; // writer thread only: a moving average of what a batch costs
 
     private record Pending(NewMessage message, CompletableFuture<StoredMessage> future) {
     }
@@ -159,9 +162,12 @@ final class MessageWriter implements AutoCloseable {
             }
             batch.add(first);
             queue.drainTo(batch, batchSize - 1);
+            linger(batch);
             Outcome outcome;
+            long started = System.nanoTime();
             try {
                 outcome = write(batch);
+                commitNanos = (commitNanos * 3 + (System.nanoTime() - started)) / 4;
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.ERROR, "message writer: unexpected " + e.getClass().getName() + " storing a batch");
                 outcome = Outcome.failed(batch, new StoreUnavailableException("message writer failed unexpectedly"));
@@ -171,6 +177,36 @@ final class MessageWriter implements AutoCloseable {
             if (closed && outcome.failure() != null) {
                 failRemaining(outcome.failure());
             }
+        }
+    }
+
+    /**
+     * Waits a moment for stragglers while they keep coming. Without it, producers that wait for
+     * their ack before sending again split into two groups that alternate (one committing while
+     * the other re-queues), and every transaction carries half of them. The wait is a fraction of
+     * what a commit has been costing (nothing to gain on a fast disk, up to 2 ms on a slow fsync),
+     * and a short quiet gap ends it, so a lone message is hardly delayed.
+     */
+    private void linger(List<Pending> batch) {
+        long budget = Math.min(LINGER_MAX_NANOS, commitNanos / 2);
+        long gap = Math.min(LINGER_GAP_NANOS, budget);
+        long deadline = System.nanoTime() + budget;
+        while (batch.size() < batchSize && gap > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Pending next;
+            try {
+                next = queue.poll(Math.min(gap, left), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, batchSize - batch.size());
         }
     }
 
@@ -215,7 +251,8 @@ final class MessageWriter implements AutoCloseable {
         for (Pending p : batch) {
             byRoom.computeIfAbsent(p.message().room(), k -> new ArrayList<>()).add(p);
         }
-        try (Connection c = dataSource.getConnection()) {
+        Connection c = dataSource.getConnection();
+        try {
             c.setAutoCommit(false);
             List<Assigned> stored = new ArrayList<>(batch.size());
             List<Pending> noRoom = new ArrayList<>(0);
@@ -249,6 +286,8 @@ final class MessageWriter implements AutoCloseable {
                 throw e; // the database refused the commit: definitely not stored
             }
             return new Outcome(stored, noRoom, List.of(), null);
+        } finally {
+            closeQuietly(c);
         }
     }
 
@@ -281,16 +320,19 @@ final class MessageWriter implements AutoCloseable {
             return ifCommitted; // nothing was to be inserted; the missing rooms are missing either way
         }
         StoredMessage probe = ifCommitted.stored().get(0).stored();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT author_id, nick, color, body, ts FROM messages WHERE room_id = ? AND seq = ?")) {
-            ps.setString(1, probe.room());
-            ps.setLong(2, probe.seq());
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
             boolean landed;
-            try (ResultSet rs = ps.executeQuery()) {
-                landed = rs.next() && Objects.equals(rs.getString(1), probe.authorId())
-                        && probe.nick().equals(rs.getString(2)) && probe.color().equals(rs.getString(3))
-                        && probe.text().equals(rs.getString(4)) && rs.getLong(5) == probe.ts();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT author_id, nick, color, body, ts FROM messages WHERE room_id = ? AND seq = ?")) {
+                ps.setString(1, probe.room());
+                ps.setLong(2, probe.seq());
+                try (ResultSet rs = ps.executeQuery()) {
+                    landed = rs.next() && Objects.equals(rs.getString(1), probe.authorId())
+                            && probe.nick().equals(rs.getString(2)) && probe.color().equals(rs.getString(3))
+                            && probe.text().equals(rs.getString(4)) && rs.getLong(5) == probe.ts();
+                }
             }
             LOG.log(Level.WARNING, "message writer: connection lost during commit ({0}); the batch {1}",
                     SqlFailures.describe(cause), landed ? "was committed" : "was not committed");
@@ -306,6 +348,8 @@ final class MessageWriter implements AutoCloseable {
                     "storing messages: connection lost during commit, outcome unknown: " + SqlFailures.describe(cause));
             noteFailure(failure);
             return Outcome.failed(batch, failure);
+        } finally {
+            closeQuietly(c);
         }
     }
 
@@ -356,6 +400,18 @@ final class MessageWriter implements AutoCloseable {
                 p.future().completeExceptionally(outcome.failure());
             }
         });
+    }
+
+    // Once the outcome is known, a failure to hand the connection back must not change it: a
+    // committed batch reported as failed could be sent again and stored twice.
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // The pool drops a connection it could not reset.
+            }
+        }
     }
 
     private static void rollbackQuietly(Connection c) {

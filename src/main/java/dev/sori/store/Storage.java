@@ -30,14 +30,17 @@ public final class Storage implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final HikariDataSource dataSource;
+    private final HikariDataSource writerDataSource;
     private final MessageWriter writer;
     private final MessageStore messages;
     private final RoomStore rooms;
     private final IdentityStore identities;
     private final String description;
 
-    private Storage(HikariDataSource dataSource, MessageWriter writer, Clock clock, String description) {
+    private Storage(HikariDataSource dataSource, HikariDataSource writerDataSource, MessageWriter writer, Clock clock,
+            String description) {
         this.dataSource = dataSource;
+        this.writerDataSource = writerDataSource;
         this.writer = writer;
         this.messages = new JdbcMessageStore(dataSource, writer);
         this.rooms = new JdbcRoomStore(dataSource, clock);
@@ -50,7 +53,8 @@ public final class Storage implements AutoCloseable {
     }
 
     /**
-     * Connects, migrates and starts the writer.
+     * Connects, migrates and starts the writer. Of {@link StoreSettings#poolSize} connections,
+     * one is the writer's alone and the others serve reads and room/identity calls.
      *
      * @param clock stamps messages, rooms and identities
      * @throws StoreUnavailableException when the database cannot be reached or migrated
@@ -65,24 +69,28 @@ public final class Storage implements AutoCloseable {
         }
         String name = "sori-store-" + INSTANCES.incrementAndGet();
         String description = DataSources.describe(settings.effectiveJdbcUrl());
-        HikariDataSource dataSource = DataSources.create(settings, name);
+        HikariDataSource dataSource = DataSources.create(settings, name, settings.poolSize() - 1);
+        HikariDataSource writerDataSource = null;
         try {
             migrate(dataSource, description);
             Dialect dialect;
             try (Connection c = dataSource.getConnection()) {
                 dialect = Dialect.of(c);
             }
-            MessageWriter writer = new MessageWriter(dataSource, dialect, clock, settings.batchSize(),
+            // The writer's connection is its own, so that a crowd of slow reads can never make
+            // the appends wait for a connection (and time out as "unavailable").
+            writerDataSource = DataSources.create(settings, name + "-writer", 1);
+            MessageWriter writer = new MessageWriter(writerDataSource, dialect, clock, settings.batchSize(),
                     settings.queueCapacity(), name);
             writer.start();
             LOG.log(Level.INFO, "storage: {0} ({1,number,#} connections, batches of up to {2,number,#})", description,
                     settings.poolSize(), settings.batchSize());
-            return new Storage(dataSource, writer, clock, description);
+            return new Storage(dataSource, writerDataSource, writer, clock, description);
         } catch (SQLException e) {
-            dataSource.close();
+            closeQuietly(writerDataSource, dataSource);
             throw SqlFailures.unavailable("opening storage", e);
         } catch (RuntimeException e) {
-            dataSource.close();
+            closeQuietly(writerDataSource, dataSource);
             throw e;
         }
     }
@@ -133,7 +141,15 @@ public final class Storage implements AutoCloseable {
         try {
             writer.close();
         } finally {
-            dataSource.close();
+            closeQuietly(writerDataSource, dataSource);
+        }
+    }
+
+    private static void closeQuietly(HikariDataSource... pools) {
+        for (HikariDataSource pool : pools) {
+            if (pool != null) {
+                pool.close();
+            }
         }
     }
 }

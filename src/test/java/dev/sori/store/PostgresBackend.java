@@ -89,6 +89,14 @@ final class PostgresBackend extends Backend {
         }
     }
 
+    /** Ends every open connection to the database, as a server restart would; new ones are welcome. */
+    void terminateConnections() throws SQLException {
+        try (Connection admin = admin(); Statement st = admin.createStatement()) {
+            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database
+                    + "' AND pid <> pg_backend_pid()");
+        }
+    }
+
     void bringBack() throws SQLException {
         try (Connection admin = admin(); Statement st = admin.createStatement()) {
             st.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");

@@ -69,6 +69,19 @@ class PostgresOutageTest extends StoreContract {
     }
 
     @Test
+    void connectionsKilledUnderTheStoreAreReplacedWithoutFailingAnAppend() throws Exception {
+        PostgresBackend pg = (PostgresBackend) backend;
+        Storage s = open(pg.settings(), Clock.systemUTC());
+        String room = newRoom(s);
+        for (int round = 1; round <= 5; round++) {
+            pg.terminateConnections();
+            assertThat(s.messages().append(message(room, "after kill " + round)).get(30, TimeUnit.SECONDS).seq())
+                    .isEqualTo(round);
+        }
+        assertThat(s.writerStats().failed()).isZero();
+    }
+
+    @Test
     void closingWhileTheDatabaseIsDownFailsThePendingAppendsPromptly() throws Exception {
         PostgresBackend pg = (PostgresBackend) backend;
         Storage s = open(pg.settings().withConnectionTimeout(Duration.ofSeconds(1)).withBatchSize(10),

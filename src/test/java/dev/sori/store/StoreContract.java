@@ -7,9 +7,12 @@ import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.opentest4j.TestAbortedException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -27,9 +30,25 @@ abstract class StoreContract {
 
     abstract Backend createBackend();
 
+    private String unavailable;
+
     @BeforeAll
     void createDatabase() {
-        backend = createBackend();
+        try {
+            backend = createBackend();
+        } catch (TestAbortedException e) {
+            // Remembered and repeated per test, so that every test shows up as skipped, with the
+            // reason, instead of the class silently running nothing.
+            unavailable = e.getMessage();
+            System.err.println(getClass().getSimpleName() + ": " + unavailable);
+        }
+    }
+
+    @BeforeEach
+    void requireDatabase() {
+        if (unavailable != null) {
+            Assumptions.abort(unavailable);
+        }
     }
 
     @AfterAll
