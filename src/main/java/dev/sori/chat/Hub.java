@@ -29,6 +29,8 @@ public final class Hub implements AutoCloseable {
     public static final String PUBLIC_ROOM = "general";
 
     static final Duration LOBBY_TICK = Duration.ofMillis(250);
+    /** Identities that own no room and have not been used this long are forgotten. */
+    static final Duration FORGET_IDENTITIES_AFTER = Duration.ofDays(90);
 
     private static final System.Logger LOG = System.getLogger(Hub.class.getName());
 
@@ -83,6 +85,8 @@ public final class Hub implements AutoCloseable {
                 daemon("sori-passwords"));
         long period = settings.pingInterval().toMillis();
         scheduler.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(() -> identities.forgetUnused(FORGET_IDENTITIES_AFTER, clock.getAsLong()),
+                1, 24 * 60, TimeUnit.MINUTES);
         scheduler.scheduleAtFixedRate(this::tidyLobby, LOBBY_TICK.toMillis(), LOBBY_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
     }

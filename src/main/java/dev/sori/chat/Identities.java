@@ -56,12 +56,18 @@ public final class Identities {
             if (saved.isEmpty()) {
                 return fresh();
             }
+            catalog.seen(saved.get().id());
             synchronized (this) {
                 // Two tabs may have raced here with the same token: keep one object per identity.
                 return byToken.computeIfAbsent(token, t -> new Identity(saved.get().id(), t, saved.get().nick(),
                         saved.get().color(), CompletableFuture.completedFuture(null)));
             }
         });
+    }
+
+    /** Forgets, in the catalog, identities unused for {@code unused}; see {@link IdentityCatalog#forgetUnseenSince}. */
+    public void forgetUnused(java.time.Duration unused, long nowMillis) {
+        catalog.forgetUnseenSince(nowMillis - unused.toMillis());
     }
 
     /** Renames {@code identity} now and in the catalog; completes when the catalog has it. */

@@ -26,6 +26,14 @@ public interface IdentityCatalog {
         public CompletionStage<Void> rename(String id, String nick) {
             return CompletableFuture.completedFuture(null);
         }
+
+        @Override
+        public void seen(String id) {
+        }
+
+        @Override
+        public void forgetUnseenSince(long epochMillis) {
+        }
     };
 
     /** The identity {@code token} resumes, if the catalog has it. */
@@ -35,6 +43,15 @@ public interface IdentityCatalog {
     CompletionStage<Void> create(String id, String token, String nick, String color);
 
     CompletionStage<Void> rename(String id, String nick);
+
+    /** The identity was resumed: best effort, it keeps the identity from being forgotten. */
+    void seen(String id);
+
+    /**
+     * Forgets identities not seen since {@code epochMillis} that own no room, so that one-off
+     * visitors do not grow the catalog forever. Best effort.
+     */
+    void forgetUnseenSince(long epochMillis);
 
     /** An identity as the catalog keeps it. */
     record Saved(String id, String nick, String color) {

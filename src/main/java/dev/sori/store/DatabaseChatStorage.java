@@ -214,16 +214,6 @@ public final class DatabaseChatStorage implements AutoCloseable {
         public void emptied(String id) {
             bestEffort("marking a room empty", () -> store.markEmptied(id));
         }
-
-        private void bestEffort(String what, Runnable call) {
-            onIo(what, () -> {
-                call.run();
-                return null;
-            }).exceptionally(failure -> {
-                LOG.log(Level.DEBUG, "{0} failed: {1}", what, failure.toString());
-                return null;
-            });
-        }
     }
 
     private final class Identities implements IdentityCatalog {
@@ -250,5 +240,30 @@ public final class DatabaseChatStorage implements AutoCloseable {
                 return null;
             });
         }
+
+        @Override
+        public void seen(String id) {
+            bestEffort("marking an identity seen", () -> store.seen(id));
+        }
+
+        @Override
+        public void forgetUnseenSince(long epochMillis) {
+            bestEffort("forgetting unused identities", () -> {
+                int forgotten = store.forgetUnseenSince(java.time.Instant.ofEpochMilli(epochMillis));
+                if (forgotten > 0) {
+                    LOG.log(Level.INFO, "forgot {0,number,#} unused identities", forgotten);
+                }
+            });
+        }
+    }
+
+    private void bestEffort(String what, Runnable call) {
+        onIo(what, () -> {
+            call.run();
+            return null;
+        }).exceptionally(failure -> {
+            LOG.log(Level.DEBUG, "{0} failed: {1}", what, failure.toString());
+            return null;
+        });
     }
 }
