@@ -82,7 +82,10 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** A Tyrus container that only registers endpoints; the listener above does the I/O. */
     private static final class EngineContainer extends TyrusServerContainer {
-        private final WebSocketEngine engine = TyrusWebSocketEngine.builder(this).build();
+        // Tyrus buffers each incoming frame up to this size (4 MiB by default) before any handler
+        // sees it; twice the protocol's limit bounds that memory per connection.
+        private final WebSocketEngine engine = TyrusWebSocketEngine.builder(this)
+                .incomingBufferSize(2 * ChatEndpoint.MAX_FRAME_BYTES).build();
 
         EngineContainer() {
             super((Set<Class<?>>) null);
