@@ -1,13 +1,19 @@
 package dev.sori.protocol;
 
+import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.bind.JsonbException;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
+import jakarta.json.stream.JsonParsingException;
 import jakarta.websocket.Decoder;
+import java.io.StringReader;
+import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
- * Decodes a client's text frame into a {@link ClientFrame} with JSON-B. It accepts every frame
+ * Decodes a client's text frame into a {@link ClientFrame} with JSON-P. It accepts every frame
  * ({@link #willDecode} is always true) and reports problems as {@link ClientFrame.Malformed},
  * so that the endpoint answers them with an {@code error} instead of the container treating
  * them as a failure of the session.
@@ -15,12 +21,14 @@ import jakarta.websocket.Decoder;
 public final class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
     public static final int MAX_ID_CHARS = 64;
 
+    private static final JsonParserFactory PARSERS = jakarta.json.Json.createParserFactory(Map.of());
+
     @Override
     public ClientFrame decode(String text) {
         JsonValue root;
         try {
-            root = Json.jsonb().fromJson(text, JsonValue.class);
-        } catch (JsonbException | IllegalStateException e) {
+            root = parse(text);
+        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
             return new ClientFrame.Malformed(ErrorCode.BAD_JSON, "the frame is not valid JSON", null);
         }
         if (root == null || root.getValueType() != JsonValue.ValueType.OBJECT) {
@@ -47,6 +55,21 @@ public final class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
             return new ClientFrame.Malformed(ErrorCode.BAD_ENVELOPE, "\"type\" must be a non-empty string", id);
         }
         return new ClientFrame.Request(typeString.getString(), envelope.get("payload"), id);
+    }
+
+    /**
+     * Exactly one JSON value and nothing after it but white space. (JSON-B's {@code fromJson} stops
+     * after the first value and ignores the rest, so {@code {...}{...}} would lose its second half.)
+     */
+    private static JsonValue parse(String text) {
+        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
+            parser.next();
+            JsonValue value = parser.getValue();
+            if (parser.hasNext()) { // Parsson throws here instead; either way, refused
+                throw new JsonParsingException("content after the JSON value", parser.getLocation());
+            }
+            return value;
+        }
     }
 
     @Override
