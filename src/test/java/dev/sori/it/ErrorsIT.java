@@ -180,7 +180,7 @@ class ErrorsIT {
         if (id == null) {
             assertThat(frame.containsKey("id")).as("an id in %s", frame).isFalse();
         } else {
-            assertThat(frame.getString("id")).isEqualTo(id);
+            assertThat(frame.getString("id", null)).as("id in %s", frame).isEqualTo(id);
         }
     }
 
