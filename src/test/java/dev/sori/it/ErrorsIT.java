@@ -1,5 +1,6 @@
 package dev.sori.it;
 
+import static dev.sori.it.ItSupport.next;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -35,9 +36,9 @@ class ErrorsIT {
         server = RunningServer.start();
         sender = server.connect();
         observer = server.connect();
-        assertThat(sender.next().getJsonObject("payload").getInt("count")).isEqualTo(1); // own join
-        assertThat(sender.next().getJsonObject("payload").getInt("count")).isEqualTo(2); // observer's join
-        assertThat(observer.next().getJsonObject("payload").getInt("count")).isEqualTo(2); // own join
+        assertThat(next(sender).getJsonObject("payload").getInt("count")).isEqualTo(1); // own join
+        assertThat(next(sender).getJsonObject("payload").getInt("count")).isEqualTo(2); // observer's join
+        assertThat(next(observer).getJsonObject("payload").getInt("count")).isEqualTo(2); // own join
     }
 
     @AfterEach
@@ -114,14 +115,14 @@ class ErrorsIT {
     @MethodSource("badFrames")
     void aBadFrameGetsOneErrorAndTheConnectionLivesOn(String name, String frame, String code, String id) {
         sender.sendRaw(frame);
-        assertError(sender.next(), code, id);
+        assertError(next(sender), code, id);
         assertStillUsableAndNobodyElseWasTold();
     }
 
     @Test
     void aBinaryFrameIsUnsupported() {
         sender.sendBinary("{\"type\":\"new_message\",\"payload\":\"hi\"}".getBytes(StandardCharsets.UTF_8));
-        assertError(sender.next(), "unsupported", null);
+        assertError(next(sender), "unsupported", null);
         assertStillUsableAndNobodyElseWasTold();
     }
 
@@ -138,10 +139,10 @@ class ErrorsIT {
         sender.sendRaw("{\"type\":\"dance\",\"id\":\"d1\"}");
         sender.sendBinary(new byte[] {1, 2, 3});
         sender.sendRaw("{\"type\":\"new_message\",\"payload\":\"\",\"id\":\"d2\"}");
-        assertError(sender.next(), "bad_json", null);
-        assertError(sender.next(), "unknown_type", "d1");
-        assertError(sender.next(), "unsupported", null);
-        assertError(sender.next(), "invalid_argument", "d2");
+        assertError(next(sender), "bad_json", null);
+        assertError(next(sender), "unknown_type", "d1");
+        assertError(next(sender), "unsupported", null);
+        assertError(next(sender), "invalid_argument", "d2");
         assertStillUsableAndNobodyElseWasTold();
     }
 
@@ -153,7 +154,7 @@ class ErrorsIT {
     void aFrameOver64KiBIsRefused() throws Exception {
         sender.send("new_message", TestClient.quote("b".repeat(70 * 1024)), "big");
         // Whichever comes first: a reply, or the end of the connection.
-        CompletableFuture<JsonObject> reply = CompletableFuture.supplyAsync(sender::next);
+        CompletableFuture<JsonObject> reply = CompletableFuture.supplyAsync(() -> next(sender));
         long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
         while (!reply.isDone() && sender.isOpen() && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -165,7 +166,7 @@ class ErrorsIT {
             assertThat(sender.isOpen()).as("open after an oversized frame, with no reply").isFalse();
             assertThat(sender.awaitClose()).isEqualTo(1009);
             // the other user sees only the departure
-            JsonObject left = observer.next();
+            JsonObject left = next(observer);
             assertThat(left.getString("type")).isEqualTo("system");
             assertThat(left.getJsonObject("payload").getString("kind")).isEqualTo("leave");
             assertThat(left.getJsonObject("payload").getInt("count")).isEqualTo(1);
@@ -192,9 +193,9 @@ class ErrorsIT {
         MessagingIT.assertNextIsAckOfPing(sender);
 
         sender.send("new_message", TestClient.quote("still here"), "after");
-        List<JsonObject> own = List.of(sender.next(), sender.next());
+        List<JsonObject> own = List.of(next(sender), next(sender));
         assertThat(own).extracting(f -> f.getString("type")).containsExactlyInAnyOrder("message", "ack");
-        JsonObject next = observer.next();
+        JsonObject next = next(observer);
         assertThat(next.getString("type")).isEqualTo("message");
         assertThat(next.getJsonObject("payload").getString("text")).isEqualTo("still here");
         observer.expectSilence(Duration.ofMillis(100));

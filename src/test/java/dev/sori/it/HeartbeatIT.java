@@ -1,5 +1,6 @@
 package dev.sori.it;
 
+import static dev.sori.it.ItSupport.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sori.chat.ChatSettings;
@@ -38,8 +39,8 @@ class HeartbeatIT {
     void aClientThatAnswersPingsStaysConnectedWhileSilent() {
         // The JDK client answers every ping with a pong by itself, without the application.
         try (TestClient a = server.connect(); TestClient b = server.connect()) {
-            a.next(f -> f.getJsonObject("payload").getInt("count") == 2);
-            b.next(f -> f.getJsonObject("payload").getInt("count") == 2);
+            a.next(ItSupport.joinWithCount(2));
+            b.next(ItSupport.joinWithCount(2));
 
             a.expectSilence(PING_TIMEOUT.multipliedBy(2)); // the wait is the test: two timeouts long
             assertThat(a.isOpen()).isTrue();
@@ -55,10 +56,10 @@ class HeartbeatIT {
     @Test
     void aClientThatNeverAnswersIsPingedThenClosedWith1001() throws IOException {
         try (TestClient watcher = server.connect()) {
-            watcher.next(); // own join
+            next(watcher); // own join
             long connecting = System.nanoTime(); // before the server can start counting the silence
             try (RawWebSocket mute = RawWebSocket.connect(server.chat(), 0)) {
-                String muteNick = watcher.next().getJsonObject("payload").getString("nick");
+                String muteNick = next(watcher).getJsonObject("payload").getString("nick");
 
                 // It reads everything but never sends a pong: first pings, then a close with 1001.
                 boolean pinged = false;
@@ -74,7 +75,7 @@ class HeartbeatIT {
                 mute.sendClose(1001);
                 assertEndOfStream(mute);
 
-                PresenceIT.assertSystem(watcher.next(), "leave", muteNick, 1);
+                PresenceIT.assertSystem(next(watcher), "leave", muteNick, 1);
                 ItSupport.awaitValue("connections in /healthz", 1, () -> ItSupport.healthConnections(server.base()));
             }
             // The watcher, answering its pings all along, is still here.

@@ -1,5 +1,6 @@
 package dev.sori.it;
 
+import dev.sori.testing.TestClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -10,9 +11,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Small helpers shared by the integration tests: reading {@code /healthz}, polling with a deadline. */
+/**
+ * Small helpers shared by the integration tests: the next frame (lobby events aside), reading
+ * {@code /healthz}, polling with a deadline.
+ */
 final class ItSupport {
     static final Duration DEADLINE = Duration.ofSeconds(10);
 
@@ -41,6 +46,27 @@ final class ItSupport {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The next frame that is not a lobby event. The protocol sends {@code room_created},
+     * {@code room_updated} (a room's count changed) and {@code room_removed} to every connection
+     * whenever any room changes, so they may come between any two frames a test waits for and
+     * say nothing about what it checks. Everything else is taken strictly in order.
+     */
+    static JsonObject next(TestClient client) {
+        return client.next(f -> !isLobbyEvent(f));
+    }
+
+    /** A {@code system} {@code join} that leaves {@code count} connections in the room. */
+    static Predicate<JsonObject> joinWithCount(int count) {
+        return f -> "system".equals(f.getString("type", "")) && "join".equals(f.getJsonObject("payload").getString("kind"))
+                && f.getJsonObject("payload").getInt("count") == count;
+    }
+
+    static boolean isLobbyEvent(JsonObject frame) {
+        String type = frame.getString("type", "");
+        return type.equals("room_created") || type.equals("room_updated") || type.equals("room_removed");
     }
 
     static JsonObject parse(String json) {

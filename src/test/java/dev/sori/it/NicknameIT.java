@@ -1,5 +1,6 @@
 package dev.sori.it;
 
+import static dev.sori.it.ItSupport.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sori.testing.RunningServer;
@@ -24,9 +25,9 @@ class NicknameIT {
         server = RunningServer.start();
         me = server.connect();
         other = server.connect();
-        assertThat(me.next().getJsonObject("payload").getInt("count")).isEqualTo(1); // own join
-        assertThat(me.next().getJsonObject("payload").getInt("count")).isEqualTo(2); // other's join
-        assertThat(other.next().getJsonObject("payload").getInt("count")).isEqualTo(2); // own join
+        assertThat(next(me).getJsonObject("payload").getInt("count")).isEqualTo(1); // own join
+        assertThat(next(me).getJsonObject("payload").getInt("count")).isEqualTo(2); // other's join
+        assertThat(next(other).getJsonObject("payload").getInt("count")).isEqualTo(2); // own join
     }
 
     @AfterEach
@@ -43,7 +44,7 @@ class NicknameIT {
 
         // The renamer gets exactly two frames: the ack and its own system nick (in either order).
         me.send("nickname", TestClient.quote("nico"), "n1");
-        List<JsonObject> mine = List.of(me.next(), me.next());
+        List<JsonObject> mine = List.of(next(me), next(me));
         JsonObject reply = mine.stream().filter(f -> f.getString("type").equals("ack")).findFirst().orElseThrow(
                 () -> new AssertionError("no ack among " + mine));
         assertThat(reply.getString("id")).isEqualTo("n1");
@@ -53,7 +54,7 @@ class NicknameIT {
         JsonObject ownEvent = mine.stream().filter(f -> f.getString("type").equals("system")).findFirst().orElseThrow(
                 () -> new AssertionError("no system nick among " + mine));
 
-        for (JsonObject event : new JsonObject[] {ownEvent, other.next()}) {
+        for (JsonObject event : new JsonObject[] {ownEvent, next(other)}) {
             assertThat(event.getString("type")).isEqualTo("system");
             JsonObject p = event.getJsonObject("payload");
             assertThat(p.getString("room")).isEqualTo("general");
@@ -117,7 +118,7 @@ class NicknameIT {
         // Still usable, still the same name, and the room heard nothing of it: the next thing the
         // other client receives is the message that follows, not a system nick.
         me.ack("new_message", TestClient.quote("still " + before), "after");
-        JsonObject next = other.next();
+        JsonObject next = next(other);
         assertThat(next.getString("type")).isEqualTo("message");
         assertThat(next.getJsonObject("payload").getString("nick")).isEqualTo(before);
     }
@@ -126,11 +127,11 @@ class NicknameIT {
     void theSeedFormWorksWithoutAnIdAndGetsNoAck() {
         me.sendRaw("{\"type\":\"nickname\",\"payload\":\"nico\"}");
         assertThat(other.next("system").getJsonObject("payload").getString("nick")).isEqualTo("nico");
-        JsonObject own = me.next();
+        JsonObject own = next(me);
         assertThat(own.getString("type")).isEqualTo("system");
         assertThat(own.getJsonObject("payload").getString("nick")).isEqualTo("nico");
         // No ack in between: the next reply is the one to this ping.
         me.send("ping", null, "marker");
-        assertThat(me.next().getString("id")).isEqualTo("marker");
+        assertThat(next(me).getString("id")).isEqualTo("marker");
     }
 }

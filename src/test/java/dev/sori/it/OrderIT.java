@@ -1,5 +1,6 @@
 package dev.sori.it;
 
+import static dev.sori.it.ItSupport.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sori.testing.RunningServer;
@@ -54,7 +55,7 @@ class OrderIT {
         }
         int everyone = clients.size();
         for (TestClient c : clients) {
-            c.next(f -> "system".equals(f.getString("type")) && f.getJsonObject("payload").getInt("count") == everyone);
+            c.next(ItSupport.joinWithCount(everyone));
         }
         List<TestClient> senders = clients.subList(0, SENDERS);
 
@@ -135,7 +136,7 @@ class OrderIT {
         List<Seen> messages = new ArrayList<>(TOTAL);
         Map<String, Long> acks = new HashMap<>();
         while (messages.size() < TOTAL || acks.size() < acksExpected) {
-            JsonObject f = client.next();
+            JsonObject f = next(client);
             switch (f.getString("type")) {
                 case "message" -> {
                     JsonObject p = f.getJsonObject("payload");
@@ -147,7 +148,7 @@ class OrderIT {
                         throw new AssertionError("two acks for " + f.getString("id"));
                     }
                 }
-                default -> throw new AssertionError("unexpected frame " + f);
+                default -> throw new AssertionError("unexpected frame " + f); // next() has skipped lobby events
             }
         }
         return new Result(messages, acks);

@@ -116,8 +116,8 @@ class ServerProcessIT {
     void twoClientsChatThroughTheProcess() {
         try (ServerProcess server = ServerProcess.start();
              TestClient a = TestClient.connect(server.chat()); TestClient b = TestClient.connect(server.chat())) {
-            a.next(f -> f.getJsonObject("payload").getInt("count") == 2);
-            b.next(f -> f.getJsonObject("payload").getInt("count") == 2);
+            a.next(ItSupport.joinWithCount(2));
+            b.next(ItSupport.joinWithCount(2));
             a.sendRaw("{\"type\":\"nickname\",\"payload\":\"nico\"}");
             a.sendRaw("{\"type\":\"new_message\",\"payload\":\"hello everyone!\"}");
             JsonObject m = b.next("message").getJsonObject("payload");
@@ -140,7 +140,7 @@ class ServerProcessIT {
                 clients.add(TestClient.connect(server.chat()));
             }
             for (TestClient c : clients) {
-                c.next(f -> "system".equals(f.getString("type")) && f.getJsonObject("payload").getInt("count") == 3);
+                c.next(ItSupport.joinWithCount(3));
             }
             long signalled = System.nanoTime();
             int exit = server.terminate(Duration.ofSeconds(10));

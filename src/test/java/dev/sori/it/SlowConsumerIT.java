@@ -1,5 +1,6 @@
 package dev.sori.it;
 
+import static dev.sori.it.ItSupport.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sori.chat.ChatSettings;
@@ -54,8 +55,8 @@ class SlowConsumerIT {
         try (TestClient sender = server.connect(); TestClient receiver = server.connect();
              RawWebSocket stalled = RawWebSocket.connect(server.chat(), 4096)) {
             // Everyone is in the room once the others have seen the third join.
-            sender.next(f -> isSystem(f, "join") && f.getJsonObject("payload").getInt("count") == 3);
-            receiver.next(f -> isSystem(f, "join") && f.getJsonObject("payload").getInt("count") == 3);
+            sender.next(ItSupport.joinWithCount(3));
+            receiver.next(ItSupport.joinWithCount(3));
             assertThat(ItSupport.healthConnections(server.base())).isEqualTo(3);
 
             long started = System.nanoTime();
@@ -79,7 +80,7 @@ class SlowConsumerIT {
             List<Long> seqs = new ArrayList<>();
             boolean sawLeave = false;
             while (seqs.size() < posted) {
-                JsonObject f = receiver.next();
+                JsonObject f = next(receiver);
                 if ("message".equals(f.getString("type"))) {
                     JsonObject m = f.getJsonObject("payload");
                     seqs.add(m.getJsonNumber("seq").longValue());
@@ -103,7 +104,7 @@ class SlowConsumerIT {
             // The sender gets an ack for every message, in order.
             int acks = 0;
             while (acks < posted) {
-                JsonObject f = sender.next();
+                JsonObject f = next(sender);
                 if ("ack".equals(f.getString("type"))) {
                     acks++;
                     assertThat(f.getString("id")).isEqualTo("m" + acks);

@@ -1,5 +1,6 @@
 package dev.sori.it;
 
+import static dev.sori.it.ItSupport.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sori.chat.ChatSettings;
@@ -48,7 +49,7 @@ class WelcomeAndIdentityIT {
             assertThat(limits.getInt("maxNickChars")).isEqualTo(32);
 
             // Then, and only then, its own arrival in general.
-            JsonObject join = client.next();
+            JsonObject join = next(client);
             assertThat(join.getString("type")).isEqualTo("system");
             JsonObject p = join.getJsonObject("payload");
             assertThat(p.getString("room")).isEqualTo("general");
