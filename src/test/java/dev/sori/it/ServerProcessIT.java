@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code java -jar target/server.jar} as its users run it: options, start line, chat, SIGTERM. */
 class ServerProcessIT {
@@ -73,9 +76,10 @@ class ServerProcessIT {
     }
 
     @Test
-    void theEnvironmentVariablesWork() throws Exception {
+    void theEnvironmentVariablesWork(@TempDir Path workDir) throws Exception {
         List<String> command = List.of(ServerProcess.javaBinary(), "-jar", ServerProcess.serverJar().toString());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        // Started from an empty directory, so that nothing the server may keep by default lands in the project.
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(workDir.toFile());
         pb.environment().put("SORI_HOST", "127.0.0.1");
         pb.environment().put("SORI_PORT", "0");
         Process process = pb.start();
@@ -185,8 +189,9 @@ class ServerProcessIT {
      * {@code @OnClose}, apparently on a fresh endpoint instance, hence {@code sid=-}. A client's
      * abuse should not read like a crash in the operator's log.
      */
-    @Disabled("server bug: an oversized frame (client abuse, closed 1009) is logged as SEVERE "
-            + "'internal error sid=-, closing with 1011' with a stack trace")
+    @Disabled("server bug on this branch: an oversized frame (client abuse, closed 1009) is logged as SEVERE "
+            + "'internal error sid=-, closing with 1011' with a stack trace; main (34bfd43, bounded incoming "
+            + "buffer) passes this test: enable it when merging")
     @Test
     void anOversizedFrameIsNotLoggedAsAnInternalError() throws Exception {
         try (ServerProcess server = ServerProcess.start(); TestClient a = TestClient.connect(server.chat())) {
@@ -207,7 +212,8 @@ class ServerProcessIT {
         List<String> command = new ArrayList<>(List.of(ServerProcess.javaBinary(), "-jar",
                 ServerProcess.serverJar().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Path workDir = Files.createTempDirectory("sori-run");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(workDir.toFile());
         pb.environment().putAll(env);
         Process process = pb.start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
@@ -221,6 +227,10 @@ class ServerProcessIT {
             process.destroyForcibly();
             throw new AssertionError("still running after 30 s: " + command);
         }
-        return new Run(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+        Run run = new Run(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+        try (var leftovers = Files.walk(workDir)) {
+            leftovers.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        return run;
     }
 }
