@@ -18,6 +18,7 @@ final class HealthHandler extends HttpHandler {
 
     @Override
     public void service(Request request, Response response) throws Exception {
+        IgnoredUpgrades.decline(request);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader(Header.CacheControl, "no-store");

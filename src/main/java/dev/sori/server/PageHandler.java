@@ -19,6 +19,7 @@ final class PageHandler extends CLStaticHttpHandler {
 
     @Override
     protected boolean handle(String resourcePath, Request request, Response response) throws Exception {
+        IgnoredUpgrades.decline(request);
         response.setHeader(Header.CacheControl, "no-cache");
         response.setHeader("X-Content-Type-Options", "nosniff");
         return super.handle(resourcePath, request, response);
@@ -26,6 +27,7 @@ final class PageHandler extends CLStaticHttpHandler {
 
     @Override
     protected void onMissingResource(Request request, Response response) {
+        IgnoredUpgrades.decline(request);
         response.setStatus(302);
         response.setHeader(Header.Location, "/");
     }

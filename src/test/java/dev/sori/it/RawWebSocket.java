@@ -1,0 +1,234 @@
+package dev.sori.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * A WebSocket client written by hand over a plain {@link Socket}, for the misbehaving peers a
+ * well-mannered client library will not imitate: one that never reads (its receive buffer is
+ * tiny and nothing drains it), or one that reads but never answers a ping. It does exactly what
+ * the test tells it and nothing on its own: no automatic pong, no automatic close reply.
+ */
+final class RawWebSocket implements AutoCloseable {
+    static final int OP_TEXT = 0x1;
+    static final int OP_BINARY = 0x2;
+    static final int OP_CLOSE = 0x8;
+    static final int OP_PING = 0x9;
+    static final int OP_PONG = 0xA;
+
+    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    /** One frame as received; server frames are never masked. */
+    record Frame(int opcode, boolean fin, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** The status code of a close frame, or 1005 (no status) when it carries none. */
+        int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+        }
+
+        @Override
+        public String toString() {
+            return "Frame[op=" + opcode + ", " + (opcode == OP_TEXT ? text() : payload.length + " bytes") + "]";
+        }
+    }
+
+    private RawWebSocket(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    /**
+     * Connects to a {@code ws://host:port/path} URI and completes the opening handshake, reading
+     * nothing past the response headers.
+     *
+     * @param receiveBuffer SO_RCVBUF to ask for before connecting (so that it shapes the TCP
+     *                      window), or 0 for the system default
+     */
+    static RawWebSocket connect(URI uri, int receiveBuffer) {
+        Socket socket = new Socket();
+        try {
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer);
+            }
+            socket.setSoTimeout(10_000);
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
+            RawWebSocket ws = new RawWebSocket(socket);
+            ws.handshake(uri);
+            return ws;
+        } catch (IOException e) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void handshake(URI uri) throws IOException {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        String key = Base64.getEncoder().encodeToString(nonce);
+        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String request = "GET " + path + " HTTP/1.1\r\n"
+                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + key + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + "\r\n";
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+
+        // Byte by byte up to the blank line, so that no frame after the headers is consumed.
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed during the handshake: " + head);
+            }
+            head.write(b);
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String response = head.toString(StandardCharsets.ISO_8859_1);
+        if (!response.startsWith("HTTP/1.1 101")) {
+            throw new IOException("handshake refused: " + response);
+        }
+        String expected = accept(key);
+        if (!response.toLowerCase().contains("sec-websocket-accept: " + expected.toLowerCase())) {
+            throw new IOException("wrong Sec-WebSocket-Accept (wanted " + expected + "): " + response);
+        }
+    }
+
+    private static String accept(String key) {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(sha1);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    /** Reads the next frame; fails on timeout (10 s) and throws {@link EOFException} at the end of the stream. */
+    Frame readFrame() throws IOException {
+        int b0 = readByte();
+        int b1 = readByte();
+        boolean fin = (b0 & 0x80) != 0;
+        int opcode = b0 & 0x0F;
+        boolean masked = (b1 & 0x80) != 0;
+        long length = b1 & 0x7F;
+        if (length == 126) {
+            length = ((long) readByte() << 8) | readByte();
+        } else if (length == 127) {
+            length = 0;
+            for (int i = 0; i < 8; i++) {
+                length = (length << 8) | readByte();
+            }
+        }
+        if (length > 16 * 1024 * 1024) {
+            throw new IOException("frame too long: " + length);
+        }
+        byte[] mask = masked ? in.readNBytes(4) : null;
+        byte[] payload = in.readNBytes((int) length);
+        if (payload.length != length) {
+            throw new EOFException("connection closed inside a frame");
+        }
+        if (mask != null) {
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i % 4];
+            }
+        }
+        return new Frame(opcode, fin, payload);
+    }
+
+    /** Reads frames until one with {@code opcode} arrives; returns it. */
+    Frame readUntil(int opcode) throws IOException {
+        while (true) {
+            Frame f = readFrame();
+            if (f.opcode() == opcode) {
+                return f;
+            }
+        }
+    }
+
+    private int readByte() throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException("end of stream");
+        }
+        return b;
+    }
+
+    void sendText(String text) throws IOException {
+        sendFrame(OP_TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void sendPong(byte[] payload) throws IOException {
+        sendFrame(OP_PONG, payload);
+    }
+
+    void sendClose(int code) throws IOException {
+        sendFrame(OP_CLOSE, ByteBuffer.allocate(2).putShort((short) code).array());
+    }
+
+    /** Sends one final frame, masked as a client must. */
+    synchronized void sendFrame(int opcode, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write(0x80 | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        } else {
+            frame.write(0x80 | 127);
+            frame.writeBytes(ByteBuffer.allocate(8).putLong(payload.length).array());
+        }
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+}
