@@ -55,7 +55,17 @@ public final class Client {
         this.sid = sid;
         this.connection = connection;
         this.outbox = new Outbox(connection, settings.maxPendingFrames(), settings.maxPendingBytes(),
-                (frames, bytes) -> hub.cutLoose(this, frames, bytes));
+                new Outbox.Listener() {
+                    @Override
+                    public void overflowed(int pendingFrames, long pendingBytes) {
+                        hub.cutLoose(Client.this, pendingFrames, pendingBytes);
+                    }
+
+                    @Override
+                    public void sendFailed(Throwable failure) {
+                        hub.sendFailed(Client.this, failure);
+                    }
+                });
     }
 
     public String sid() {

@@ -179,9 +179,19 @@ public final class Hub implements AutoCloseable {
     void cutLoose(Client client, int frames, long bytes) {
         LOG.log(Level.WARNING, "slow client sid={0} pendingFrames={1,number,#} pendingBytes={2,number,#}: closing with 1013",
                 client.sid(), frames, bytes);
+        closeLater(client, CloseCodes.TRY_AGAIN_LATER, "too slow: outgoing queue full");
+    }
+
+    /** Called by an outbox whose send failed: the transport is broken. */
+    void sendFailed(Client client, Throwable failure) {
+        LOG.log(Level.INFO, "send failed sid={0}: {1}", client.sid(), failure.toString());
+        closeLater(client, CloseCodes.INTERNAL_ERROR, "send failed");
+    }
+
+    private void closeLater(Client client, int code, String reason) {
         // Closing re-enters the hub (disconnect, leave announcements); never from inside a room's lock.
         try {
-            scheduler.execute(() -> client.connection().close(CloseCodes.TRY_AGAIN_LATER, "too slow: outgoing queue full"));
+            scheduler.execute(() -> client.connection().close(code, reason));
         } catch (RejectedExecutionException e) {
             // shutting down: every connection is being closed anyway
         }

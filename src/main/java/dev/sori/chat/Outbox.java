@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Outbox {
 
-    /** Told once when the outbox overflows. */
-    @FunctionalInterface
-    public interface OverflowListener {
+    /** Told once when the outbox gives up on its client: overflowed, or a send failed. */
+    public interface Listener {
         void overflowed(int pendingFrames, long pendingBytes);
+
+        void sendFailed(Throwable failure);
     }
 
     // Send phases, to run completions that arrive inside send() iteratively instead of recursively.
@@ -41,7 +42,7 @@ public final class Outbox {
     private final Connection connection;
     private final int maxFrames;
     private final long maxBytes;
-    private final OverflowListener overflowListener;
+    private final Listener listener;
 
     private final ConcurrentLinkedQueue<EncodedFrame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingFrames = new AtomicInteger();
@@ -51,11 +52,11 @@ public final class Outbox {
     @SuppressWarnings("unused") // accessed through PHASE
     private volatile int phase = IDLE;
 
-    public Outbox(Connection connection, int maxFrames, long maxBytes, OverflowListener overflowListener) {
+    public Outbox(Connection connection, int maxFrames, long maxBytes, Listener listener) {
         this.connection = connection;
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
-        this.overflowListener = overflowListener;
+        this.listener = listener;
     }
 
     /**
@@ -117,10 +118,11 @@ public final class Outbox {
     private void completed(EncodedFrame frame, Throwable failure) {
         pendingFrames.decrementAndGet();
         pendingBytes.addAndGet(-frame.bytes());
-        if (failure != null) {
-            // The connection is broken; its close handling cleans up. Stop sending to it.
-            overflowed.set(true);
+        if (failure != null && overflowed.compareAndSet(false, true)) {
+            // The connection is broken: stop sending to it, and have it closed so that the
+            // container reports the close and the client leaves its rooms.
             queue.clear();
+            listener.sendFailed(failure);
         }
         if (PHASE.compareAndSet(this, IN_SEND, SEND_COMPLETED)) {
             return; // drain() is still on the stack and continues
@@ -140,7 +142,7 @@ public final class Outbox {
     private void overflow(int frames, long bytes) {
         if (overflowed.compareAndSet(false, true)) {
             queue.clear();
-            overflowListener.overflowed(frames, bytes);
+            listener.overflowed(frames, bytes);
         }
     }
 

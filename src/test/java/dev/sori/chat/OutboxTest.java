@@ -14,8 +14,20 @@ import org.junit.jupiter.api.Test;
 class OutboxTest {
     private final List<String> overflows = new ArrayList<>();
 
+    private final List<Throwable> failures = new ArrayList<>();
+
     private Outbox outbox(Connection connection, int maxFrames, long maxBytes) {
-        return new Outbox(connection, maxFrames, maxBytes, (f, b) -> overflows.add(f + "/" + b));
+        return new Outbox(connection, maxFrames, maxBytes, new Outbox.Listener() {
+            @Override
+            public void overflowed(int pendingFrames, long pendingBytes) {
+                overflows.add(pendingFrames + "/" + pendingBytes);
+            }
+
+            @Override
+            public void sendFailed(Throwable failure) {
+                failures.add(failure);
+            }
+        });
     }
 
     @Test
@@ -149,7 +161,7 @@ class OutboxTest {
     }
 
     @Test
-    void aFailedSendStopsTheOutbox() {
+    void aFailedSendStopsTheOutboxAndIsReportedOnce() {
         List<String> sent = new ArrayList<>();
         Connection broken = new Connection() {
             @Override
@@ -170,5 +182,8 @@ class OutboxTest {
         outbox.send(EncodedFrame.of("a"));
         outbox.send(EncodedFrame.of("b"));
         assertThat(sent).containsExactly("a");
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0)).hasMessage("broken pipe");
+        assertThat(overflows).isEmpty();
     }
 }
