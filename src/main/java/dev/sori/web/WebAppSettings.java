@@ -116,37 +116,24 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, List<String
 
         /** A text setting, or null when unset; a secret is logged as {@code ***}. */
         String string(String setting, boolean secret) {
-            String property = propertyName(setting);
-            String variable = environmentName(setting);
-            String text = trimmed(systemProperties.apply(property));
-            String from = "system property " + property;
-            if (text == null) {
-                text = trimmed(environment.apply(variable));
-                from = "environment variable " + variable;
+            String[] found = lookup(setting);
+            if (found == null) {
+                return null;
             }
-            if (text != null) {
-                given.add(setting + "=" + (secret ? "***" : text) + " (" + from + ")");
-            }
-            return text;
+            given.add(setting + "=" + (secret ? "***" : found[0]) + " (" + found[1] + ")");
+            return found[0];
         }
 
         long longInteger(String setting, long defaultValue, long min) {
-            String property = propertyName(setting);
-            String variable = environmentName(setting);
-            String text = trimmed(systemProperties.apply(property));
-            String from = "system property " + property;
-            if (text == null) {
-                text = trimmed(environment.apply(variable));
-                from = "environment variable " + variable;
-            }
-            if (text == null) {
+            String[] found = lookup(setting);
+            if (found == null) {
                 return defaultValue;
             }
-            String described = setting + "=" + text + " (" + from + ")";
+            String described = setting + "=" + found[0] + " (" + found[1] + ")";
             given.add(described);
             long value;
             try {
-                value = Long.parseLong(text);
+                value = Long.parseLong(found[0]);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("the Sori setting " + described + " must be a whole number");
             }
@@ -155,6 +142,18 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, List<String
                         + (min == 1 ? " must be positive" : " must be at least " + min));
             }
             return value;
+        }
+
+        /** {value, where it came from}, the system property first; null when neither is set. */
+        private String[] lookup(String setting) {
+            String property = propertyName(setting);
+            String text = trimmed(systemProperties.apply(property));
+            if (text != null) {
+                return new String[] {text, "system property " + property};
+            }
+            String variable = environmentName(setting);
+            text = trimmed(environment.apply(variable));
+            return text == null ? null : new String[] {text, "environment variable " + variable};
         }
 
         private static String trimmed(String value) {
