@@ -116,24 +116,24 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, List<String
 
         /** A text setting, or null when unset; a secret is logged as {@code ***}. */
         String string(String setting, boolean secret) {
-            String[] found = lookup(setting);
+            Given found = lookup(setting);
             if (found == null) {
                 return null;
             }
-            given.add(setting + "=" + (secret ? "***" : found[0]) + " (" + found[1] + ")");
-            return found[0];
+            given.add(setting + "=" + (secret ? "***" : found.value()) + " (" + found.source() + ")");
+            return found.value();
         }
 
         long longInteger(String setting, long defaultValue, long min) {
-            String[] found = lookup(setting);
+            Given found = lookup(setting);
             if (found == null) {
                 return defaultValue;
             }
-            String described = setting + "=" + found[0] + " (" + found[1] + ")";
+            String described = setting + "=" + found.value() + " (" + found.source() + ")";
             given.add(described);
             long value;
             try {
-                value = Long.parseLong(found[0]);
+                value = Long.parseLong(found.value());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("the Sori setting " + described + " must be a whole number");
             }
@@ -144,16 +144,20 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, List<String
             return value;
         }
 
-        /** {value, where it came from}, the system property first; null when neither is set. */
-        private String[] lookup(String setting) {
+        /** A setting's value and where it came from. */
+        private record Given(String value, String source) {
+        }
+
+        /** The system property first, then the environment variable; null when neither is set. */
+        private Given lookup(String setting) {
             String property = propertyName(setting);
             String text = trimmed(systemProperties.apply(property));
             if (text != null) {
-                return new String[] {text, "system property " + property};
+                return new Given(text, "system property " + property);
             }
             String variable = environmentName(setting);
             text = trimmed(environment.apply(variable));
-            return text == null ? null : new String[] {text, "environment variable " + variable};
+            return text == null ? null : new Given(text, "environment variable " + variable);
         }
 
         private static String trimmed(String value) {
