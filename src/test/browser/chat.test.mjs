@@ -6,70 +6,16 @@
 // and SORI_JAVA set (BrowserIT sets them) it also stops that server, starts another on the
 // same port and checks that the page reconnects by itself.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-
-const URL_ = process.env.SORI_URL;
-const SHOT_DIR = path.resolve(process.env.SORI_SCREENSHOT_DIR || 'target');
-const TIMEOUT_MS = 10_000;
-const WATCHDOG_MS = 100_000;
+import {
+  PAGE_URL, check, openPage, run, screenshot, step, tolerateConnectionErrors, waitFor,
+} from './harness.mjs';
 
 const XSS = 'look: <img src=x onerror=alert(1)> and <b>bold</b> & "quotes"';
 
-let browser;
 let restarted; // the server this script started, if any
-const problems = []; // console errors, page errors, dialogs: each fails the run
-let allowConnectionErrors = false;
-
-function step(text) {
-  console.log(`- ${text}`);
-}
-
-/** Polls `probe` until it returns something truthy; fails with `what` and the last value seen. */
-async function waitFor(what, probe, timeout = TIMEOUT_MS) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last;
-    } catch (e) {
-      last = e.message;
-    }
-    if (problems.length) throw new Error(`while waiting for ${what}: ${problems.join('; ')}`);
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeout} ms waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-// Chromium's own connection errors quote the socket URL, identity token included.
-const redact = (text) => text.replace(/token=[^&'"\s]*/g, 'token=…');
-
-function watch(page, name) {
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-    // While the server is down on purpose, Chromium itself reports each refused attempt.
-    if (allowConnectionErrors && /WebSocket connection to .* failed/.test(msg.text())) return;
-    problems.push(`${name} console.${msg.type()}: ${redact(msg.text())}`);
-  });
-  page.on('pageerror', (err) => problems.push(`${name} page error: ${err.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`${name} unexpected dialog (${dialog.type()}): ${dialog.message()}`);
-    dialog.dismiss().catch(() => {});
-  });
-}
 
 async function openChat(context, name) {
-  const page = await context.newPage();
-  watch(page, name);
-  await page.goto(URL_);
+  const page = await openPage(context, name);
   await waitFor(`${name} to be welcomed`, () => page.locator('#nick').inputValue());
   return page;
 }
@@ -98,15 +44,7 @@ function messages(page) {
   })));
 }
 
-async function main() {
-  check(URL_, 'SORI_URL is not set (the page URL of a running Sori server, e.g. http://127.0.0.1:8080/)');
-  mkdirSync(SHOT_DIR, { recursive: true });
-
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+async function main(browser) {
   // One context each: separate storage, so separate identities, and one language each.
   const contextA = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 760 } });
   const contextB = await browser.newContext({ locale: 'ko-KR', viewport: { width: 390, height: 780 }, isMobile: true });
@@ -184,8 +122,8 @@ async function main() {
     (m) => m.text === 'back again' && m.own));
 
   await a.bringToFront();
-  await a.screenshot({ path: path.join(SHOT_DIR, 'browser-chat.png') });
-  await b.screenshot({ path: path.join(SHOT_DIR, 'browser-chat-phone-ko.png') });
+  await screenshot(a, 'browser-chat.png');
+  await screenshot(b, 'browser-chat-phone-ko.png');
 
   step('B closes; A sees the leave line and 1 online');
   await contextB.close();
@@ -197,21 +135,19 @@ async function main() {
   } else {
     step('server restart skipped: SORI_SERVER_PID and SORI_SERVER_JAR are not set');
   }
-
-  check(problems.length === 0, problems.join('\n'));
 }
 
 async function restartScenario(a) {
   const pid = Number(process.env.SORI_SERVER_PID);
-  const port = new URL(URL_).port;
+  const port = new URL(PAGE_URL).port;
 
   step('the server stops; A shows the reconnecting banner');
-  allowConnectionErrors = true;
+  tolerateConnectionErrors(true);
   process.kill(pid, 'SIGTERM');
   await waitFor('A to show the reconnecting banner', () => a.locator('#banner').isVisible());
   await waitFor('A to show it is offline', async () => (await a.locator('#presence').getAttribute('data-state')) !== 'online');
   await waitFor('the old server to exit', () => { try { process.kill(pid, 0); return false; } catch { return true; } }, 20_000);
-  await a.screenshot({ path: path.join(SHOT_DIR, 'browser-reconnecting.png') });
+  await screenshot(a, 'browser-reconnecting.png');
 
   step(`a new server starts on the same port ${port}; A reconnects by itself`);
   restarted = await startServer(port);
@@ -220,7 +156,7 @@ async function restartScenario(a) {
   await waitFor('A to be online again', async () => (await a.locator('#presence').getAttribute('data-state')) === 'online');
   await waitFor('A to show "Reconnected"', () => hasSystemLine(a, 'Reconnected'));
   await waitFor('A to see 1 online after reconnecting', async () => (await countText(a)) === '1 online');
-  allowConnectionErrors = false;
+  tolerateConnectionErrors(false);
 
   await sendMessage(a, 'still here');
   await waitFor('A\'s message after the restart to come back as its own', async () => (await messages(a)).some(
@@ -250,24 +186,8 @@ function startServer(port) {
   });
 }
 
-async function cleanUp() {
+function stopRestartedServer() {
   if (restarted && restarted.exitCode === null) restarted.kill('SIGTERM');
-  if (browser) await browser.close().catch(() => {});
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`FAIL: the browser test did not finish within ${WATCHDOG_MS / 1000} s`);
-  cleanUp().finally(() => process.exit(1));
-}, WATCHDOG_MS);
-
-try {
-  await main();
-  console.log('browser test passed');
-  process.exitCode = 0;
-} catch (e) {
-  console.error(`FAIL: ${e.message}`);
-  process.exitCode = 1;
-} finally {
-  clearTimeout(watchdog);
-  await cleanUp();
-}
+await run('browser test', main, { watchdogMs: 100_000, cleanUp: stopRestartedServer });

@@ -5,62 +5,11 @@
 //
 // Page A is English on a desktop-sized window, page B Korean on a phone-sized one (the lobby
 // is a drawer there). Optional: SORI_SCREENSHOT_DIR (default: target/).
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-
-const URL_ = process.env.SORI_URL;
-const SHOT_DIR = path.resolve(process.env.SORI_SCREENSHOT_DIR || 'target');
-const TIMEOUT_MS = 10_000;
-const WATCHDOG_MS = 150_000;
+import { check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
 
 const TITLE = '<b>Cats</b> & "friends"';
 const PASSWORD = 'meow-123';
 const BULK = 60; // more than one page of history (50)
-
-let browser;
-const problems = []; // console errors and warnings, page errors, dialogs: each fails the run
-
-function step(text) {
-  console.log(`- ${text}`);
-}
-
-/** Polls `probe` until it returns something truthy; fails with `what` and the last value seen. */
-async function waitFor(what, probe, timeout = TIMEOUT_MS) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last;
-    } catch (e) {
-      last = e.message;
-    }
-    if (problems.length) throw new Error(`while waiting for ${what}: ${problems.join('; ')}`);
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeout} ms waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-const redact = (text) => text.replace(/token=[^&'"\s]*/g, 'token=…');
-
-function watch(page, name) {
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-    problems.push(`${name} console.${msg.type()}: ${redact(msg.text())}`);
-  });
-  page.on('pageerror', (err) => problems.push(`${name} page error: ${err.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`${name} unexpected dialog (${dialog.type()}): ${dialog.message()}`);
-    dialog.dismiss().catch(() => {});
-  });
-}
 
 /**
  * Lets the test see the frames a page sends and cut its connection: every WebSocket the page
@@ -95,9 +44,7 @@ function socketHooks() {
 }
 
 async function openChat(context, name) {
-  const page = await context.newPage();
-  watch(page, name);
-  await page.goto(URL_);
+  const page = await openPage(context, name);
   await waitFor(`${name} to be welcomed`, () => page.locator('#nick').inputValue());
   await waitFor(`${name} to see the lobby`, () => page.locator('#rooms [data-room="general"]').count());
   return page;
@@ -195,15 +142,7 @@ function helperClient(page, script, args) {
   }, { script, args });
 }
 
-async function main() {
-  check(URL_, 'SORI_URL is not set (the page URL of a running Sori server, e.g. http://127.0.0.1:8080/)');
-  mkdirSync(SHOT_DIR, { recursive: true });
-
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+async function main(browser) {
   const contextA = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
   const contextB = await browser.newContext({
     locale: 'ko-KR', viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true,
@@ -235,7 +174,7 @@ async function main() {
   await waitFor('the capacity error from the server', async () =>
     /^The capacity must be between 2 and \d+\.$/.test(await a.locator('#create-max-error').textContent()));
   check(await a.locator('#create-dialog').isVisible(), 'the dialog closed on an error');
-  await a.screenshot({ path: path.join(SHOT_DIR, 'browser-rooms-create.png') });
+  await screenshot(a, 'browser-rooms-create.png');
 
   step('A creates the passworded room; it opens with A as the only member');
   await a.locator('#create-max').fill('10');
@@ -269,7 +208,7 @@ async function main() {
   await openLobby(b);
   check(await itemB.locator('.room-lock').isVisible(), 'B: the lock icon is not visible in the open drawer');
   await noMarkup(b, 'B');
-  await b.screenshot({ path: path.join(SHOT_DIR, 'browser-rooms-lobby-phone.png') });
+  await screenshot(b, 'browser-rooms-lobby-phone.png');
 
   step('B tries a wrong password: an error in the dialog, nothing of the room');
   await itemB.locator('button').click();
@@ -284,7 +223,7 @@ async function main() {
   check(await roomTitle(b) === 'General', 'B: the title bar changed after a wrong password');
   check(!(await hasMessage(b, 'cats only in here')), 'B sees the room\'s messages without the password');
   check(await b.locator('#locked-state').isHidden(), 'B: the room\'s locked screen shows although B is still in general');
-  await b.screenshot({ path: path.join(SHOT_DIR, 'browser-rooms-password.png') });
+  await screenshot(b, 'browser-rooms-password.png');
 
   step('B enters the right password: both see 2 in the room, members with colours');
   await b.locator('#password-input').fill(PASSWORD);
@@ -323,8 +262,8 @@ async function main() {
   await a.locator('#text').pressSequentially('I am typ', { delay: 30 });
   await waitFor('B to see A typing', async () =>
     (await b.locator('#typing').textContent()) === `${nickA}님이 입력 중…`);
-  await a.screenshot({ path: path.join(SHOT_DIR, 'browser-rooms.png') });
-  await b.screenshot({ path: path.join(SHOT_DIR, 'browser-rooms-phone-ko.png') });
+  await screenshot(a, 'browser-rooms.png');
+  await screenshot(b, 'browser-rooms-phone-ko.png');
   await a.locator('#text').fill('');
   await waitFor('B\'s typing indicator to go away', async () => (await b.locator('#typing').textContent()) === '', 8_000);
   check(await a.locator('#typing').textContent() === '', 'A sees itself typing');
@@ -412,7 +351,7 @@ async function main() {
   check(Math.abs(anchorAfter - anchorTop) < 40,
     `the view jumped while older messages loaded: the message that was on top moved from ${anchorTop} to ${anchorAfter} px`);
   check(all.some((m) => m.text === '안녕 고양이들!' && m.own), 'B\'s own message in the history is not shown as its own');
-  await b.screenshot({ path: path.join(SHOT_DIR, 'browser-rooms-history-phone.png') });
+  await screenshot(b, 'browser-rooms-history-phone.png');
 
   step('a message in general while B is elsewhere: an unread count on general in the lobby');
   await helperClient(a, `await call('new_message', { room: 'general', text: 'psst, general' });`, {});
@@ -473,29 +412,8 @@ async function main() {
   check(!(await hasMessage(b, 'bulk 1')), 'B still shows the deleted room\'s messages');
   await sendMessage(b, 'back in general');
   await waitFor('A to get B\'s message in general', () => hasMessage(a, 'back in general', (m) => m.nick === 'Bora'));
-  await b.screenshot({ path: path.join(SHOT_DIR, 'browser-rooms-deleted-phone-ko.png') });
-  await a.screenshot({ path: path.join(SHOT_DIR, 'browser-rooms-deleted.png') });
-
-  check(problems.length === 0, problems.join('\n'));
+  await screenshot(b, 'browser-rooms-deleted-phone-ko.png');
+  await screenshot(a, 'browser-rooms-deleted.png');
 }
 
-async function cleanUp() {
-  if (browser) await browser.close().catch(() => {});
-}
-
-const watchdog = setTimeout(() => {
-  console.error(`FAIL: the rooms browser test did not finish within ${WATCHDOG_MS / 1000} s`);
-  cleanUp().finally(() => process.exit(1));
-}, WATCHDOG_MS);
-
-try {
-  await main();
-  console.log('rooms browser test passed');
-  process.exitCode = 0;
-} catch (e) {
-  console.error(`FAIL: ${e.message}`);
-  process.exitCode = 1;
-} finally {
-  clearTimeout(watchdog);
-  await cleanUp();
-}
+await run('rooms browser test', main, { watchdogMs: 150_000 });
