@@ -2,8 +2,8 @@
 //
 //   SORI_URL=http://127.0.0.1:PORT/ node chat.test.mjs
 //
-// Optional: SORI_SCREENSHOT_DIR (default: target/). With SORI_SERVER_PID, SORI_SERVER_JAR
-// and SORI_JAVA set (BrowserIT sets them) it also stops that server, starts another on the
+// Optional: SORI_SCREENSHOT_DIR (default: target/). With SORI_SERVER_PID, SORI_SERVER_JAR,
+// SORI_DATA_DIR and SORI_JAVA set (BrowserIT sets them) it also stops that server, starts another on the
 // same port and checks that the page reconnects by itself.
 import { spawn } from 'node:child_process';
 import {
@@ -165,7 +165,10 @@ async function restartScenario(a) {
 
 function startServer(port) {
   const java = process.env.SORI_JAVA || 'java';
-  const child = spawn(java, ['-jar', process.env.SORI_SERVER_JAR, '--host', '127.0.0.1', '--port', port],
+  // Same data as the server it replaces (SORI_DATA_DIR), never a data/ folder where node runs.
+  const dataDir = process.env.SORI_DATA_DIR;
+  if (!dataDir) throw new Error('SORI_DATA_DIR is not set: the restarted server needs the first one\'s data directory');
+  const child = spawn(java, ['-jar', process.env.SORI_SERVER_JAR, '--host', '127.0.0.1', '--port', port, '--data-dir', dataDir],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {

@@ -44,7 +44,9 @@ class BrowserIT {
             run("chat.test.mjs", server, Map.of(
                     "SORI_SERVER_PID", Long.toString(server.pid()),
                     "SORI_SERVER_JAR", ServerProcess.serverJar().toAbsolutePath().toString(),
-                    "SORI_JAVA", ServerProcess.javaBinary()));
+                    "SORI_JAVA", ServerProcess.javaBinary(),
+                    // the restarted server keeps this one's data (and never writes into the source tree)
+                    "SORI_DATA_DIR", server.dataDir().toAbsolutePath().toString()));
         }
         assertThat(screenshot).as("the screenshot the browser test saves").isNotEmptyFile();
     }

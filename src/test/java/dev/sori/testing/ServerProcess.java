@@ -25,11 +25,13 @@ public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening: page (\\S+) websocket (\\S+)");
 
     private final Process process;
+    private final Path dataDir;
     private final List<String> output = new ArrayList<>();
     private final URI page;
     private final URI chat;
 
-    private ServerProcess(List<String> command) throws IOException {
+    private ServerProcess(List<String> command, Path dataDir) throws IOException {
+        this.dataDir = dataDir;
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<Matcher> started = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -70,13 +72,15 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", serverJar().toString(),
                 "--host", "127.0.0.1", "--port", "0"));
         List<String> extra = List.of(args);
+        Path dataDir = null;
         if (!extra.contains("--data-dir") && !extra.contains("--db-url")) {
+            dataDir = freshDataDir();
             command.add("--data-dir");
-            command.add(freshDataDir().toString());
+            command.add(dataDir.toString());
         }
         command.addAll(extra);
         try {
-            return new ServerProcess(command);
+            return new ServerProcess(command, dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -111,6 +115,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public URI chat() {
         return chat;
+    }
+
+    /** The data directory this fixture made for the server, or null when the arguments chose one. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     public long pid() {
