@@ -119,8 +119,7 @@ public final class Outbox {
         pendingFrames.decrementAndGet();
         pendingBytes.addAndGet(-frame.bytes());
         if (failure != null && overflowed.compareAndSet(false, true)) {
-            // The connection is broken: stop sending to it, and have it closed so that the
-            // container reports the close and the client leaves its rooms.
+            // The connection is broken: stop sending to it; the container reports the close.
             queue.clear();
             listener.sendFailed(failure);
         }

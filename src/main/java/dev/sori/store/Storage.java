@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -29,18 +31,16 @@ public final class Storage implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Storage.class.getName());
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final HikariDataSource dataSource;
-    private final HikariDataSource writerDataSource;
+    private final List<HikariDataSource> ownPools;
     private final MessageWriter writer;
     private final MessageStore messages;
     private final RoomStore rooms;
     private final IdentityStore identities;
     private final String description;
 
-    private Storage(HikariDataSource dataSource, HikariDataSource writerDataSource, MessageWriter writer, Clock clock,
+    private Storage(DataSource dataSource, List<HikariDataSource> ownPools, MessageWriter writer, Clock clock,
             String description) {
-        this.dataSource = dataSource;
-        this.writerDataSource = writerDataSource;
+        this.ownPools = ownPools;
         this.writer = writer;
         this.messages = new JdbcMessageStore(dataSource, writer);
         this.rooms = new JdbcRoomStore(dataSource, clock);
@@ -85,7 +85,7 @@ public final class Storage implements AutoCloseable {
             writer.start();
             LOG.log(Level.INFO, "storage: {0} ({1,number,#} connections, batches of up to {2,number,#})", description,
                     settings.poolSize(), settings.batchSize());
-            return new Storage(dataSource, writerDataSource, writer, clock, description);
+            return new Storage(dataSource, List.of(writerDataSource, dataSource), writer, clock, description);
         } catch (SQLException e) {
             closeQuietly(writerDataSource, dataSource);
             throw SqlFailures.unavailable("opening storage", e);
@@ -95,7 +95,34 @@ public final class Storage implements AutoCloseable {
         }
     }
 
-    private static void migrate(HikariDataSource dataSource, String description) {
+    /**
+     * Storage on a data source that someone else pools and closes: an application server's, found
+     * by JNDI name. Migrates and starts the writer like {@link #open(StoreSettings, Clock)}; the
+     * writer shares the container's pool. {@link #close} leaves the data source open.
+     *
+     * @param description how to name the database in logs, e.g. its JNDI name
+     * @throws StoreUnavailableException when the database cannot be reached or migrated
+     */
+    public static Storage open(DataSource containerDataSource, String description, StoreSettings settings, Clock clock) {
+        String name = "sori-store-" + INSTANCES.incrementAndGet();
+        try {
+            migrate(containerDataSource, description);
+            Dialect dialect;
+            try (Connection c = containerDataSource.getConnection()) {
+                dialect = Dialect.of(c);
+            }
+            MessageWriter writer = new MessageWriter(containerDataSource, dialect, clock, settings.batchSize(),
+                    settings.queueCapacity(), name);
+            writer.start();
+            LOG.log(Level.INFO, "storage: {0} (the container''s pool, batches of up to {1,number,#})", description,
+                    settings.batchSize());
+            return new Storage(containerDataSource, List.of(), writer, clock, description);
+        } catch (SQLException e) {
+            throw SqlFailures.unavailable("opening storage", e);
+        }
+    }
+
+    private static void migrate(DataSource dataSource, String description) {
         try {
             MigrateResult result = Flyway.configure(Storage.class.getClassLoader())
                     .dataSource(dataSource)
@@ -141,7 +168,7 @@ public final class Storage implements AutoCloseable {
         try {
             writer.close();
         } finally {
-            closeQuietly(writerDataSource, dataSource);
+            closeQuietly(ownPools.toArray(new HikariDataSource[0]));
         }
     }
 

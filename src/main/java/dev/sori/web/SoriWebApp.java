@@ -9,6 +9,10 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
 
 /**
  * Starts and stops the chat when Sori runs as a WAR in an application server. The container
@@ -30,7 +34,7 @@ public class SoriWebApp implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         WebAppSettings settings = WebAppSettings.fromSystem();
-        storage = new DatabaseChatStorage(Storage.open(settings.store()), settings.store().poolSize() - 1);
+        storage = new DatabaseChatStorage(openStorage(settings), settings.store().poolSize() - 1);
         try {
             hub = new Hub(settings.chat(), Version.get(), storage.chatStorage());
         } catch (RuntimeException e) {
@@ -42,6 +46,20 @@ public class SoriWebApp implements ServletContextListener {
         LOG.log(Level.INFO, "Sori {0} started at context path \"{1}\"; settings: {2}",
                 Version.get(), event.getServletContext().getContextPath(),
                 settings.sources().isEmpty() ? "defaults" : String.join(", ", settings.sources()));
+    }
+
+    /** The container's data source when one is named (the application server's way), else Sori's own pool. */
+    private static Storage openStorage(WebAppSettings settings) {
+        if (settings.dataSource() == null) {
+            return Storage.open(settings.store());
+        }
+        DataSource dataSource;
+        try {
+            dataSource = (DataSource) new InitialContext().lookup(settings.dataSource());
+        } catch (NamingException | ClassCastException e) {
+            throw new IllegalStateException("no data source at JNDI name " + settings.dataSource(), e);
+        }
+        return Storage.open(dataSource, settings.dataSource(), settings.store(), Clock.systemUTC());
     }
 
     @Override

@@ -18,11 +18,14 @@ import java.util.function.UnaryOperator;
  * limit nobody asked for.
  *
  * @param chat    the settings to run the chat with
- * @param store   where the chat keeps its messages, rooms and identities
+ * @param store   where the chat keeps its messages, rooms and identities (batch sizes and the
+ *                like also when {@code dataSource} is set)
+ * @param dataSource the JNDI name of a container data source to use instead of Sori's own pool,
+ *                or null
  * @param sources one line per setting given, {@code NAME=VALUE (where)}, for the start-up log
  *                (secrets shown as {@code ***})
  */
-public record WebAppSettings(ChatSettings chat, StoreSettings store, List<String> sources) {
+public record WebAppSettings(ChatSettings chat, StoreSettings store, String dataSource, List<String> sources) {
 
     /** The settings, by the name they have after {@code sori.} and (upper-cased) {@code SORI_}. */
     public static final String MAX_MESSAGE_CHARS = "max-message-chars";
@@ -37,6 +40,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, List<String
     public static final String DB_USER = "db-user";
     public static final String DB_PASSWORD = "db-password";
     public static final String DB_POOL_SIZE = "db-pool-size";
+    public static final String DATASOURCE = "datasource";
 
     public WebAppSettings {
         sources = List.copyOf(sources);
@@ -67,6 +71,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, List<String
         String dbUser = reader.string(DB_USER, false);
         String dbPassword = reader.string(DB_PASSWORD, true);
         int dbPoolSize = reader.integer(DB_POOL_SIZE, StoreSettings.DEFAULT_POOL_SIZE);
+        String dataSource = reader.string(DATASOURCE, false);
         ChatSettings chat;
         StoreSettings store;
         try {
@@ -79,7 +84,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, List<String
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid Sori settings " + reader.given + ": " + e.getMessage(), e);
         }
-        return new WebAppSettings(chat, store, reader.given);
+        return new WebAppSettings(chat, store, dataSource, reader.given);
     }
 
     /** {@code sori.max-message-chars} */
