@@ -283,6 +283,61 @@ abstract class RoomsContract {
         assertThat(ack(ada, "new_message", q("general still works")).getString("room")).isEqualTo("general");
     }
 
+    /**
+     * Once a room is gone from the lobby it stays gone: no {@code room_updated} about it may follow
+     * its {@code room_removed} (the page would show the deleted room again, with a count, until
+     * reloaded). Rooms are created and deleted quickly by several owners while many connections
+     * watch the lobby, so that deletions land while the count changes of the same rooms are
+     * being announced.
+     */
+    @Test
+    void noLobbyEventAboutARoomFollowsItsRemoval() throws Exception {
+        int watchers = 60;
+        int owners = 10;
+        int rounds = 30;
+        List<TestClient> lobby = connectMany(watchers);
+        List<Thread> threads = new ArrayList<>();
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        for (int n = 0; n < owners; n++) {
+            TestClient owner = connect();
+            Thread t = new Thread(() -> {
+                try {
+                    for (int i = 0; i < rounds; i++) {
+                        String room = createRoom(owner, "{\"title\":\"fleeting\"}");
+                        ack(owner, "delete_room", "{\"room\":" + q(room) + "}");
+                    }
+                } catch (Throwable e) {
+                    problems.add(e.toString());
+                }
+            }, "owner-" + n);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(120));
+        }
+        assertThat(problems).isEmpty();
+        // The last room removed: each watcher reads up to its removal.
+        TestClient last = connect();
+        String marker = createRoom(last, "{\"title\":\"marker\"}");
+        ack(last, "delete_room", "{\"room\":" + q(marker) + "}");
+
+        Map<String, List<String>> late = new java.util.TreeMap<>();
+        for (TestClient watcher : lobby) {
+            Set<String> removed = new java.util.HashSet<>();
+            while (!removed.contains(marker)) {
+                JsonObject f = watcher.next(TestClient::isLobbyEvent);
+                String room = f.getJsonObject("payload").getString("room");
+                if ("room_removed".equals(f.getString("type"))) {
+                    removed.add(room);
+                } else if (removed.contains(room)) {
+                    late.computeIfAbsent(room, r -> new ArrayList<>()).add(f.toString());
+                }
+            }
+        }
+        assertThat(late).as("lobby events that came after their room's room_removed (room -> events)").isEmpty();
+    }
+
     // ---------------------------------------------------------------- password and capacity
 
     @Test
@@ -928,6 +983,14 @@ abstract class RoomsContract {
 
     TestClient connect() {
         return connect(shared);
+    }
+
+    /** {@code n} connections to the shared server, opened in parallel. */
+    List<TestClient> connectMany(int n) {
+        List<TestClient> clients = java.util.stream.IntStream.range(0, n).parallel()
+                .mapToObj(i -> TestClient.connect(shared.chat())).toList();
+        perTest.addAll(clients);
+        return clients;
     }
 
     TestClient connect(String token) {
