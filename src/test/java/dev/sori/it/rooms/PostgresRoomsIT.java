@@ -38,6 +38,7 @@ class PostgresRoomsIT extends RoomsContract {
         ServerProcess server = startOwn(storageOn(db));
         TestClient ada = connect(server);
         TestClient bob = connect(server);
+        TestClient cleo = connect(server);
         String room = createRoom(ada, "{\"title\":\"outage\"}");
         ack(bob, "join", "{\"room\":" + q(room) + "}");
         assertThat(postAll(ada, room, List.of("before 1", "before 2", "before 3"))).containsExactly(1L, 2L, 3L);
@@ -59,32 +60,54 @@ class PostgresRoomsIT extends RoomsContract {
             assertThat(reply.getJsonObject("payload").getString("code")).isEqualTo("unavailable");
             assertThat(framesDuringOutage).as("the sender saw no message for its refused post")
                     .noneMatch(f -> isMessage(f, room));
-            // The server stays up: the lobby, which lives in memory, still answers.
+            // The server stays up: the lobby, which lives in memory, still answers; what needs the
+            // database says so, and a join that could not load the history leaves no trace.
             assertThat(roomIds(bob)).contains(room);
+            assertError(cleo, "join", "{\"room\":" + q(room) + "}", "unavailable");
+            assertError(cleo, "create_room", "{\"title\":\"not now\"}", "unavailable");
+            assertError(cleo, "new_message", "{\"text\":\"not in\",\"room\":" + q(room) + "}", "not_in_room");
+            assertThat(find(listRooms(cleo), room).getInt("count")).isEqualTo(2);
         } finally {
             db.bringBack();
         }
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonObject posted;
-        while (true) {
-            JsonObject reply = request(ada, "new_message", "{\"text\":\"after the outage\",\"room\":" + q(room) + "}");
-            if ("ack".equals(reply.getString("type"))) {
-                posted = reply.getJsonObject("payload");
-                break;
-            }
-            assertThat(reply.getJsonObject("payload").getString("code")).isEqualTo("unavailable");
-            assertThat(System.nanoTime()).as("posting works again within 60 s of the database's return")
-                    .isLessThan(deadline);
-            Thread.sleep(200); // time is the subject: the server recovers on its own
-        }
+        long back = System.nanoTime();
+        JsonObject posted = untilAvailable("posting", () ->
+                request(ada, "new_message", "{\"text\":\"after the outage\",\"room\":" + q(room) + "}"));
+        Duration postingBack = Duration.ofNanos(System.nanoTime() - back);
         assertThat(posted.getJsonNumber("seq").longValue()).as("the first seq after the outage").isEqualTo(4);
 
         JsonObject next = bob.next(message(room));
         assertThat(seq(next)).as("the next message a member sees").isEqualTo(4);
         assertThat(text(next)).isEqualTo("after the outage");
+        untilAvailable("reading history", () -> request(bob, "history", "{\"room\":" + q(room) + "}"));
+        Duration readingBack = Duration.ofNanos(System.nanoTime() - back);
+        System.out.printf("[PostgresRoomsIT] after the database came back: posting worked after %d ms, reading after %d ms%n",
+                postingBack.toMillis(), readingBack.toMillis());
         List<JsonObject> history = allHistory(bob, room);
         assertThat(seqs(history)).containsExactly(1L, 2L, 3L, 4L);
         assertThat(texts(history)).doesNotContain("during the outage");
+        JsonObject joined = ack(cleo, "join", "{\"room\":" + q(room) + ",\"since\":2}");
+        assertThat(joined.getBoolean("recovered")).isTrue();
+        assertThat(seqs(joined.getJsonArray("history").getValuesAs(JsonObject.class))).containsExactly(3L, 4L);
+        assertThat(joined.getInt("count")).isEqualTo(3);
+    }
+
+    /**
+     * Repeats a request while it fails with {@code unavailable}, up to 60 s; returns the ack's payload.
+     * Time is the subject here (the server recovers on its own), hence the short pause between tries.
+     */
+    private static JsonObject untilAvailable(String what, java.util.function.Supplier<JsonObject> request)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            JsonObject reply = request.get();
+            if ("ack".equals(reply.getString("type"))) {
+                return reply.getJsonObject("payload");
+            }
+            assertThat(reply.getJsonObject("payload").getString("code")).as(what + ": " + reply).isEqualTo("unavailable");
+            assertThat(System.nanoTime()).as(what + " works again within 60 s of the database's return").isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 }

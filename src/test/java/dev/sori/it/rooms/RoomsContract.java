@@ -25,6 +25,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -81,9 +82,10 @@ abstract class RoomsContract {
             synchronized (processes) {
                 for (ServerProcess p : processes) {
                     String out = p.output();
-                    System.out.println("[" + getClass().getSimpleName() + "] " + context.getDisplayName()
-                            + " failed; output of server pid " + p.pid() + ":\n"
-                            + out.substring(Math.max(0, out.length() - 20_000)));
+                    int keep = p == shared ? 10_000 : 40_000;
+                    System.out.println("[" + RoomsContract.this.getClass().getSimpleName() + "] "
+                            + context.getDisplayName() + " failed; output of " + (p == shared ? "the shared" : "its")
+                            + " server (pid " + p.pid() + "):\n" + out.substring(Math.max(0, out.length() - keep)));
                 }
             }
         }
@@ -116,7 +118,11 @@ abstract class RoomsContract {
         for (AutoCloseable c : all) {
             c.close();
         }
-        synchronized (processes) {
+    }
+
+    @BeforeEach
+    void forgetEarlierTestsServers() {
+        synchronized (processes) { // kept until now for printServerOutputOnFailure, which runs after @AfterEach
             processes.removeIf(p -> p != shared);
         }
     }
@@ -764,6 +770,29 @@ abstract class RoomsContract {
     }
 
     @Test
+    void theEmptyRoomTtlAppliesToRoomsFromBeforeARestart() throws Exception {
+        Storage storage = newStorage();
+        ServerProcess first = startOwn(storage); // no TTL: rooms stay
+        TestClient ada = connect(first);
+        String leftEmpty = createRoom(ada, "{\"title\":\"left empty\"}");
+        String occupied = createRoom(ada, "{\"title\":\"occupied until the stop\"}");
+        ack(ada, "leave", "{\"room\":" + q(leftEmpty) + "}");
+        assertThat(first.terminate(Duration.ofSeconds(30))).isIn(0, 143);
+
+        ServerProcess second = startOwn(storage, "--empty-room-ttl", "2");
+        TestClient observer = connect(second);
+        // Either already gone (the TTL may run out before this client is connected) or removed soon.
+        Set<String> waitingFor = new java.util.HashSet<>(roomIds(observer));
+        waitingFor.retainAll(List.of(leftEmpty, occupied));
+        while (!waitingFor.isEmpty()) {
+            waitingFor.remove(observer.next(f -> "room_removed".equals(f.getString("type")))
+                    .getJsonObject("payload").getString("room"));
+        }
+        assertThat(roomIds(observer)).doesNotContain(leftEmpty, occupied);
+        assertError(observer, "join", "{\"room\":" + q(occupied) + "}", "not_found");
+    }
+
+    @Test
     void identitiesRoomsAndOwnershipSurviveARestart() throws Exception {
         Storage storage = newStorage();
         ServerProcess first = startOwn(storage);
@@ -777,6 +806,9 @@ abstract class RoomsContract {
         String open = createRoom(ada, "{\"title\":\"Open room\"}");
         assertThat(postAll(ada, locked, List.of("note 1", "note 2"))).containsExactly(1L, 2L);
         assertThat(post(ada, open, "hello")).isEqualTo(1);
+        List<JsonObject> seenByAnon = ack(anon, "join", "{\"room\":" + q(open) + "}").getJsonArray("history")
+                .getValuesAs(JsonObject.class);
+        assertThat(seqs(seenByAnon)).containsExactly(1L);
         // The lobby shows owners by their current nickname.
         TestClient watcher = connect(first);
         ack(bob, "nickname", q("Charles"));
@@ -824,6 +856,11 @@ abstract class RoomsContract {
         // seq carries on where it stopped.
         ack(ada2, "join", "{\"room\":" + q(open) + "}");
         assertThat(post(ada2, open, "hello again")).isEqualTo(2);
+        assertThat(post(ada2, open, "anyone?")).isEqualTo(3);
+        // Recovery across the restart: what anon missed, from the seq it saw before.
+        JsonObject recovered = ack(anon2, "join", "{\"room\":" + q(open) + ",\"since\":1}");
+        assertThat(recovered.getBoolean("recovered")).isTrue();
+        assertThat(texts(recovered.getJsonArray("history"))).containsExactly("hello again", "anyone?");
 
         // Ownership survived: only Ada can delete.
         assertError(bob2, "delete_room", "{\"room\":" + q(locked) + "}", "forbidden");
