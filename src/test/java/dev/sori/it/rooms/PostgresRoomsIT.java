@@ -9,6 +9,7 @@ import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,7 +98,7 @@ class PostgresRoomsIT extends RoomsContract {
      * Repeats a request while it fails with {@code unavailable}, up to 60 s; returns the ack's payload.
      * Time is the subject here (the server recovers on its own), hence the short pause between tries.
      */
-    private static JsonObject untilAvailable(String what, java.util.function.Supplier<JsonObject> request)
+    private static JsonObject untilAvailable(String what, Supplier<JsonObject> request)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {

@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -346,9 +349,9 @@ abstract class RoomsContract {
         String marker = createRoom(last, "{\"title\":\"marker\"}");
         ack(last, "delete_room", "{\"room\":" + q(marker) + "}");
 
-        Map<String, List<String>> late = new java.util.TreeMap<>();
+        Map<String, List<String>> late = new TreeMap<>();
         for (TestClient watcher : lobby) {
-            Set<String> removed = new java.util.HashSet<>();
+            Set<String> removed = new HashSet<>();
             while (!removed.contains(marker)) {
                 JsonObject f = watcher.next(TestClient::isLobbyEvent);
                 String room = f.getJsonObject("payload").getString("room");
@@ -763,7 +766,7 @@ abstract class RoomsContract {
         long start = System.nanoTime();
         ack(ada, "leave", "{\"room\":" + q(left) + "}");
         dan.closeAndWait();
-        Set<String> removed = new java.util.HashSet<>();
+        Set<String> removed = new HashSet<>();
         Duration took = null;
         while (!removed.containsAll(List.of(left, abandoned))) {
             JsonObject f = observer.next(x -> "room_removed".equals(x.getString("type")));
@@ -800,7 +803,7 @@ abstract class RoomsContract {
         ServerProcess second = startOwn(storage, "--empty-room-ttl", "2");
         TestClient observer = connect(second);
         // Either already gone (the TTL may run out before this client is connected) or removed soon.
-        Set<String> waitingFor = new java.util.HashSet<>(roomIds(observer));
+        Set<String> waitingFor = new HashSet<>(roomIds(observer));
         waitingFor.retainAll(List.of(leftEmpty, occupied));
         while (!waitingFor.isEmpty()) {
             waitingFor.remove(observer.next(f -> "room_removed".equals(f.getString("type")))
@@ -1042,7 +1045,7 @@ abstract class RoomsContract {
 
     /** {@code n} connections to the shared server, opened in parallel. */
     List<TestClient> connectMany(int n) {
-        List<TestClient> clients = java.util.stream.IntStream.range(0, n).parallel()
+        List<TestClient> clients = IntStream.range(0, n).parallel()
                 .mapToObj(i -> TestClient.connect(shared.chat())).toList();
         perTest.addAll(clients);
         return clients;
