@@ -37,6 +37,12 @@ final class Lobby {
     private final Set<Room> sweeping = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
     private final Room general;
+    /**
+     * Held while a room's {@code room_updated} or {@code room_removed} is queued to everyone, so
+     * that a removal cannot land between a tick's "is the room still there?" and its update: an
+     * update queued after the removal would bring the deleted room back into every lobby.
+     */
+    private final Object announcing = new Object();
 
     /** Loads the saved rooms from {@code catalog} (blocking: call it at start-up). */
     Lobby(ChatSettings settings, LongSupplier clock, ChatStorage storage, Supplier<Collection<Client>> everyone) {
@@ -90,12 +96,14 @@ final class Lobby {
             return CompletableFuture.completedFuture(null);
         }
         return catalog.delete(room.id()).thenCompose(v -> log.deleteRoom(room.id())).thenRun(() -> {
-            if (rooms.remove(room.id(), room)) {
-                RoomInfo last = room.info();
-                room.remove();
-                countsChanged.remove(room);
-                toEveryone("room_removed",
-                        new RoomInfo(last.room(), last.title(), 0, last.max(), last.locked(), last.owner()));
+            synchronized (announcing) {
+                if (rooms.remove(room.id(), room)) {
+                    RoomInfo last = room.info();
+                    room.remove();
+                    countsChanged.remove(room);
+                    toEveryone("room_removed",
+                            new RoomInfo(last.room(), last.title(), 0, last.max(), last.locked(), last.owner()));
+                }
             }
         });
     }
@@ -138,8 +146,10 @@ final class Lobby {
     void publishCounts() {
         for (Room room : countsChanged) {
             countsChanged.remove(room);
-            if (rooms.get(room.id()) == room) {
-                toEveryone("room_updated", room.info());
+            synchronized (announcing) {
+                if (rooms.get(room.id()) == room) {
+                    toEveryone("room_updated", room.info());
+                }
             }
         }
     }

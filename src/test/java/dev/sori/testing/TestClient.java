@@ -155,6 +155,36 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails if a frame matching {@code unwanted} arrives within {@code quiet}; other frames are
+     * dropped. For servers shared by several tests, where frames about other rooms (or late
+     * departures from {@code general}) say nothing about the thing under test.
+     */
+    public void expectNone(Predicate<JsonObject> unwanted, Duration quiet) {
+        long deadline = System.nanoTime() + quiet.toNanos();
+        try {
+            for (long left = quiet.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                JsonObject frame = frames.poll(left, TimeUnit.NANOSECONDS);
+                if (frame != null && unwanted.test(frame)) {
+                    throw new AssertionError("expected no such frame, got " + frame);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next frame if one arrives within {@code wait}, else null; for loops that must notice a closed socket. */
+    public JsonObject poll(Duration wait) {
+        try {
+            return frames.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** {@code room_created}, {@code room_updated} or {@code room_removed}. */
     public static boolean isLobbyEvent(JsonObject frame) {
         String type = frame.getString("type", "");
