@@ -14,6 +14,7 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
  */
 @DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true", disabledReason = "-DskipWarTests")
 class WildFlyDeploymentIT extends WarDeploymentContract {
+    private static final String EXAMPLE_DATA_SOURCE = "java:jboss/datasources/ExampleDS";
 
     @Override
     protected AppServer createServer() {
@@ -21,12 +22,22 @@ class WildFlyDeploymentIT extends WarDeploymentContract {
         wildFly.systemProperties.put("sori.max-message-chars", Integer.toString(MAX_MESSAGE_CHARS));
         wildFly.systemProperties.put("sori.ping-interval", Integer.toString(PING_INTERVAL_SECONDS));
         wildFly.systemProperties.put("sori.ping-timeout", Integer.toString(PING_TIMEOUT_SECONDS));
+        // The application server's way to give a database: its own pooled DataSource, by JNDI name
+        // (WildFly's example H2 data source; the Payara test uses Sori's own pool on a data directory).
+        wildFly.systemProperties.put("sori.datasource", EXAMPLE_DATA_SOURCE);
         return wildFly;
+    }
+
+    @Test
+    @Order(49)
+    void storageUsesTheContainersDataSource() {
+        assertThat(server.log()).contains("storage: " + EXAMPLE_DATA_SOURCE + " (the container's pool");
     }
 
     /**
      * Undeploying (the scanner's marker files, as a person would) closes the chat with 1001 and
-     * the context path goes away; deploying again serves a working chat.
+     * the context path goes away; deploying again serves a working chat, with the stored messages
+     * and identities.
      */
     @Test
     @Order(50)
