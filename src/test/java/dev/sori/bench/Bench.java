@@ -34,7 +34,7 @@ import java.util.Map;
 public final class Bench {
     private static final String USAGE = String.join("\n",
             "usage: bench --url ws://HOST:PORT/chat [--pid SERVER_PID] --scenario NAME [options]",
-            "  common:   --client jdk|tyrus (jdk)  --threads N (2)  --clients N  --in-flight N (64)",
+            "  common:   --client jdk|tyrus (jdk)  --threads N (0: JDK client work on its selector thread)  --clients N  --in-flight N (64)",
             "            --settle-timeout S (600)  --label TEXT  --out FILE.json",
             "  connect:  --clients 2000 --mode hold|churn (hold)",
             "  joinstorm:--clients 5000",
@@ -89,7 +89,7 @@ public final class Bench {
             warnings.add("server open-files limit " + serverLimit + " is below " + (clients + 200));
         }
         result.put("warnings", warnings);
-        Transport transport = Transport.create(o.get("client", "jdk"), o.getInt("threads", 2));
+        Transport transport = Transport.create(o.get("client", "jdk"), o.getInt("threads", 0));
         try (Generator g = new Generator(url, pid, transport)) {
             Map<String, Object> body = switch (scenario) {
                 case "connect" -> Scenarios.connect(o, g, clients);
@@ -147,7 +147,7 @@ public final class Bench {
         gen.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         gen.put("jvmArgs", ManagementFactory.getRuntimeMXBean().getInputArguments());
         gen.put("client", o.get("client", "jdk"));
-        gen.put("threads", o.getInt("threads", 2));
+        gen.put("threads", o.getInt("threads", 0));
         gen.put("pid", ProcStats.selfPid());
         gen.put("openFilesLimit", ProcStats.openFilesLimit(ProcStats.selfPid()));
         r.put("generator", gen);

@@ -189,6 +189,7 @@ final class Generator implements AutoCloseable {
         long total = (long) Math.floor((warmupSeconds + measureSeconds) * msgRate);
         double period = 1e9 / msgRate;
         AtomicLong maxSendLagNanos = new AtomicLong();
+        AtomicLong sentCount = new AtomicLong();
         Thread sender = new Thread(() -> {
             for (long k = 0; k < total; k++) {
                 long scheduled = start + (long) (k * period);
@@ -206,6 +207,7 @@ final class Generator implements AutoCloseable {
                 }
                 s.send("{\"type\":\"new_message\",\"payload\":\"" + tag + s.index + ":" + k + ":" + scheduled + pad
                         + "\",\"id\":\"" + k + "\"}");
+                sentCount.incrementAndGet();
             }
         }, "bench-sender");
         sender.setDaemon(true);
@@ -234,15 +236,23 @@ final class Generator implements AutoCloseable {
         ProcStats.Snapshot b = ProcStats.Snapshot.take(serverPid);
         long deliveredB = delivered();
         sender.join();
+        long sent = sentCount.get();
 
-        // Drain: every open client should get every message that was not refused.
+        // Drain: every open client should get every message that was not refused. Waits while
+        // deliveries still arrive, until none has for drainSeconds (late is not lost).
         long drainDeadline = System.nanoTime() + (long) (drainSeconds * 1e9);
+        long lastDelivered = -1;
         long expectedPerClient;
         while (true) {
+            long now = delivered();
+            if (now != lastDelivered) {
+                lastDelivered = now;
+                drainDeadline = System.nanoTime() + (long) (drainSeconds * 1e9);
+            }
             long refused = senders.stream().mapToLong(c -> c.errors).sum();
-            expectedPerClient = total - refused;
+            expectedPerClient = sent - refused;
             long acked = senders.stream().mapToLong(c -> c.acks).sum();
-            boolean complete = acked + refused >= total;
+            boolean complete = acked + refused >= sent;
             for (BenchClient c : clients) {
                 if (!c.closed && c.conn != null && c.benchReceived < expectedPerClient) {
                     complete = false;
@@ -287,7 +297,8 @@ final class Generator implements AutoCloseable {
         r.put("deliveriesPerSecond", deliveries / window);
         r.put("latencyMillis", percentiles(h));
         r.put("latencyPerSecond[count,p99,max]", latencyTimeline);
-        r.put("messagesSent", total);
+        r.put("messagesSent", sent);
+        r.put("messagesNotSent", total - sent);
         r.put("messagesAcked", acked);
         r.put("messagesRefused", refused);
         r.put("deliveriesExpected", expectedPerClient * open.size());
@@ -300,6 +311,8 @@ final class Generator implements AutoCloseable {
         r.put("closedOtherwise", run.closesOther.sum() - closesOtherBefore);
         r.put("maxSendLagMillis", maxSendLagNanos.get() / 1e6);
         r.put("serverCpuMicrosPerDelivery", deliveries > 0 && serverCpu >= 0 ? serverCpu / 1e3 / deliveries : null);
+        r.put("serverSystemCpuMicrosPerDelivery",
+                deliveries > 0 && serverCpu >= 0 ? (b.serverSysNanos() - a.serverSysNanos()) / 1e3 / deliveries : null);
         r.put("serverCpuPercentOfOneCore", serverCpu >= 0 ? 100.0 * serverCpu / (window * 1e9) : null);
         r.put("generatorCpuMicrosPerDelivery", deliveries > 0 ? selfCpu / 1e3 / deliveries : null);
         r.put("generatorCpuPercentOfOneCore", 100.0 * selfCpu / (window * 1e9));

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,14 +22,19 @@ final class JdkTransport implements Transport {
     private final ExecutorService executor;
     private final HttpClient http;
 
+    /**
+     * With {@code threads} 0 the client's tasks run on whichever thread triggers them (mostly
+     * its selector thread): no hand-off per frame. Otherwise on a fixed pool of that size.
+     */
     JdkTransport(int threads) {
         AtomicInteger n = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(threads, r -> {
+        executor = threads <= 0 ? null : Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "jdk-ws-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        http = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(30)).build();
+        Executor tasks = executor != null ? executor : Runnable::run;
+        http = HttpClient.newBuilder().executor(tasks).connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     @Override
@@ -44,7 +50,9 @@ final class JdkTransport implements Transport {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        if (executor != null) {
+            executor.shutdownNow();
+        }
     }
 
     private static final class Listener implements WebSocket.Listener {

@@ -26,17 +26,23 @@ final class ProcStats {
 
     /** utime + stime of the process (all threads), in nanoseconds; -1 when unreadable. */
     static long cpuNanos(long pid) {
+        long[] us = userSystemNanos(pid);
+        return us == null ? -1 : us[0] + us[1];
+    }
+
+    /** {utime, stime} of the process (all threads), in nanoseconds; null when unreadable. */
+    static long[] userSystemNanos(long pid) {
         if (pid <= 0) {
-            return -1;
+            return null;
         }
         try {
             String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // f[0] is field 3 (state); utime is field 14, stime field 15.
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+            long tick = 1_000_000_000L / TICKS_PER_SECOND;
+            return new long[] {Long.parseLong(f[11]) * tick, Long.parseLong(f[12]) * tick};
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 
@@ -187,9 +193,11 @@ final class ProcStats {
     }
 
     /** A CPU and time reading of the server and the generator, to take differences of. */
-    record Snapshot(long wallNanos, long serverCpuNanos, long selfCpuNanos) {
+    record Snapshot(long wallNanos, long serverCpuNanos, long serverSysNanos, long selfCpuNanos) {
         static Snapshot take(long serverPid) {
-            return new Snapshot(System.nanoTime(), cpuNanos(serverPid), cpuNanos(selfPid()));
+            long[] server = userSystemNanos(serverPid);
+            return new Snapshot(System.nanoTime(), server == null ? -1 : server[0] + server[1],
+                    server == null ? -1 : server[1], cpuNanos(selfPid()));
         }
     }
 }

@@ -93,6 +93,14 @@ final class Scenarios {
         int members = g.baseCount + n;
         double rate = o.getDouble("rate", 40_000);
         double msgRate = o.has("msg-rate") ? o.getDouble("msg-rate", 20) : rate / members;
+        if (o.has("jfr")) {
+            // A profile of the measured window: JFR starts after the warm-up (jcmd attaches before the load).
+            long delayMs = (long) (o.getDouble("warmup", 5) * 1000) + 100;
+            List<String> out = ProcStats.jcmd(g.serverPid, "JFR.start", "name=bench", "settings=profile",
+                    "delay=" + delayMs + "ms", "duration=" + (long) (o.getDouble("duration", 20) * 1000) + "ms",
+                    "filename=" + Paths.get(o.get("jfr", "")).toAbsolutePath());
+            r.put("jfr", String.join(" ", out).trim());
+        }
         Map<String, Object> phase = g.load(senders(g, o.getInt("senders", 10)), msgRate, o.getDouble("warmup", 5),
                 o.getDouble("duration", 20), o.getDouble("drain", 10), o.getInt("pad", 0));
         r.putAll(phase);
