@@ -315,6 +315,8 @@ final class Generator implements AutoCloseable {
                 deliveries > 0 && serverCpu >= 0 ? (b.serverSysNanos() - a.serverSysNanos()) / 1e3 / deliveries : null);
         r.put("serverCpuPercentOfOneCore", serverCpu >= 0 ? 100.0 * serverCpu / (window * 1e9) : null);
         r.put("generatorCpuMicrosPerDelivery", deliveries > 0 ? selfCpu / 1e3 / deliveries : null);
+        r.put("generatorSystemCpuMicrosPerDelivery",
+                deliveries > 0 ? (b.selfSysNanos() - a.selfSysNanos()) / 1e3 / deliveries : null);
         r.put("generatorCpuPercentOfOneCore", 100.0 * selfCpu / (window * 1e9));
         r.put("serverRssKiBStart", rssStart);
         r.put("serverRssKiBMax", rssMax);

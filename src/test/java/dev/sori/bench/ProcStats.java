@@ -193,11 +193,12 @@ final class ProcStats {
     }
 
     /** A CPU and time reading of the server and the generator, to take differences of. */
-    record Snapshot(long wallNanos, long serverCpuNanos, long serverSysNanos, long selfCpuNanos) {
+    record Snapshot(long wallNanos, long serverCpuNanos, long serverSysNanos, long selfCpuNanos, long selfSysNanos) {
         static Snapshot take(long serverPid) {
             long[] server = userSystemNanos(serverPid);
+            long[] self = userSystemNanos(selfPid());
             return new Snapshot(System.nanoTime(), server == null ? -1 : server[0] + server[1],
-                    server == null ? -1 : server[1], cpuNanos(selfPid()));
+                    server == null ? -1 : server[1], self == null ? -1 : self[0] + self[1], self == null ? -1 : self[1]);
         }
     }
 }
