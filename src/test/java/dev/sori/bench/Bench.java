@@ -42,8 +42,8 @@ public final class Bench {
             "            --drain 10 --pad 0 (extra text chars per message)",
             "  memory:   --clients 10000 [--heap true: live heap via jcmd GC.class_histogram]",
             "  stuck:    --clients 2000 --stuck 10 --rcvbuf 4096 --rate 40000 --duration 60 [--server-log FILE]",
-            "  ceiling:  --clients 2000 --senders 10 --rates 40000,80000,... --warmup 3 --duration 10",
-            "            --max-sender-rate 18 --p99-limit 100 --svg FILE.svg",
+            "  ceiling:  --clients 2000 --senders 10 --rates 10000,20000,40000,... --warmup 3 --duration 10",
+            "            --max-sender-rate 18 --p99-limit 100 --after-fail 2 --svg FILE.svg",
             "  chart:    --in a.json,b.json [--labels A,B] --svg FILE.svg");
 
     private Bench() {

@@ -216,6 +216,7 @@ final class Generator implements AutoCloseable {
         sleepUntil(run.windowStart);
         ProcStats.Snapshot a = ProcStats.Snapshot.take(serverPid);
         long deliveredA = delivered();
+        long[] gcA = gcCountAndMillis();
         long rssMax = ProcStats.rssKiB(serverPid);
         long rssStart = rssMax;
         List<Long> rssTimeline = new ArrayList<>();
@@ -235,6 +236,7 @@ final class Generator implements AutoCloseable {
         }
         ProcStats.Snapshot b = ProcStats.Snapshot.take(serverPid);
         long deliveredB = delivered();
+        long[] gcB = gcCountAndMillis();
         sender.join();
         long sent = sentCount.get();
 
@@ -318,11 +320,25 @@ final class Generator implements AutoCloseable {
         r.put("generatorSystemCpuMicrosPerDelivery",
                 deliveries > 0 ? (b.selfSysNanos() - a.selfSysNanos()) / 1e3 / deliveries : null);
         r.put("generatorCpuPercentOfOneCore", 100.0 * selfCpu / (window * 1e9));
+        r.put("generatorGcCount", gcB[0] - gcA[0]);
+        r.put("generatorGcMillis", gcB[1] - gcA[1]);
         r.put("serverRssKiBStart", rssStart);
         r.put("serverRssKiBMax", rssMax);
         r.put("serverRssKiBTimeline", rssTimeline);
         r.put("loadAverage", ProcStats.loadAverage());
         return r;
+    }
+
+    /** The generator's own garbage collections so far: count and milliseconds. */
+    static long[] gcCountAndMillis() {
+        long count = 0;
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+                .getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
     }
 
     long delivered() {

@@ -163,10 +163,13 @@ final class Scenarios {
     /**
      * K clients that never read among N. Phase A: N reading clients. Phase B: the same N−K
      * readers plus K raw sockets that stop reading after the handshake. Latency is recorded for
-     * the N−K common readers in both phases, so the comparison is like for like.
+     * the N−K common readers in both phases, so the comparison is like for like. With
+     * {@code --rounds R} the A/B pair runs R times (fresh extra clients and stuck sockets each
+     * time) and the medians are compared, which matters on a noisy machine.
      */
     static Map<String, Object> stuck(Options o, Generator g, int n) throws Exception {
         int k = o.getInt("stuck", 10);
+        int rounds = o.getInt("rounds", 1);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("clients", n);
         r.put("stuck", k);
@@ -178,60 +181,79 @@ final class Scenarios {
         double warmup = o.getDouble("warmup", 5);
         double duration = o.getDouble("duration", 60);
         double drain = o.getDouble("drain", 10);
-
-        // Phase A: K more clients that do read.
-        int before = g.clients.size();
-        g.connect(k, k, false, 60_000);
-        List<BenchClient> extras = new ArrayList<>(g.clients.subList(before, g.clients.size()));
-        extras.forEach(c -> c.record = false);
-        g.awaitSettled(g.baseCount + n, 60_000);
-        Thread.sleep(1000);
-        Map<String, Object> a = g.load(senders, msgRate, warmup, duration, drain, o.getInt("pad", 0));
-        r.put("withoutStuck", a);
-        for (BenchClient c : extras) {
-            c.conn.abort();
-            c.closed = true;
-        }
-        Thread.sleep(2000);
-
-        // Phase B: K clients that never read.
-        List<StuckClient> stuck = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            stuck.add(new StuckClient(g.url, o.getInt("rcvbuf", 4096)));
-        }
-        g.extraMembers = k;
+        int pad = o.getInt("pad", 0);
         int full = g.baseCount + n;
-        Generator.waitUntil(() -> readers.stream().allMatch(c -> c.closed || c.lastCount >= full), 60_000);
-        Thread.sleep(1000);
-        Map<String, Object> b = g.load(senders, msgRate, warmup, duration, drain, o.getInt("pad", 0));
-        r.put("withStuck", b);
-        double pa = p99(a);
-        double pb = p99(b);
+
+        List<Map<String, Object>> without = new ArrayList<>();
+        List<Map<String, Object>> with = new ArrayList<>();
+        List<Map<String, Object>> ends = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            // Phase A: K more clients that do read.
+            int before = g.clients.size();
+            g.connect(k, k, false, 60_000);
+            List<BenchClient> extras = new ArrayList<>(g.clients.subList(before, g.clients.size()));
+            extras.forEach(c -> c.record = false);
+            Generator.waitUntil(() -> readers.stream().allMatch(c -> c.closed || c.lastCount >= full), 60_000);
+            Thread.sleep(1000);
+            without.add(g.load(senders, msgRate, warmup, duration, drain, pad));
+            for (BenchClient c : extras) {
+                c.conn.abort();
+                c.closed = true;
+            }
+            Thread.sleep(2000);
+
+            // Phase B: K clients that never read.
+            List<StuckClient> stuck = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                stuck.add(new StuckClient(g.url, o.getInt("rcvbuf", 4096)));
+            }
+            g.extraMembers = k;
+            Generator.waitUntil(() -> readers.stream().allMatch(c -> c.closed || c.lastCount >= full), 60_000);
+            Thread.sleep(1000);
+            with.add(g.load(senders, msgRate, warmup, duration, drain, pad));
+            // How did the stuck ones end? Read what piled up, then let them go.
+            for (StuckClient s : stuck) {
+                ends.add(s.inspect(o.getInt("inspect-ms", 3000)));
+                s.close();
+            }
+            g.extraMembers = 0;
+            Thread.sleep(2000);
+        }
+        r.put("withoutStuck", without);
+        r.put("withStuck", with);
+        double pa = median(without.stream().mapToDouble(Scenarios::p99).toArray());
+        double pb = median(with.stream().mapToDouble(Scenarios::p99).toArray());
+        r.put("p99MillisWithoutEachRound", without.stream().map(Scenarios::p99).toList());
+        r.put("p99MillisWithEachRound", with.stream().map(Scenarios::p99).toList());
         r.put("p99MillisWithout", pa);
         r.put("p99MillisWith", pb);
         r.put("p99Change", (pb - pa) / pa);
         r.put("p99WithinTenPercent", pb <= pa * 1.10);
-        r.put("rssKiBMaxWithout", a.get("serverRssKiBMax"));
-        r.put("rssKiBMaxWith", b.get("serverRssKiBMax"));
-
-        // How did the stuck ones end? Read what piled up.
-        List<Map<String, Object>> ends = new ArrayList<>();
-        for (StuckClient s : stuck) {
-            ends.add(s.inspect(o.getInt("inspect-ms", 3000)));
-            s.close();
-        }
+        r.put("lostWithout", without.stream().mapToLong(m -> ((Number) m.get("lost")).longValue()).sum());
+        r.put("lostWith", with.stream().mapToLong(m -> ((Number) m.get("lost")).longValue()).sum());
+        r.put("rssKiBMaxWithout", without.stream().mapToLong(m -> ((Number) m.get("serverRssKiBMax")).longValue()).max().orElse(-1));
+        r.put("rssKiBMaxWith", with.stream().mapToLong(m -> ((Number) m.get("serverRssKiBMax")).longValue()).max().orElse(-1));
         r.put("stuckClients", ends);
+        r.put("stuckCloseCodes", ends.stream().collect(java.util.stream.Collectors.groupingBy(
+                e -> String.valueOf(e.get("closeCode")), LinkedHashMap::new, java.util.stream.Collectors.counting())));
         r.put("stuckClosedWith1013", ends.stream().filter(e -> Integer.valueOf(1013).equals(e.get("closeCode"))).count());
         if (o.has("server-log")) {
             try {
-                long slow = Files.readAllLines(Paths.get(o.get("server-log", ""))).stream()
-                        .filter(l -> l.contains("1013")).count();
-                r.put("serverLogLinesMentioning1013", slow);
+                List<String> log = Files.readAllLines(Paths.get(o.get("server-log", "")));
+                r.put("serverLogSlowClientLines", log.stream().filter(l -> l.contains("slow client")).count());
+                r.put("serverLogPingTimeoutLines", log.stream().filter(l -> l.contains("ping timeout")).count());
             } catch (IOException e) {
-                r.put("serverLogLinesMentioning1013", "unreadable: " + e.getMessage());
+                r.put("serverLog", "unreadable: " + e.getMessage());
             }
         }
         return r;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v.length == 0 ? Double.NaN
+                : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** The same room, rate stepped up until p99 passes the limit or anything is lost. */
@@ -245,7 +267,10 @@ final class Scenarios {
         int minSenders = o.getInt("senders", 10);
         List<Map<String, Object>> steps = new ArrayList<>();
         Map<String, Object> lastGood = null;
-        for (double rate : o.getDoubles("rates", "40000,80000,120000,160000,200000,240000,280000,320000,360000,400000")) {
+        int afterFail = o.getInt("after-fail", 2); // steps drawn past the first failure, for the chart
+        boolean failed = false;
+        for (double rate : o.getDoubles("rates",
+                "10000,20000,40000,60000,80000,120000,160000,200000,240000,280000,320000,400000")) {
             double msgRate = rate / members;
             int s = Math.max(minSenders, (int) Math.ceil(msgRate / maxSenderRate));
             Map<String, Object> step = g.load(senders(g, s), msgRate, o.getDouble("warmup", 3),
@@ -256,10 +281,17 @@ final class Scenarios {
             step.put("ok", ok);
             steps.add(step);
             System.out.println(stepLine(step));
+            boolean broken = ((Number) step.get("lost")).longValue() > 0
+                    || ((Number) step.get("closedWith1013")).longValue() > 0
+                    || ((Number) step.get("closedOtherwise")).longValue() > 0 || p99(step) > 20 * limit;
             if (!ok) {
+                failed = true;
+            } else if (!failed) {
+                lastGood = step;
+            }
+            if (broken || (failed && afterFail-- <= 0)) {
                 break;
             }
-            lastGood = step;
             Thread.sleep(1000);
         }
         r.put("p99LimitMillis", limit);
@@ -296,18 +328,18 @@ final class Scenarios {
             case "connect" -> sb.append(String.format(Locale.ROOT, "%s welcomed in %.2f s = %.0f handshakes/s",
                     r.get("welcomed"), num(r.get("seconds")), num(r.get("handshakesPerSecond"))));
             case "joinstorm" -> sb.append(String.format(Locale.ROOT,
-                    "%s clients settled=%s in %s s; %s system frames (%s coalesced); server CPU %.1f s",
-                    r.get("clients"), r.get("settled"), r.get("settleSeconds"), r.get("systemFramesReceived"),
+                    "%s clients settled=%s in %.1f s; %s system frames (%s coalesced); server CPU %.1f s",
+                    r.get("clients"), r.get("settled"), num(r.get("settleSeconds")), r.get("systemFramesReceived"),
                     r.get("coalescedFramesReceived"), num(r.get("serverCpuSeconds"))));
             case "fanout" -> sb.append(stepLine(r)).append(" targets ").append(r.get("targets"));
             case "memory" -> sb.append(String.format(Locale.ROOT,
-                    "%s connections: %.2f KiB RSS each (%.2f after GC), live heap %s KiB each",
+                    "%s connections: %.2f KiB RSS each (%.2f after GC), live heap %.2f KiB each",
                     r.get("openConnections"), num(r.get("rssKiBPerConnection")),
-                    num(r.get("rssKiBPerConnectionAfterGc")), r.get("liveHeapKiBPerConnection")));
+                    num(r.get("rssKiBPerConnectionAfterGc")), num(r.get("liveHeapKiBPerConnection"))));
             case "stuck" -> sb.append(String.format(Locale.ROOT,
-                    "p99 %.2f ms without, %.2f ms with %s stuck (%+.1f%%); stuck closed with 1013: %s; RSS max %s → %s KiB",
+                    "p99 %.2f ms without, %.2f ms with %s stuck (%+.1f%%); stuck sockets' close codes %s; RSS max %s → %s KiB",
                     num(r.get("p99MillisWithout")), num(r.get("p99MillisWith")), r.get("stuck"),
-                    100 * num(r.get("p99Change")), r.get("stuckClosedWith1013"), r.get("rssKiBMaxWithout"),
+                    100 * num(r.get("p99Change")), r.get("stuckCloseCodes"), r.get("rssKiBMaxWithout"),
                     r.get("rssKiBMaxWith")));
             case "ceiling" -> {
                 Map<String, Object> good = (Map<String, Object>) r.get("lastGoodStep");
