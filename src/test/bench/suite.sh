@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The table of issue 6, each scenario against a fresh server.jar on this machine:
+#
+#   src/test/bench/suite.sh                      # every scenario
+#   src/test/bench/suite.sh fanout ceiling       # some of them
+#   SERVER_OPTS="-Xms512m -Xmx2g -XX:+UseG1GC" src/test/bench/suite.sh fanout
+#   src/test/bench/suite.sh fanout-jfr           # the fan-out again, with a JFR profile of the server
+#   QUIET_LOAD=1.5 src/test/bench/suite.sh       # before each scenario, wait (up to QUIET_WAIT s, default
+#                                                # 1800) for the 1-minute load average to drop below 1.5
+#
+# Results (JSON, server logs, the chart, profiles) go to $OUT (default target/bench/suite-<time>/).
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+[[ -f target/server.jar ]] || mvn -q -B package -DskipTests -DskipBrowserTests
+SERVER_OPTS=${SERVER_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC}
+OUT=${OUT:-target/bench/suite-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"
+echo "results in $OUT; server JVM flags: $SERVER_OPTS; open files: $(ulimit -n)"
+
+SERVER_PID=
+URL=
+start_server() { # NAME [extra JVM flags]
+  local name=$1; shift
+  local log="$OUT/$name-server.log"
+  # shellcheck disable=SC2086
+  java $SERVER_OPTS "$@" -jar target/server.jar --host 127.0.0.1 --port 0 >"$log" 2>&1 &
+  SERVER_PID=$!
+  URL=
+  for _ in $(seq 1 300); do
+    URL=$(grep -o 'ws://[^ ]*' "$log" | head -1 || true)
+    [[ -n $URL ]] && break
+    sleep 0.1
+  done
+  [[ -n $URL ]] || { echo "server did not start; see $log" >&2; exit 1; }
+}
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+}
+trap stop_server EXIT
+
+wait_quiet() {
+  [[ -n ${QUIET_LOAD:-} ]] || return 0
+  local waited=0
+  while awk -v max="$QUIET_LOAD" '{exit !($1 >= max)}' /proc/loadavg && (( waited < ${QUIET_WAIT:-1800} )); do
+    sleep 10; waited=$((waited + 10))
+  done
+}
+
+run() { # NAME bench-options...
+  local name=$1; shift
+  wait_quiet
+  start_server "$name"
+  echo "== $name (load $(cut -d' ' -f1-3 /proc/loadavg)): bench $*"
+  src/test/bench/bench.sh --url "$URL" --pid "$SERVER_PID" --out "$OUT/$name.json" --label "$name" "$@" \
+    2>&1 | grep -v '^\[' | tee "$OUT/$name.out"
+  stop_server
+}
+
+all=(fanout fanout-jfr ceiling memory joinstorm connect-churn connect-hold stuck stuck-fast)
+for s in "${@:-${all[@]}}"; do
+  case $s in
+    fanout)        run fanout --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup 10 --duration 30 ;;
+    fanout-jfr)    run fanout-jfr --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup 10 --duration 30 \
+                     --jfr "$OUT/fanout.jfr" ;;
+    ceiling)       run ceiling --scenario ceiling --clients 2000 --senders 10 --warmup 3 --duration 10 ;;
+    memory)        run memory --scenario memory --clients 10000 ;;
+    joinstorm)     run joinstorm --scenario joinstorm --clients 5000 ;;
+    connect-churn) run connect-churn --scenario connect --clients 2000 --mode churn ;;
+    connect-hold)  run connect-hold --scenario connect --clients 2000 --mode hold ;;
+    stuck)         run stuck --scenario stuck --clients 2000 --stuck 10 --rate 40000 --warmup 5 --duration 60 \
+                     --server-log "$OUT/stuck-server.log" ;;
+    # Few readers, big frames, a high rate: the stuck sockets' kernel buffers (about 4 MB each on
+    # loopback) and then the 1 MiB outbox cap fill within the run, so the 1013 can be seen.
+    stuck-fast)    run stuck-fast --scenario stuck --clients 100 --stuck 10 --rate 20000 --pad 1500 --warmup 3 \
+                     --duration 40 --server-log "$OUT/stuck-fast-server.log" ;;
+    *) echo "unknown scenario $s" >&2; exit 2 ;;
+  esac
+done

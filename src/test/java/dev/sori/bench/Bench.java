@@ -1,0 +1,272 @@
+package dev.sori.bench;
+
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sori's load generator (issue 6). It speaks only the wire protocol, so it runs against any
+ * server: give it the WebSocket URL and, for the server's CPU and memory figures, its PID.
+ *
+ * <pre>
+ * src/test/bench/bench.sh --url ws://127.0.0.1:8080/chat --pid 1234 --scenario fanout
+ * </pre>
+ *
+ * Scenarios: {@code connect}, {@code joinstorm}, {@code fanout}, {@code memory}, {@code stuck},
+ * {@code ceiling}, and {@code chart} (redraws an SVG from ceiling JSON files). Every run writes
+ * its results as JSON under {@code target/bench/} (or {@code --out}); see docs/benchmarks.md.
+ */
+public final class Bench {
+    private static final String USAGE = String.join("\n",
+            "usage: bench --url ws://HOST:PORT/chat [--pid SERVER_PID] --scenario NAME [options]",
+            "  common:   --client jdk|tyrus (jdk)  --threads N (0: JDK client work on its selector thread)  --clients N  --in-flight N (64)",
+            "            --settle-timeout S (600)  --label TEXT  --out FILE.json",
+            "  connect:  --clients 2000 --mode hold|churn (hold)",
+            "  joinstorm:--clients 5000",
+            "  fanout:   --clients 2000 --senders 10 --rate 40000 (deliveries/s offered) --warmup 5 --duration 20",
+            "            --drain 10 --pad 0 (extra text chars per message)",
+            "  memory:   --clients 10000 [--heap true: live heap via jcmd GC.class_histogram]",
+            "  stuck:    --clients 2000 --stuck 10 --rcvbuf 4096 --rate 40000 --duration 60 [--server-log FILE]",
+            "  ceiling:  --clients 2000 --senders 10 --rates 10000,20000,40000,... --warmup 3 --duration 10",
+            "            --max-sender-rate 18 --p99-limit 100 --after-fail 2 --svg FILE.svg",
+            "  chart:    --in a.json,b.json [--labels A,B] --svg FILE.svg");
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        if (o.has("help") || args.length == 0) {
+            System.out.println(USAGE);
+            return;
+        }
+        try {
+            run(o);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+        }
+        System.exit(0); // client libraries may leave non-daemon threads behind
+    }
+
+    /** Runs one scenario, writes its JSON and returns it (also used by the smoke test). */
+    public static Map<String, Object> run(String... args) throws Exception {
+        return run(Options.parse(args));
+    }
+
+    static Map<String, Object> run(Options o) throws Exception {
+        String scenario = o.get("scenario", "fanout");
+        if (scenario.equals("chart")) {
+            return chart(o);
+        }
+        URI url = URI.create(o.require("url"));
+        long pid = o.getLong("pid", -1);
+        Map<String, Object> result = header(o, scenario, url, pid);
+        List<String> warnings = new ArrayList<>();
+        int clients = o.getInt("clients", defaultClients(scenario));
+        long ourLimit = ProcStats.openFilesLimit(ProcStats.selfPid());
+        if (ourLimit >= 0 && ourLimit < clients + 200L) {
+            warnings.add("generator open-files limit " + ourLimit + " is below " + (clients + 200)
+                    + ": raise it (ulimit -n)");
+        }
+        long serverLimit = pid > 0 ? ProcStats.openFilesLimit(pid) : -1;
+        if (serverLimit >= 0 && serverLimit < clients + 200L) {
+            warnings.add("server open-files limit " + serverLimit + " is below " + (clients + 200));
+        }
+        result.put("warnings", warnings);
+        Transport transport = Transport.create(o.get("client", "jdk"), o.getInt("threads", 0));
+        try (Generator g = new Generator(url, pid, transport)) {
+            Map<String, Object> body = switch (scenario) {
+                case "connect" -> Scenarios.connect(o, g, clients);
+                case "joinstorm" -> Scenarios.joinStorm(o, g, clients);
+                case "fanout" -> Scenarios.fanout(o, g, clients);
+                case "memory" -> Scenarios.memory(o, g, clients);
+                case "stuck" -> Scenarios.stuck(o, g, clients);
+                case "ceiling" -> Scenarios.ceiling(o, g, clients);
+                default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+            };
+            result.put("result", body);
+            result.put("samples", g.run.samples());
+        }
+        result.put("loadAverageEnd", ProcStats.loadAverage());
+        result.put("serverRssKiBEnd", ProcStats.rssKiB(pid));
+        Path out = outputPath(o, scenario, "json");
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, JsonOut.write(result));
+        result.put("jsonFile", out.toString());
+        if (scenario.equals("ceiling")) {
+            Path svg = o.has("svg") ? Paths.get(o.get("svg", "")) : outputPath(o, scenario, "svg");
+            Files.createDirectories(svg.toAbsolutePath().getParent());
+            Files.writeString(svg, SvgChart.draw(title(o, result),
+                    List.of(new SvgChart.Series(seriesLabel(result), points(result))), o.getDouble("p99-limit", 100), 3));
+            result.put("svgFile", svg.toString());
+            System.out.println("chart: " + svg);
+        }
+        System.out.println(Scenarios.summary(scenario, result));
+        System.out.println("results: " + out);
+        return result;
+    }
+
+    private static int defaultClients(String scenario) {
+        return switch (scenario) {
+            case "joinstorm" -> 5000;
+            case "memory" -> 10000;
+            default -> 2000;
+        };
+    }
+
+    private static Map<String, Object> header(Options o, String scenario, URI url, long pid) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("scenario", scenario);
+        r.put("label", o.get("label", ""));
+        r.put("startedAt", LocalDateTime.now().toString());
+        r.put("command", "bench " + o.commandLine());
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("cpu", ProcStats.cpuModel());
+        machine.put("memoryMiB", ProcStats.memTotalKiB() / 1024);
+        machine.put("kernel", ProcStats.kernel());
+        machine.put("loadAverageStart", ProcStats.loadAverage());
+        r.put("machine", machine);
+        Map<String, Object> gen = new LinkedHashMap<>();
+        gen.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        gen.put("jvmArgs", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        gen.put("client", o.get("client", "jdk"));
+        gen.put("threads", o.getInt("threads", 0));
+        gen.put("pid", ProcStats.selfPid());
+        gen.put("openFilesLimit", ProcStats.openFilesLimit(ProcStats.selfPid()));
+        r.put("generator", gen);
+        Map<String, Object> server = new LinkedHashMap<>();
+        server.put("url", url.toString());
+        server.put("pid", pid);
+        if (pid > 0) {
+            server.put("commandLine", ProcStats.commandLine(pid));
+            server.put("openFilesLimit", ProcStats.openFilesLimit(pid));
+            server.put("threads", ProcStats.threads(pid));
+            server.put("rssKiBStart", ProcStats.rssKiB(pid));
+        }
+        r.put("server", server);
+        r.put("options", new LinkedHashMap<>(o.asMap()));
+        return r;
+    }
+
+    private static Path outputPath(Options o, String scenario, String ext) {
+        if (ext.equals("json") && o.has("out")) {
+            return Paths.get(o.get("out", ""));
+        }
+        if (ext.equals("svg") && o.has("out")) {
+            String json = o.get("out", "");
+            return Paths.get(json.endsWith(".json") ? json.substring(0, json.length() - 5) + ".svg" : json + ".svg");
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return Paths.get(o.get("out-dir", "target/bench"), scenario + "-" + stamp + "." + ext);
+    }
+
+    // ---- chart ----
+
+    private static Map<String, Object> chart(Options o) throws IOException {
+        String[] inputs = o.require("in").split(",");
+        String[] labels = o.has("labels") ? o.get("labels", "").split(",") : new String[0];
+        List<SvgChart.Series> series = new ArrayList<>();
+        String title = o.get("title", "");
+        for (int i = 0; i < inputs.length; i++) {
+            Map<String, Object> parsed = readJson(Paths.get(inputs[i].trim()));
+            if (title.isEmpty()) {
+                title = title(o, parsed);
+            }
+            String label = i < labels.length ? labels[i] : seriesLabel(parsed);
+            series.add(new SvgChart.Series(label, points(parsed)));
+        }
+        Path svg = Paths.get(o.require("svg"));
+        Files.createDirectories(svg.toAbsolutePath().getParent());
+        Files.writeString(svg, SvgChart.draw(title, series, o.getDouble("p99-limit", 100), 3));
+        System.out.println("chart: " + svg);
+        return Map.of("svgFile", svg.toString());
+    }
+
+    private static String title(Options o, Map<String, Object> result) {
+        if (o.has("title")) {
+            return o.get("title", "");
+        }
+        Object r = result.get("result");
+        Object members = r instanceof Map<?, ?> m ? m.get("clients") : "?";
+        return "Sori fan-out: " + members + " clients in one room, rate stepped up (2 cores, generator on the same machine)";
+    }
+
+    private static String seriesLabel(Map<String, Object> result) {
+        String label = String.valueOf(result.getOrDefault("label", ""));
+        if (!label.isEmpty()) {
+            return label;
+        }
+        Object server = result.get("server");
+        return server instanceof Map<?, ?> m ? String.valueOf(m.get("commandLine")) : "sori";
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<SvgChart.Point> points(Map<String, Object> result) {
+        List<SvgChart.Point> pts = new ArrayList<>();
+        Map<String, Object> body = (Map<String, Object>) result.get("result");
+        for (Object o : (List<Object>) body.get("steps")) {
+            Map<String, Object> s = (Map<String, Object>) o;
+            Map<String, Object> lat = (Map<String, Object>) s.get("latencyMillis");
+            pts.add(new SvgChart.Point(num(s.get("offeredDeliveriesPerSecond")), num(s.get("deliveriesPerSecond")),
+                    num(lat.get("p50")), num(lat.get("p99")), num(lat.get("p99.9")),
+                    num(s.get("serverCpuMicrosPerDelivery")), num(s.get("generatorCpuMicrosPerDelivery")),
+                    num(s.get("generatorCpuPercentOfOneCore")), Boolean.TRUE.equals(s.get("ok"))));
+        }
+        return pts;
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /** Reads a results file back into maps, lists, strings, numbers and booleans. */
+    static Map<String, Object> readJson(Path file) throws IOException {
+        try (JsonReader reader = Json.createReader(new StringReader(Files.readString(file)))) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) plain(reader.readObject());
+            return m;
+        }
+    }
+
+    private static Object plain(JsonValue v) {
+        switch (v.getValueType()) {
+            case OBJECT: {
+                Map<String, Object> m = new LinkedHashMap<>();
+                ((JsonObject) v).forEach((k, x) -> m.put(k, plain(x)));
+                return m;
+            }
+            case ARRAY: {
+                List<Object> l = new ArrayList<>();
+                v.asJsonArray().forEach(x -> l.add(plain(x)));
+                return l;
+            }
+            case STRING:
+                return ((jakarta.json.JsonString) v).getString();
+            case NUMBER:
+                return ((JsonNumber) v).doubleValue();
+            case TRUE:
+                return Boolean.TRUE;
+            case FALSE:
+                return Boolean.FALSE;
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.sori.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sori.testing.ServerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tiny run of the benchmark's fan-out scenario against the packaged server, through the same
+ * code as the real benchmark, so that the generator cannot rot. Not a performance test: it
+ * checks that nothing is lost and that a sane report is written.
+ */
+class BenchSmokeIT {
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void tinyFanOutLosesNothingAndWritesItsReport() throws Exception {
+        Path out = Paths.get(System.getProperty("sori.targetDir", "target"), "bench", "smoke-fanout.json");
+        Files.deleteIfExists(out);
+        try (ServerProcess server = ServerProcess.start()) {
+            Map<String, Object> report = Bench.run("--url", server.chat().toString(), "--pid", Long.toString(server.pid()),
+                    "--scenario", "fanout", "--clients", "20", "--senders", "2", "--msg-rate", "200",
+                    "--warmup", "0.5", "--duration", "1.5", "--drain", "5", "--in-flight", "8", "--quiet-ms", "200",
+                    "--settle-timeout", "30", "--out", out.toString(), "--label", "smoke");
+
+            assertThat(out).isRegularFile();
+            assertThat(Files.readString(out)).contains("\"scenario\": \"fanout\"", "\"lost\": 0");
+            Map<String, Object> r = (Map<String, Object>) report.get("result");
+            assertThat(((Number) r.get("messagesSent")).longValue()).isEqualTo(400);
+            assertThat(r.get("messagesAcked")).isEqualTo(400L);
+            assertThat(r.get("deliveriesReceived")).isEqualTo(400L * 20);
+            assertThat(r.get("lost")).isEqualTo(0L);
+            assertThat(r.get("seqGaps")).isEqualTo(0L);
+            assertThat(r.get("seqOutOfOrder")).isEqualTo(0L);
+            assertThat(r.get("closedWith1013")).isEqualTo(0L);
+            Map<String, Object> latency = (Map<String, Object>) r.get("latencyMillis");
+            assertThat(((Number) latency.get("count")).longValue()).isEqualTo(300L * 20); // the measured window
+            assertThat(((Number) latency.get("p50")).doubleValue()).isPositive();
+            assertThat(((Number) r.get("serverCpuMicrosPerDelivery")).doubleValue()).isPositive();
+            assertThat(((Number) r.get("generatorCpuPercentOfOneCore")).doubleValue()).isPositive();
+            assertThat(((Number) r.get("deliveriesPerSecond")).doubleValue()).isGreaterThan(0);
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package dev.sori.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The scenarios of issue 6, built from {@link Generator}'s parts. Each returns its figures. */
+final class Scenarios {
+    private Scenarios() {
+    }
+
+    /** N clients with a bounded number of handshakes in flight: handshakes per second. */
+    static Map<String, Object> connect(Options o, Generator g, int n) throws InterruptedException {
+        boolean churn = o.get("mode", "hold").equals("churn");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("clients", n);
+        r.put("mode", churn ? "churn (each client closes right after welcome)" : "hold (clients stay connected)");
+        Map<String, Object> c = g.connect(n, o.getInt("in-flight", 64), churn, o.getLong("settle-timeout", 600) * 1000);
+        r.putAll(c);
+        if (!churn) {
+            long t = g.awaitSettled(g.baseCount + n, o.getLong("settle-timeout", 600) * 1000);
+            r.put("roomSettled", t > 0);
+        }
+        return r;
+    }
+
+    /** N clients join one room; how long until every one of them has seen the final count. */
+    static Map<String, Object> joinStorm(Options o, Generator g, int n) throws InterruptedException {
+        long timeout = o.getLong("settle-timeout", 600) * 1000;
+        ProcStats.Snapshot before = ProcStats.Snapshot.take(g.serverPid);
+        Map<String, Object> c = g.connect(n, o.getInt("in-flight", 64), false, timeout);
+        long connectedAt = System.nanoTime();
+        int target = g.baseCount + n;
+        long settledAt = g.awaitSettled(target, Math.max(1000, timeout - (connectedAt - before.wallNanos()) / 1_000_000));
+        ProcStats.Snapshot after = ProcStats.Snapshot.take(g.serverPid);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("clients", n);
+        r.put("finalCount", target);
+        r.put("connectSeconds", (connectedAt - before.wallNanos()) / 1e9);
+        r.put("settled", settledAt > 0);
+        r.put("settleSeconds", settledAt > 0 ? (settledAt - before.wallNanos()) / 1e9 : null);
+        r.put("unsettledClients", g.unsettled(target));
+        long system = 0;
+        long coalesced = 0;
+        for (BenchClient b : g.clients) {
+            system += b.systemFrames;
+            coalesced += b.coalescedFrames;
+        }
+        r.put("systemFramesReceived", system);
+        r.put("coalescedFramesReceived", coalesced);
+        r.put("systemFramesIfUncoalesced", (long) n * (n + 1) / 2 + (long) g.baseCount * n);
+        r.put("closedWith1013", g.run.closes1013.sum());
+        r.put("closedOtherwise", g.run.closesOther.sum());
+        r.put("serverCpuSeconds", (after.serverCpuNanos() - before.serverCpuNanos()) / 1e9);
+        r.put("generatorCpuSeconds", (after.selfCpuNanos() - before.selfCpuNanos()) / 1e9);
+        r.put("serverCpuMicrosPerSystemFrame",
+                system > 0 ? (after.serverCpuNanos() - before.serverCpuNanos()) / 1e3 / system : null);
+        r.put("connect", c);
+        r.put("serverRssKiB", ProcStats.rssKiB(g.serverPid));
+        return r;
+    }
+
+    /** Opens N clients and lets the room settle; the result of the join goes into {@code r}. */
+    private static void openRoom(Options o, Generator g, int n, Map<String, Object> r) throws InterruptedException {
+        long timeout = o.getLong("settle-timeout", 600) * 1000;
+        long t0 = System.nanoTime();
+        Map<String, Object> c = g.connect(n, o.getInt("in-flight", 64), false, timeout);
+        long settledAt = g.awaitSettled(g.baseCount + n, timeout);
+        c.put("settleSeconds", settledAt > 0 ? (settledAt - t0) / 1e9 : null);
+        r.put("join", c);
+        if (settledAt < 0) {
+            throw new IllegalStateException("the room did not settle: " + g.unsettled(g.baseCount + n)
+                    + " clients have not seen count " + (g.baseCount + n) + "; " + g.run.samples());
+        }
+        Thread.sleep(o.getLong("quiet-ms", 1000));
+    }
+
+    private static List<BenchClient> senders(Generator g, int s) {
+        List<BenchClient> open = g.openClients();
+        return new ArrayList<>(open.subList(0, Math.min(s, open.size())));
+    }
+
+    /** N clients in one room, S of them posting at a fixed total rate. */
+    static Map<String, Object> fanout(Options o, Generator g, int n) throws InterruptedException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("clients", n);
+        openRoom(o, g, n, r);
+        int members = g.baseCount + n;
+        double rate = o.getDouble("rate", 40_000);
+        double msgRate = o.has("msg-rate") ? o.getDouble("msg-rate", 20) : rate / members;
+        if (o.has("jfr")) {
+            // A profile of the measured window: JFR starts after the warm-up (jcmd attaches before the load).
+            long delayMs = (long) (o.getDouble("warmup", 5) * 1000) + 100;
+            List<String> out = ProcStats.jcmd(g.serverPid, "JFR.start", "name=bench", "settings=profile",
+                    "delay=" + delayMs + "ms", "duration=" + (long) (o.getDouble("duration", 20) * 1000) + "ms",
+                    "filename=" + Paths.get(o.get("jfr", "")).toAbsolutePath());
+            r.put("jfr", String.join(" ", out).trim());
+        }
+        Map<String, Object> phase = g.load(senders(g, o.getInt("senders", 10)), msgRate, o.getDouble("warmup", 5),
+                o.getDouble("duration", 20), o.getDouble("drain", 10), o.getInt("pad", 0));
+        r.putAll(phase);
+        r.put("targets", targets(phase, o.getDouble("p99-target", 50), 3.0));
+        return r;
+    }
+
+    private static Map<String, Object> targets(Map<String, Object> phase, double p99Ms, double cpuUs) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        double p99 = p99(phase);
+        Object cpu = phase.get("serverCpuMicrosPerDelivery");
+        t.put("p99Millis<=" + p99Ms, p99 <= p99Ms);
+        t.put("serverCpuMicrosPerDelivery<=" + cpuUs, cpu instanceof Number c && c.doubleValue() <= cpuUs);
+        t.put("nothingLost", ((Number) phase.get("lost")).longValue() == 0
+                && ((Number) phase.get("seqGaps")).longValue() == 0);
+        return t;
+    }
+
+    @SuppressWarnings("unchecked")
+    static double p99(Map<String, Object> phase) {
+        Object p = ((Map<String, Object>) phase.get("latencyMillis")).get("p99");
+        return p instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /** N idle connections: the server's RSS (and live heap) per connection. */
+    static Map<String, Object> memory(Options o, Generator g, int n) throws InterruptedException {
+        long pid = g.serverPid;
+        if (pid <= 0) {
+            throw new IllegalArgumentException("the memory scenario needs --pid");
+        }
+        boolean heap = o.getBoolean("heap", true);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("clients", n);
+        long rss0 = ProcStats.rssKiB(pid);
+        long heap0 = heap ? ProcStats.liveHeapBytes(pid) : -1;
+        long rss0gc = ProcStats.rssKiB(pid);
+        openRoom(o, g, n, r);
+        Thread.sleep(o.getLong("idle-ms", 3000));
+        long rss1 = ProcStats.rssKiB(pid);
+        long heap1 = heap ? ProcStats.liveHeapBytes(pid) : -1;
+        long rss1gc = ProcStats.rssKiB(pid);
+        int open = g.openClients().size();
+        r.put("openConnections", open);
+        r.put("serverRssKiBBefore", rss0);
+        r.put("serverRssKiBBeforeAfterGc", rss0gc);
+        r.put("serverRssKiBAfter", rss1);
+        r.put("serverRssKiBAfterAfterGc", rss1gc);
+        r.put("rssKiBPerConnection", (rss1 - rss0) / (double) open);
+        r.put("rssKiBPerConnectionAfterGc", (rss1gc - rss0gc) / (double) open);
+        if (heap) {
+            r.put("liveHeapBytesBefore", heap0);
+            r.put("liveHeapBytesAfter", heap1);
+            r.put("liveHeapKiBPerConnection", (heap1 - heap0) / 1024.0 / open);
+        }
+        r.put("serverThreads", ProcStats.threads(pid));
+        r.put("closedWith1013", g.run.closes1013.sum());
+        return r;
+    }
+
+    /**
+     * K clients that never read among N. Phase A: N reading clients. Phase B: the same N−K
+     * readers plus K raw sockets that stop reading after the handshake. Latency is recorded for
+     * the N−K common readers in both phases, so the comparison is like for like. With
+     * {@code --rounds R} the A/B pair runs R times (fresh extra clients and stuck sockets each
+     * time) and the medians are compared, which matters on a noisy machine.
+     */
+    static Map<String, Object> stuck(Options o, Generator g, int n) throws Exception {
+        int k = o.getInt("stuck", 10);
+        int rounds = o.getInt("rounds", 1);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("clients", n);
+        r.put("stuck", k);
+        openRoom(o, g, n - k, r);
+        List<BenchClient> readers = g.openClients();
+        List<BenchClient> senders = senders(g, o.getInt("senders", 10));
+        double rate = o.getDouble("rate", 40_000);
+        double msgRate = rate / (g.baseCount + n);
+        double warmup = o.getDouble("warmup", 5);
+        double duration = o.getDouble("duration", 60);
+        double drain = o.getDouble("drain", 10);
+        int pad = o.getInt("pad", 0);
+        int full = g.baseCount + n;
+
+        List<Map<String, Object>> without = new ArrayList<>();
+        List<Map<String, Object>> with = new ArrayList<>();
+        List<Map<String, Object>> ends = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            // Phase A: K more clients that do read.
+            int before = g.clients.size();
+            g.connect(k, k, false, 60_000);
+            List<BenchClient> extras = new ArrayList<>(g.clients.subList(before, g.clients.size()));
+            extras.forEach(c -> c.record = false);
+            Generator.waitUntil(() -> readers.stream().allMatch(c -> c.closed || c.lastCount >= full), 60_000);
+            Thread.sleep(1000);
+            without.add(g.load(senders, msgRate, warmup, duration, drain, pad));
+            for (BenchClient c : extras) {
+                c.conn.abort();
+                c.closed = true;
+            }
+            Thread.sleep(2000);
+
+            // Phase B: K clients that never read.
+            List<StuckClient> stuck = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                stuck.add(new StuckClient(g.url, o.getInt("rcvbuf", 4096)));
+            }
+            g.extraMembers = k;
+            Generator.waitUntil(() -> readers.stream().allMatch(c -> c.closed || c.lastCount >= full), 60_000);
+            Thread.sleep(1000);
+            with.add(g.load(senders, msgRate, warmup, duration, drain, pad));
+            // How did the stuck ones end? Read what piled up, then let them go.
+            for (StuckClient s : stuck) {
+                ends.add(s.inspect(o.getInt("inspect-ms", 3000)));
+                s.close();
+            }
+            g.extraMembers = 0;
+            Thread.sleep(2000);
+        }
+        r.put("withoutStuck", without);
+        r.put("withStuck", with);
+        double pa = median(without.stream().mapToDouble(Scenarios::p99).toArray());
+        double pb = median(with.stream().mapToDouble(Scenarios::p99).toArray());
+        r.put("p99MillisWithoutEachRound", without.stream().map(Scenarios::p99).toList());
+        r.put("p99MillisWithEachRound", with.stream().map(Scenarios::p99).toList());
+        r.put("p99MillisWithout", pa);
+        r.put("p99MillisWith", pb);
+        r.put("p99Change", (pb - pa) / pa);
+        r.put("p99WithinTenPercent", pb <= pa * 1.10);
+        r.put("lostWithout", without.stream().mapToLong(m -> ((Number) m.get("lost")).longValue()).sum());
+        r.put("lostWith", with.stream().mapToLong(m -> ((Number) m.get("lost")).longValue()).sum());
+        r.put("rssKiBMaxWithout", without.stream().mapToLong(m -> ((Number) m.get("serverRssKiBMax")).longValue()).max().orElse(-1));
+        r.put("rssKiBMaxWith", with.stream().mapToLong(m -> ((Number) m.get("serverRssKiBMax")).longValue()).max().orElse(-1));
+        r.put("stuckClients", ends);
+        r.put("stuckCloseCodes", ends.stream().collect(java.util.stream.Collectors.groupingBy(
+                e -> String.valueOf(e.get("closeCode")), LinkedHashMap::new, java.util.stream.Collectors.counting())));
+        r.put("stuckClosedWith1013", ends.stream().filter(e -> Integer.valueOf(1013).equals(e.get("closeCode"))).count());
+        if (o.has("server-log")) {
+            try {
+                List<String> log = Files.readAllLines(Paths.get(o.get("server-log", "")));
+                r.put("serverLogSlowClientLines", log.stream().filter(l -> l.contains("slow client")).count());
+                r.put("serverLogPingTimeoutLines", log.stream().filter(l -> l.contains("ping timeout")).count());
+            } catch (IOException e) {
+                r.put("serverLog", "unreadable: " + e.getMessage());
+            }
+        }
+        return r;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v.length == 0 ? Double.NaN
+                : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** The same room, rate stepped up until p99 passes the limit or anything is lost. */
+    static Map<String, Object> ceiling(Options o, Generator g, int n) throws InterruptedException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("clients", n);
+        openRoom(o, g, n, r);
+        int members = g.baseCount + n;
+        double limit = o.getDouble("p99-limit", 100);
+        double maxSenderRate = o.getDouble("max-sender-rate", 18);
+        int minSenders = o.getInt("senders", 10);
+        List<Map<String, Object>> steps = new ArrayList<>();
+        Map<String, Object> lastGood = null;
+        int afterFail = o.getInt("after-fail", 2); // steps drawn past the first failure, for the chart
+        boolean failed = false;
+        for (double rate : o.getDoubles("rates",
+                "10000,20000,40000,60000,80000,120000,160000,200000,240000,280000,320000,400000")) {
+            double msgRate = rate / members;
+            int s = Math.max(minSenders, (int) Math.ceil(msgRate / maxSenderRate));
+            Map<String, Object> step = g.load(senders(g, s), msgRate, o.getDouble("warmup", 3),
+                    o.getDouble("duration", 10), o.getDouble("drain", 10), o.getInt("pad", 0));
+            boolean ok = p99(step) <= limit && ((Number) step.get("lost")).longValue() == 0
+                    && ((Number) step.get("closedWith1013")).longValue() == 0
+                    && ((Number) step.get("closedOtherwise")).longValue() == 0;
+            step.put("ok", ok);
+            steps.add(step);
+            System.out.println(stepLine(step));
+            boolean broken = ((Number) step.get("lost")).longValue() > 0
+                    || ((Number) step.get("closedWith1013")).longValue() > 0
+                    || ((Number) step.get("closedOtherwise")).longValue() > 0 || p99(step) > 20 * limit;
+            if (!ok) {
+                failed = true;
+            } else if (!failed) {
+                lastGood = step;
+            }
+            if (broken || (failed && afterFail-- <= 0)) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        r.put("p99LimitMillis", limit);
+        r.put("steps", steps);
+        r.put("lastGoodStep", lastGood);
+        return r;
+    }
+
+    private static String stepLine(Map<String, Object> s) {
+        return String.format(Locale.ROOT,
+                "offered %.0f/s delivered %.0f/s p50 %s p99 %s p99.9 %s ms lost %s server %.2f µs/delivery "
+                        + "(%.0f%% core) generator %.0f%% core%s",
+                num(s.get("offeredDeliveriesPerSecond")), num(s.get("deliveriesPerSecond")), lat(s, "p50"),
+                lat(s, "p99"), lat(s, "p99.9"), s.get("lost"), num(s.get("serverCpuMicrosPerDelivery")),
+                num(s.get("serverCpuPercentOfOneCore")), num(s.get("generatorCpuPercentOfOneCore")),
+                s.containsKey("ok") ? " ok=" + s.get("ok") : "");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object lat(Map<String, Object> s, String p) {
+        return ((Map<String, Object>) s.get("latencyMillis")).get(p);
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /** A few lines for the terminal; the JSON has everything. */
+    @SuppressWarnings("unchecked")
+    static String summary(String scenario, Map<String, Object> result) {
+        Map<String, Object> r = (Map<String, Object>) result.get("result");
+        StringBuilder sb = new StringBuilder(scenario).append(": ");
+        switch (scenario) {
+            case "connect" -> sb.append(String.format(Locale.ROOT, "%s welcomed in %.2f s = %.0f handshakes/s",
+                    r.get("welcomed"), num(r.get("seconds")), num(r.get("handshakesPerSecond"))));
+            case "joinstorm" -> sb.append(String.format(Locale.ROOT,
+                    "%s clients settled=%s in %.1f s; %s system frames (%s coalesced); server CPU %.1f s",
+                    r.get("clients"), r.get("settled"), num(r.get("settleSeconds")), r.get("systemFramesReceived"),
+                    r.get("coalescedFramesReceived"), num(r.get("serverCpuSeconds"))));
+            case "fanout" -> sb.append(stepLine(r)).append(" targets ").append(r.get("targets"));
+            case "memory" -> sb.append(String.format(Locale.ROOT,
+                    "%s connections: %.2f KiB RSS each (%.2f after GC), live heap %.2f KiB each",
+                    r.get("openConnections"), num(r.get("rssKiBPerConnection")),
+                    num(r.get("rssKiBPerConnectionAfterGc")), num(r.get("liveHeapKiBPerConnection"))));
+            case "stuck" -> sb.append(String.format(Locale.ROOT,
+                    "p99 %.2f ms without, %.2f ms with %s stuck (%+.1f%%); stuck sockets' close codes %s; RSS max %s → %s KiB",
+                    num(r.get("p99MillisWithout")), num(r.get("p99MillisWith")), r.get("stuck"),
+                    100 * num(r.get("p99Change")), r.get("stuckCloseCodes"), r.get("rssKiBMaxWithout"),
+                    r.get("rssKiBMaxWith")));
+            case "ceiling" -> {
+                Map<String, Object> good = (Map<String, Object>) r.get("lastGoodStep");
+                sb.append(good == null ? "no step passed" : "last good step: " + stepLine(good));
+            }
+            default -> sb.append(r);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.sori.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A client that never reads: a plain socket with a small receive buffer that does the
+ * WebSocket handshake, reads exactly the handshake response and nothing more until
+ * {@link #inspect}, which afterwards reads what piled up to see how the server ended it.
+ */
+final class StuckClient implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+
+    StuckClient(URI chat, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        socket.setReceiveBufferSize(receiveBuffer);
+        int port = chat.getPort() < 0 ? 80 : chat.getPort();
+        socket.connect(new InetSocketAddress(chat.getHost(), port), 10_000);
+        socket.setSoTimeout(10_000);
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        String path = chat.getRawPath() + (chat.getRawQuery() == null ? "" : "?" + chat.getRawQuery());
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + chat.getHost() + ":" + port
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        in = socket.getInputStream();
+        // Read the response head byte by byte so that not one byte of a frame is consumed.
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int state = 0;
+        while (state < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("closed during the handshake: " + head);
+            }
+            head.write(b);
+            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1
+                    : (b == '\r' ? 1 : 0);
+        }
+        String response = head.toString(StandardCharsets.US_ASCII);
+        if (!response.startsWith("HTTP/1.1 101")) {
+            throw new IOException("handshake refused: " + response.lines().findFirst().orElse(""));
+        }
+    }
+
+    /**
+     * Reads everything the server left for this client (for at most {@code timeoutMillis} of
+     * silence) and reports the frames, a close frame's code, and how the TCP connection ended.
+     */
+    Map<String, Object> inspect(int timeoutMillis) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        long frames = 0;
+        long bytes = 0;
+        int closeCode = -1;
+        String ending;
+        try {
+            socket.setSoTimeout(timeoutMillis);
+            while (true) {
+                int b0 = in.read();
+                if (b0 < 0) {
+                    ending = "eof";
+                    break;
+                }
+                int b1 = readByte();
+                long len = b1 & 0x7F;
+                if (len == 126) {
+                    len = (readByte() << 8) | readByte();
+                } else if (len == 127) {
+                    len = 0;
+                    for (int i = 0; i < 8; i++) {
+                        len = (len << 8) | readByte();
+                    }
+                }
+                byte[] payload = in.readNBytes((int) len);
+                if (payload.length < len) {
+                    ending = "eof mid-frame";
+                    break;
+                }
+                bytes += 2 + len;
+                int opcode = b0 & 0x0F;
+                if (opcode == 0x8) {
+                    closeCode = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+                    // Keep reading: the TCP close follows.
+                    continue;
+                }
+                if (opcode == 0x1 || opcode == 0x0) {
+                    frames++;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            ending = "still open (silent for " + timeoutMillis + " ms)";
+        } catch (SocketException e) {
+            ending = "reset: " + e.getMessage();
+        } catch (IOException e) {
+            ending = "error: " + e;
+        }
+        r.put("framesRead", frames);
+        r.put("bytesRead", bytes);
+        r.put("closeCode", closeCode);
+        r.put("tcp", ending);
+        return r;
+    }
+
+    private int readByte() throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException();
+        }
+        return b;
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // gone
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.sori.bench;
+
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The WebSocket client library the generator drives. Two implementations: the JDK's
+ * {@code java.net.http.WebSocket} ({@link JdkTransport}, the default) and Tyrus's client on one
+ * shared Grizzly container ({@link TyrusTransport}); {@code --client} picks one.
+ */
+interface Transport extends AutoCloseable {
+
+    /** What a connection reports. Calls for one connection never overlap. */
+    interface Handler {
+        void onText(String text);
+
+        void onClose(int code, String reason);
+
+        void onError(Throwable failure);
+    }
+
+    /** One open connection. */
+    interface Conn {
+        /** Sends a text frame asynchronously; frames of one connection go out in call order. */
+        void send(String text);
+
+        /** Starts the closing handshake with 1000. */
+        void close();
+
+        /** Drops the TCP connection. */
+        void abort();
+    }
+
+    /** Opens a connection; the future completes when the handshake is done. */
+    CompletableFuture<Conn> connect(URI uri, Handler handler);
+
+    String name();
+
+    @Override
+    void close();
+
+    static Transport create(String name, int threads) {
+        switch (name) {
+            case "jdk":
+                return new JdkTransport(threads);
+            case "tyrus":
+                return new TyrusTransport(threads);
+            default:
+                throw new IllegalArgumentException("--client must be jdk or tyrus, not " + name);
+        }
+    }
+}
