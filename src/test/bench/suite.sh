@@ -57,7 +57,7 @@ run() { # NAME bench-options...
   stop_server
 }
 
-all=(fanout fanout-jfr ceiling memory joinstorm connect-churn connect-hold stuck stuck-fast)
+all=(fanout fanout-jfr ceiling memory joinstorm connect-raw connect-churn connect-hold stuck stuck-fast)
 for s in "${@:-${all[@]}}"; do
   case $s in
     fanout)        run fanout --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup 10 --duration 30 ;;
@@ -66,10 +66,12 @@ for s in "${@:-${all[@]}}"; do
     ceiling)       run ceiling --scenario ceiling --clients 2000 --senders 10 --warmup 3 --duration 10 ;;
     memory)        run memory --scenario memory --clients 10000 ;;
     joinstorm)     run joinstorm --scenario joinstorm --clients 5000 ;;
+    # Plain-socket handshakes (connect, upgrade, welcome, close): the generator's cost is minimal.
+    connect-raw)   run connect-raw --scenario connect --clients 4000 --mode raw --in-flight 64 ;;
     connect-churn) run connect-churn --scenario connect --clients 2000 --mode churn ;;
     connect-hold)  run connect-hold --scenario connect --clients 2000 --mode hold ;;
     stuck)         run stuck --scenario stuck --clients 2000 --stuck 10 --rate 40000 --warmup 5 --duration 60 \
-                     --server-log "$OUT/stuck-server.log" ;;
+                     --rounds 2 --server-log "$OUT/stuck-server.log" ;;
     # Few readers, big frames, a high rate: the stuck sockets' kernel buffers (about 4 MB each on
     # loopback) and then the 1 MiB outbox cap fill within the run, so the 1013 can be seen.
     stuck-fast)    run stuck-fast --scenario stuck --clients 100 --stuck 10 --rate 20000 --pad 1500 --warmup 3 \

@@ -35,8 +35,8 @@ public final class Bench {
     private static final String USAGE = String.join("\n",
             "usage: bench --url ws://HOST:PORT/chat [--pid SERVER_PID] --scenario NAME [options]",
             "  common:   --client jdk|tyrus (jdk)  --threads N (0: JDK client work on its selector thread)  --clients N  --in-flight N (64)",
-            "            --settle-timeout S (600)  --label TEXT  --out FILE.json",
-            "  connect:  --clients 2000 --mode hold|churn (hold)",
+            "            --settle-timeout S (600)  --label TEXT  --out FILE.json  --hold-seconds S (keep connections)",
+            "  connect:  --clients 2000 --mode hold|churn|raw (hold)",
             "  joinstorm:--clients 5000",
             "  fanout:   --clients 2000 --senders 10 --rate 40000 (deliveries/s offered) --warmup 5 --duration 20",
             "            --drain 10 --pad 0 (extra text chars per message)",
@@ -44,7 +44,7 @@ public final class Bench {
             "  stuck:    --clients 2000 --stuck 10 --rcvbuf 4096 --rate 40000 --duration 60 [--server-log FILE]",
             "  ceiling:  --clients 2000 --senders 10 --rates 10000,20000,40000,... --warmup 3 --duration 10",
             "            --max-sender-rate 18 --p99-limit 100 --after-fail 2 --svg FILE.svg",
-            "  chart:    --in a.json,b.json [--labels A,B] --svg FILE.svg");
+            "  chart:    --in a.json,b.json [--labels 'A;B'] --svg FILE.svg");
 
     private Bench() {
     }
@@ -102,6 +102,11 @@ public final class Bench {
             };
             result.put("result", body);
             result.put("samples", g.run.samples());
+            if (o.has("hold-seconds")) { // keep the connections open, e.g. to inspect the server
+                System.out.println(Scenarios.summary(scenario, result) + "\nholding the connections for "
+                        + o.get("hold-seconds", "0") + " s");
+                Thread.sleep((long) (o.getDouble("hold-seconds", 0) * 1000));
+            }
         }
         result.put("loadAverageEnd", ProcStats.loadAverage());
         result.put("serverRssKiBEnd", ProcStats.rssKiB(pid));
@@ -181,7 +186,7 @@ public final class Bench {
 
     private static Map<String, Object> chart(Options o) throws IOException {
         String[] inputs = o.require("in").split(",");
-        String[] labels = o.has("labels") ? o.get("labels", "").split(",") : new String[0];
+        String[] labels = o.has("labels") ? o.get("labels", "").split(";") : new String[0];
         List<SvgChart.Series> series = new ArrayList<>();
         String title = o.get("title", "");
         for (int i = 0; i < inputs.length; i++) {
@@ -205,6 +210,9 @@ public final class Bench {
         }
         Object r = result.get("result");
         Object members = r instanceof Map<?, ?> m ? m.get("clients") : "?";
+        if (members instanceof Number n) {
+            members = String.format(java.util.Locale.ROOT, "%,d", n.longValue());
+        }
         return "Sori fan-out: " + members + " clients in one room, rate stepped up (2 cores, generator on the same machine)";
     }
 

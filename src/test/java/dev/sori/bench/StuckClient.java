@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A client that never reads: a plain socket with a small receive buffer that does the
+ * A plain-socket WebSocket client (also used by {@code connect --mode raw}, the cheapest possible
+ * handshake on the generator's side). As a client that never reads: a plain socket with a small receive buffer that does the
  * WebSocket handshake, reads exactly the handshake response and nothing more until
  * {@link #inspect}, which afterwards reads what piled up to see how the server ended it.
  */
@@ -115,6 +116,26 @@ final class StuckClient implements AutoCloseable {
         r.put("closeCode", closeCode);
         r.put("tcp", ending);
         return r;
+    }
+
+    /** Reads the next frame (server frames are unmasked) and returns its payload as text. */
+    String readTextFrame() throws IOException {
+        readByte();
+        int b1 = readByte();
+        long len = b1 & 0x7F;
+        if (len == 126) {
+            len = (readByte() << 8) | readByte();
+        } else if (len == 127) {
+            len = 0;
+            for (int i = 0; i < 8; i++) {
+                len = (len << 8) | readByte();
+            }
+        }
+        byte[] payload = in.readNBytes((int) len);
+        if (payload.length < len) {
+            throw new EOFException("closed mid-frame");
+        }
+        return new String(payload, StandardCharsets.UTF_8);
     }
 
     private int readByte() throws IOException {

@@ -79,7 +79,7 @@ final class SvgChart {
 
         // Panel 2: CPU per delivery.
         java.util.function.DoubleUnaryOperator y2 = v -> TOP2 + H2 - H2 * v / fMaxUs;
-        text(sb, LEFT, TOP2 - 10, "CPU time per delivered message, µs: server solid, generator dashed", "start", 12,
+        text(sb, LEFT, TOP2 - 10, "CPU time per delivered message, µs: server solid, generator dashed (gen = generator's CPU, % of one core)", "start", 12,
                 "normal");
         frame(sb, TOP2, H2);
         double step = niceStep(maxUs / 5);
@@ -108,8 +108,14 @@ final class SvgChart {
                 double px = x.applyAsDouble(p.offered);
                 marker(sb, px, y1.applyAsDouble(p.p99), c, p.ok);
                 marker(sb, px, y2.applyAsDouble(p.serverUs), c, p.ok);
-                text(sb, px, y2.applyAsDouble(p.generatorUs) - 6,
-                        "gen " + Math.round(p.generatorCpuPercent) + "%", "middle", 9, "normal");
+                if (series.size() == 1) {
+                    text(sb, px, y2.applyAsDouble(p.generatorUs) + 14,
+                            "gen " + Math.round(p.generatorCpuPercent) + "%", "middle", 9, "normal");
+                    if (p.delivered < p.offered * 0.97) { // fell behind: say what it did deliver
+                        text(sb, px, y1.applyAsDouble(p.p99) - 8,
+                                "delivered " + Math.round(p.delivered / 1000) + "k/s", "middle", 9, "normal");
+                    }
+                }
             }
             double lx = LEFT + (i % 2) * (plotW / 2.0);
             double ly = legendY + (i / 2) * 16;
