@@ -44,6 +44,11 @@ public class ChatEndpoint {
 
     @OnOpen
     public void open(Session session) {
+        // Idle peers are the hub's business (pings, --ping-timeout). Negative means "never" in the
+        // Jakarta API; Tyrus's default of 0 also means never, yet makes every send schedule and
+        // cancel a timeout task, which cost about 30 % of the server's CPU per delivery in the
+        // fan-out benchmark (docs/benchmarks.md).
+        session.setMaxIdleTimeout(-1);
         session.setMaxTextMessageBufferSize(MAX_FRAME_BYTES);
         session.setMaxBinaryMessageBufferSize(MAX_FRAME_BYTES);
         List<String> tokens = session.getRequestParameterMap().get("token");
