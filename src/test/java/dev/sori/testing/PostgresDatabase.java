@@ -88,6 +88,14 @@ public final class PostgresDatabase implements AutoCloseable {
         }
     }
 
+    /** Ends every open connection to the database, as a server restart would; new ones are welcome. */
+    public void terminateConnections() throws SQLException {
+        try (Connection admin = admin(); Statement st = admin.createStatement()) {
+            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name
+                    + "' AND pid <> pg_backend_pid()");
+        }
+    }
+
     /** Undoes {@link #takeDown}: connections are welcome again. */
     public void bringBack() throws SQLException {
         try (Connection admin = admin(); Statement st = admin.createStatement()) {
