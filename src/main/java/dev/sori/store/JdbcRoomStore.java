@@ -99,22 +99,17 @@ final class JdbcRoomStore implements RoomStore {
 
     @Override
     public void markOccupied(String id) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "UPDATE rooms SET emptied_at = NULL, last_active_at = ? WHERE id = ?")) {
-            ps.setLong(1, clock.millis());
-            ps.setString(2, id);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw SqlFailures.unavailable("updating a room", e);
-        }
+        updateAtNow("UPDATE rooms SET emptied_at = NULL, last_active_at = ? WHERE id = ?", id);
     }
 
     @Override
     public void markEmptied(String id) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "UPDATE rooms SET emptied_at = ? WHERE id = ? AND emptied_at IS NULL")) {
+        updateAtNow("UPDATE rooms SET emptied_at = ? WHERE id = ? AND emptied_at IS NULL", id);
+    }
+
+    /** Runs {@code sql} with the clock's now as its first parameter and the room id as its second. */
+    private void updateAtNow(String sql, String id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, clock.millis());
             ps.setString(2, id);
             ps.executeUpdate();

@@ -78,16 +78,7 @@ final class StuckClient implements AutoCloseable {
                     ending = "eof";
                     break;
                 }
-                int b1 = readByte();
-                long len = b1 & 0x7F;
-                if (len == 126) {
-                    len = (readByte() << 8) | readByte();
-                } else if (len == 127) {
-                    len = 0;
-                    for (int i = 0; i < 8; i++) {
-                        len = (len << 8) | readByte();
-                    }
-                }
+                long len = readPayloadLength();
                 byte[] payload = in.readNBytes((int) len);
                 if (payload.length < len) {
                     ending = "eof mid-frame";
@@ -118,11 +109,9 @@ final class StuckClient implements AutoCloseable {
         return r;
     }
 
-    /** Reads the next frame (server frames are unmasked) and returns its payload as text. */
-    String readTextFrame() throws IOException {
-        readByte();
-        int b1 = readByte();
-        long len = b1 & 0x7F;
+    /** Reads the second header byte and any extended length (RFC 6455, 5.2); server frames carry no mask. */
+    private long readPayloadLength() throws IOException {
+        long len = readByte() & 0x7F;
         if (len == 126) {
             len = (readByte() << 8) | readByte();
         } else if (len == 127) {
@@ -131,6 +120,13 @@ final class StuckClient implements AutoCloseable {
                 len = (len << 8) | readByte();
             }
         }
+        return len;
+    }
+
+    /** Reads the next frame (server frames are unmasked) and returns its payload as text. */
+    String readTextFrame() throws IOException {
+        readByte();
+        long len = readPayloadLength();
         byte[] payload = in.readNBytes((int) len);
         if (payload.length < len) {
             throw new EOFException("closed mid-frame");
