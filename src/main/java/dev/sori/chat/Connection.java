@@ -1,17 +1,37 @@
 package dev.sori.chat;
 
+import java.nio.ByteBuffer;
+
 /**
  * The transport under one client, as the chat domain sees it. Implemented over Jakarta
  * WebSocket sessions; tests implement it in memory.
  *
- * <p>Every method returns at once and never blocks on the network. {@link #send} is called
- * by one thread at a time with at most one send outstanding (the {@link Outbox} sees to it),
- * so an implementation needs no queue of its own.
+ * <p>Every method returns at once and never blocks on the network. {@link #send} and
+ * {@link #sendFrames} are called by one thread at a time with at most one send outstanding (the
+ * {@link Outbox} sees to it), so an implementation needs no queue of its own.
  */
 public interface Connection {
 
     /** Sends one text frame; {@code done} is called exactly once, with null on success. */
     void send(String text, SendCallback done);
+
+    /**
+     * Whether this transport can write complete WebSocket frames as bytes ({@link #sendFrames}).
+     * Then the outbox sends each broadcast's pre-built frame ({@link EncodedFrame#wire}) without
+     * encoding or framing it again, and sends everything queued for the client in one write.
+     */
+    default boolean writesFrames() {
+        return false;
+    }
+
+    /**
+     * Writes one or more complete, unmasked WebSocket frames, back to back, as they are. Only
+     * called when {@link #writesFrames} is true; the buffer is not modified by the caller until
+     * {@code done} is called, and may be shared read-only with other connections.
+     */
+    default void sendFrames(ByteBuffer frames, SendCallback done) {
+        throw new UnsupportedOperationException("this transport sends text only");
+    }
 
     /** Sends a WebSocket ping; a pong comes back as {@link Client#touch()}. Best effort. */
     void ping();

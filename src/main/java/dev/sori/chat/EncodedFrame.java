@@ -1,32 +1,41 @@
 package dev.sori.chat;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * A server frame serialised once, ready to be queued to any number of clients. Its UTF-8 size
- * is computed once here so that every outbox can account for it without re-encoding.
+ * A server frame serialised once, ready to be queued to any number of clients: its JSON text
+ * and the complete WebSocket text frame on the wire (header and UTF-8 payload), built once per
+ * broadcast so that a transport which writes frames as bytes ({@link Connection#writesFrames})
+ * neither encodes nor frames it again for every recipient. {@code bytes} is the payload's UTF-8
+ * size, what the outbox caps count.
  */
-public record EncodedFrame(String text, int bytes) {
+public record EncodedFrame(String text, int bytes, byte[] wire) {
 
     public static EncodedFrame of(String text) {
-        return new EncodedFrame(text, utf8Length(text));
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        return new EncodedFrame(text, payload.length, textFrame(payload));
     }
 
-    static int utf8Length(CharSequence s) {
-        int n = s.length();
-        int bytes = n; // one byte per char, plus the extra bytes below
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                continue;
-            }
-            if (c < 0x800) {
-                bytes += 1;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 2; // the pair's two chars already count two of its four bytes
-                i++;
-            } else {
-                bytes += 2;
+    /** An unmasked, final text frame (RFC 6455 §5.2): what a server sends. */
+    static byte[] textFrame(byte[] payload) {
+        int n = payload.length;
+        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+        byte[] frame = new byte[header + n];
+        frame[0] = (byte) 0x81; // FIN, opcode 1 (text)
+        if (n < 126) {
+            frame[1] = (byte) n;
+        } else if (n <= 0xFFFF) {
+            frame[1] = 126;
+            frame[2] = (byte) (n >>> 8);
+            frame[3] = (byte) n;
+        } else {
+            frame[1] = 127;
+            long len = n;
+            for (int i = 0; i < 8; i++) {
+                frame[2 + i] = (byte) (len >>> (56 - 8 * i));
             }
         }
-        return bytes;
+        System.arraycopy(payload, 0, frame, header, n);
+        return frame;
     }
 }

@@ -89,6 +89,14 @@ public final class Hub implements AutoCloseable {
                 1, 24 * 60, TimeUnit.MINUTES);
         scheduler.scheduleAtFixedRate(this::tidyLobby, LOBBY_TICK.toMillis(), LOBBY_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
+        long sendCheck = sendCheckPeriod(settings.sendTimeout()).toMillis();
+        scheduler.scheduleAtFixedRate(this::checkSendTimeouts, sendCheck, sendCheck, TimeUnit.MILLISECONDS);
+    }
+
+    /** A tenth of the timeout, between 50 ms and 1 s: a stalled send is noticed at most 10 % late, for one scan a second. */
+    static Duration sendCheckPeriod(Duration sendTimeout) {
+        long millis = Math.max(50, Math.min(1000, sendTimeout.toMillis() / 10));
+        return Duration.ofMillis(millis);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -212,6 +220,28 @@ public final class Hub implements AutoCloseable {
                 client.connection().close(CloseCodes.GOING_AWAY, "ping timeout");
             } else if (silent >= pingAfter) {
                 client.connection().ping();
+            }
+        }
+    }
+
+    /**
+     * Cuts loose every client whose send has been in flight longer than --send-timeout: its peer
+     * stopped reading and the kernel's buffers towards it are full. One scan of all clients per
+     * period, instead of a timer per send; the outbox only notes when its send started.
+     */
+    private void checkSendTimeouts() {
+        long now = System.nanoTime();
+        long timeout = settings.sendTimeout().toNanos();
+        for (Client client : clients.values()) {
+            Outbox outbox = client.outbox();
+            long stalled = outbox.sendStalledNanos(now);
+            // (close() swallows its own failures, so one client cannot end the schedule)
+            if (stalled >= timeout && outbox.giveUp()) {
+                LOG.log(Level.WARNING, "slow client sid={0} send unfinished for {1,number,#} ms pendingFrames={2,number,#} "
+                                + "pendingBytes={3,number,#}: closing with 1013",
+                        client.sid(), TimeUnit.NANOSECONDS.toMillis(stalled), outbox.pendingFrames(),
+                        outbox.pendingBytes());
+                client.connection().close(CloseCodes.TRY_AGAIN_LATER, "too slow: send timed out");
             }
         }
     }

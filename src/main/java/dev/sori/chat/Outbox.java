@@ -2,6 +2,9 @@ package dev.sori.chat;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One client's queue of outgoing frames. Anyone may {@link #offer} a frame from any thread
  * without waiting; the frames go to the {@link Connection} in order, one send outstanding at a
- * time. What is queued or in flight is counted; past either cap the outbox overflows: it drops
+ * time (a transport that writes frames as bytes gets everything queued at once, in one write).
+ * What is queued or in flight is counted; past either cap the outbox overflows: it drops
  * everything, refuses further frames and reports the overflow once, so that one slow reader
  * never costs the others memory or time.
  */
@@ -39,7 +43,12 @@ public final class Outbox {
         }
     }
 
+    /** The most bytes one write sends when several frames are queued. */
+    static final int MAX_WRITE_BYTES = 64 * 1024;
+    private static final long NO_SEND = Long.MIN_VALUE;
+
     private final Connection connection;
+    private final boolean writesFrames;
     private final int maxFrames;
     private final long maxBytes;
     private final Listener listener;
@@ -51,9 +60,12 @@ public final class Outbox {
     private final AtomicBoolean overflowed = new AtomicBoolean();
     @SuppressWarnings("unused") // accessed through PHASE
     private volatile int phase = IDLE;
+    /** System.nanoTime() when the send in flight started, NO_SEND when none is. */
+    private volatile long sendStartedNanos = NO_SEND;
 
     public Outbox(Connection connection, int maxFrames, long maxBytes, Listener listener) {
         this.connection = connection;
+        this.writesFrames = connection.writesFrames();
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
         this.listener = listener;
@@ -105,8 +117,13 @@ public final class Outbox {
                 return false;
             }
             PHASE.setVolatile(this, IN_SEND);
-            EncodedFrame sent = frame;
-            connection.send(frame.text(), failure -> completed(sent, failure));
+            sendStartedNanos = System.nanoTime();
+            if (writesFrames) {
+                sendFrames(frame);
+            } else {
+                EncodedFrame sent = frame;
+                connection.send(frame.text(), failure -> completed(1, sent.bytes(), failure));
+            }
             if (PHASE.compareAndSet(this, IN_SEND, SEND_RETURNED)) {
                 return true; // completes later, on another thread
             }
@@ -115,9 +132,49 @@ public final class Outbox {
         return false;
     }
 
-    private void completed(EncodedFrame frame, Throwable failure) {
-        pendingFrames.decrementAndGet();
-        pendingBytes.addAndGet(-frame.bytes());
+    /**
+     * Sends {@code first} and whatever else is queued behind it (up to {@value #MAX_WRITE_BYTES}
+     * bytes) in one write: one system call instead of one per frame when a client's frames
+     * bunch up. A lone frame is sent from the broadcast's shared bytes, without a copy.
+     */
+    private void sendFrames(EncodedFrame first) {
+        EncodedFrame next = queue.peek();
+        if (next == null || first.wire().length + next.wire().length > MAX_WRITE_BYTES) {
+            connection.sendFrames(ByteBuffer.wrap(first.wire()).asReadOnlyBuffer(),
+                    failure -> completed(1, first.bytes(), failure));
+            return;
+        }
+        List<EncodedFrame> batch = new ArrayList<>();
+        batch.add(first);
+        int size = first.wire().length;
+        // Only this thread polls (one drain at a time), so what peek() saw is what poll() takes,
+        // unless an overflow cleared the queue meanwhile (then poll() finds nothing).
+        while (next != null && size + next.wire().length <= MAX_WRITE_BYTES) {
+            EncodedFrame taken = queue.poll();
+            if (taken == null) {
+                break;
+            }
+            batch.add(taken);
+            size += taken.wire().length;
+            next = queue.peek();
+        }
+        byte[] joined = new byte[size];
+        int at = 0;
+        long payloadBytes = 0;
+        for (EncodedFrame frame : batch) {
+            System.arraycopy(frame.wire(), 0, joined, at, frame.wire().length);
+            at += frame.wire().length;
+            payloadBytes += frame.bytes();
+        }
+        int frames = batch.size();
+        long bytes = payloadBytes;
+        connection.sendFrames(ByteBuffer.wrap(joined), failure -> completed(frames, bytes, failure));
+    }
+
+    private void completed(int frames, long bytes, Throwable failure) {
+        sendStartedNanos = NO_SEND;
+        pendingFrames.addAndGet(-frames);
+        pendingBytes.addAndGet(-bytes);
         if (failure != null && overflowed.compareAndSet(false, true)) {
             // The connection is broken: stop sending to it; the container reports the close.
             queue.clear();
@@ -133,9 +190,32 @@ public final class Outbox {
         }
     }
 
+    /**
+     * How long the send now in flight has been waiting for its completion, in nanoseconds, or 0
+     * when none is. A send that never completes means the peer stopped reading and the kernel's
+     * buffers towards it are full: the hub closes such a connection (--send-timeout).
+     */
+    public long sendStalledNanos(long nowNanos) {
+        long started = sendStartedNanos;
+        return started == NO_SEND ? 0 : Math.max(0, nowNanos - started);
+    }
+
     /** Gives up on this client as if its queue had overflowed (something queued for it elsewhere did). */
     public void abandon() {
         overflow(pendingFrames.get(), pendingBytes.get());
+    }
+
+    /**
+     * Gives up on this client without telling the listener (the caller closes the connection
+     * itself): drops the queue and refuses further frames. Returns false when it had already
+     * given up.
+     */
+    public boolean giveUp() {
+        if (overflowed.compareAndSet(false, true)) {
+            queue.clear();
+            return true;
+        }
+        return false;
     }
 
     private void overflow(int frames, long bytes) {

@@ -44,6 +44,11 @@ public final class Main implements Callable<Integer> {
             description = "Bytes queued to one client before it is closed with 1013 [SORI_MAX_PENDING_BYTES] (default: ${DEFAULT-VALUE}).")
     long maxPendingBytes;
 
+    @Option(names = "--send-timeout", paramLabel = "SECONDS", defaultValue = "${env:SORI_SEND_TIMEOUT:-20}",
+            description = "Close a client with 1013 when one send to it stays unfinished this long (it stopped reading) "
+                    + "[SORI_SEND_TIMEOUT] (default: ${DEFAULT-VALUE}).")
+    long sendTimeoutSeconds;
+
     @Option(names = "--ping-interval", paramLabel = "SECONDS", defaultValue = "${env:SORI_PING_INTERVAL:-25}",
             description = "Ping a connection silent for this long [SORI_PING_INTERVAL] (default: ${DEFAULT-VALUE}).")
     int pingIntervalSeconds;
@@ -93,7 +98,8 @@ public final class Main implements Callable<Integer> {
             settings = new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes,
                     Duration.ofSeconds(pingIntervalSeconds), Duration.ofSeconds(pingTimeoutSeconds),
                     ChatSettings.defaults().maxIdentities())
-                    .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtlSeconds));
+                    .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtlSeconds))
+                    .withSendTimeout(Duration.ofSeconds(sendTimeoutSeconds));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }

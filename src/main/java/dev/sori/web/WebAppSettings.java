@@ -35,6 +35,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
     public static final String PING_TIMEOUT = "ping-timeout";
     public static final String MAX_ROOM_CAPACITY = "max-room-capacity";
     public static final String EMPTY_ROOM_TTL = "empty-room-ttl";
+    public static final String SEND_TIMEOUT = "send-timeout";
     public static final String DATA_DIR = "data-dir";
     public static final String DB_URL = "db-url";
     public static final String DB_USER = "db-user";
@@ -66,6 +67,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         long pingTimeout = reader.longInteger(PING_TIMEOUT, defaults.pingTimeout().toSeconds());
         int maxRoomCapacity = reader.integer(MAX_ROOM_CAPACITY, defaults.maxRoomCapacity());
         long emptyRoomTtl = reader.longInteger(EMPTY_ROOM_TTL, 0, 0);
+        long sendTimeout = reader.longInteger(SEND_TIMEOUT, defaults.sendTimeout().toSeconds());
         String dataDir = reader.string(DATA_DIR, false);
         String dbUrl = reader.string(DB_URL, false);
         String dbUser = reader.string(DB_USER, false);
@@ -77,7 +79,8 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         try {
             chat = new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes,
                     Duration.ofSeconds(pingInterval), Duration.ofSeconds(pingTimeout), defaults.maxIdentities())
-                    .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtl));
+                    .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtl))
+                    .withSendTimeout(Duration.ofSeconds(sendTimeout));
             store = (dbUrl != null ? StoreSettings.jdbc(dbUrl, dbUser, dbPassword)
                     : StoreSettings.h2(dataDir != null ? Path.of(dataDir) : StoreSettings.DEFAULT_DATA_DIR))
                     .withPoolSize(dbPoolSize);

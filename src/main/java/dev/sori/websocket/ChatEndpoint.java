@@ -53,7 +53,7 @@ public class ChatEndpoint {
         session.setMaxBinaryMessageBufferSize(MAX_FRAME_BYTES);
         List<String> tokens = session.getRequestParameterMap().get("token");
         String token = tokens == null || tokens.isEmpty() ? null : tokens.get(0);
-        client = hub.connect(new SessionConnection(session), token);
+        client = hub.connect(SessionConnections.of(session), token);
     }
 
     /**

@@ -165,6 +165,53 @@ class HubTest {
     }
 
     @Test
+    void aClientWhoseSendStaysUnfinishedPastTheSendTimeoutIsClosedWith1013() throws Exception {
+        hub.close();
+        hub = new Hub(new ChatSettings(2000, 1000, 1 << 20, Duration.ofSeconds(25), Duration.ofSeconds(60), 100)
+                .withSendTimeout(Duration.ofMillis(300)), "test", now::get);
+        FakeConnection stuck = new FakeConnection().writingFrames().holdSends();
+        FakeConnection fine = new FakeConnection().writingFrames();
+        hub.connect(stuck, null);
+        Client sender = hub.connect(fine, null);
+        sender.handle(request("{\"type\":\"new_message\",\"payload\":\"hello\"}"));
+        // far below the caps: only the time rule can close it
+        long started = System.nanoTime();
+        long deadline = started + Duration.ofSeconds(10).toNanos();
+        while (stuck.closeCode == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(stuck.closeCode).isEqualTo(CloseCodes.TRY_AGAIN_LATER);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(fine.closeCode).isZero();
+    }
+
+    @Test
+    void aSendThatCompletesInTimeKeepsTheClient() throws Exception {
+        hub.close();
+        hub = new Hub(new ChatSettings(2000, 1000, 1 << 20, Duration.ofSeconds(25), Duration.ofSeconds(60), 100)
+                .withSendTimeout(Duration.ofMillis(500)), "test", now::get);
+        FakeConnection slowish = new FakeConnection().writingFrames().holdSends();
+        Client sender = hub.connect(new FakeConnection(), null);
+        hub.connect(slowish, null);
+        for (int i = 0; i < 10; i++) { // each send completes after 100 ms: slow, never stalled
+            sender.handle(request("{\"type\":\"new_message\",\"payload\":\"m" + i + "\"}"));
+            Thread.sleep(100);
+            while (!slowish.inFlight.isEmpty()) {
+                slowish.completeOne();
+            }
+        }
+        Thread.sleep(700);
+        assertThat(slowish.closeCode).isZero();
+    }
+
+    @Test
+    void theSendTimeoutIsScannedAtATenthOfItsLengthWithinBounds() {
+        assertThat(Hub.sendCheckPeriod(Duration.ofSeconds(20))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(Hub.sendCheckPeriod(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(200));
+        assertThat(Hub.sendCheckPeriod(Duration.ofMillis(100))).isEqualTo(Duration.ofMillis(50));
+    }
+
+    @Test
     void closingTheHubClosesEveryConnectionWith1001() {
         FakeConnection a = new FakeConnection();
         FakeConnection b = new FakeConnection();

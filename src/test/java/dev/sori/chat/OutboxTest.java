@@ -93,8 +93,153 @@ class OutboxTest {
         assertThat(EncodedFrame.of("é").bytes()).isEqualTo(2);
         assertThat(EncodedFrame.of("소리").bytes()).isEqualTo(6);
         assertThat(EncodedFrame.of("😀").bytes()).isEqualTo(4);
-        String mixed = "a é 소 😀 \uD800"; // a lone surrogate is written as '?' (1 byte) by Java, 3 by us: over-counting is safe
-        assertThat(EncodedFrame.of(mixed).bytes()).isGreaterThanOrEqualTo(mixed.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        String mixed = "a é 소 😀 \uD800"; // a lone surrogate is written as '?', as Java's encoder does
+        assertThat(EncodedFrame.of(mixed).bytes()).isEqualTo(mixed.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void preBuiltFramesHaveTheHeaderOfTheirLength() {
+        for (int length : new int[] {0, 1, 125, 126, 127, 65_535, 65_536, 70_000}) {
+            String text = "x".repeat(length);
+            byte[] wire = EncodedFrame.of(text).wire();
+            int header = length < 126 ? 2 : length <= 65_535 ? 4 : 10;
+            assertThat(wire).as("length %d", length).hasSize(header + length);
+            assertThat(FakeConnection.unframe(java.nio.ByteBuffer.wrap(wire))).as("length %d", length)
+                    .containsExactly(text);
+        }
+        assertThat(FakeConnection.unframe(java.nio.ByteBuffer.wrap(EncodedFrame.of("소리 😀").wire())))
+                .containsExactly("소리 😀");
+    }
+
+    @Test
+    void aTransportThatWritesFramesGetsEverythingQueuedInOneWrite() {
+        FakeConnection connection = new FakeConnection().writingFrames().holdSends();
+        Outbox outbox = outbox(connection, 100, 100_000);
+        outbox.send(EncodedFrame.of("a"));
+        outbox.send(EncodedFrame.of("bb"));
+        outbox.send(EncodedFrame.of("ccc"));
+        outbox.send(EncodedFrame.of("소"));
+        assertThat(connection.writes).containsExactly(List.of("a"));
+        assertThat(outbox.pendingFrames()).isEqualTo(4);
+        assertThat(outbox.pendingBytes()).isEqualTo(9);
+
+        connection.completeOne(); // the three queued behind "a" go together, in order
+        assertThat(connection.writes).containsExactly(List.of("a"), List.of("bb", "ccc", "소"));
+        assertThat(outbox.pendingFrames()).isEqualTo(3);
+        assertThat(outbox.pendingBytes()).isEqualTo(8);
+
+        connection.completeOne();
+        assertThat(outbox.pendingFrames()).isZero();
+        assertThat(outbox.pendingBytes()).isZero();
+        outbox.send(EncodedFrame.of("d"));
+        assertThat(connection.writes).hasSize(3);
+        assertThat(connection.sent).containsExactly("a", "bb", "ccc", "소", "d");
+    }
+
+    @Test
+    void oneWriteCarriesAtMostMaxWriteBytesUnlessOneFrameIsBiggerAlone() {
+        FakeConnection connection = new FakeConnection().writingFrames().holdSends();
+        Outbox outbox = outbox(connection, 1000, 100_000_000);
+        String big = "y".repeat(Outbox.MAX_WRITE_BYTES); // over the limit with its header: alone
+        String third = "z".repeat(Outbox.MAX_WRITE_BYTES / 3);
+        outbox.send(EncodedFrame.of("first"));
+        outbox.send(EncodedFrame.of(big));
+        for (int i = 0; i < 4; i++) {
+            outbox.send(EncodedFrame.of(third));
+        }
+        while (outbox.pendingFrames() > 0) {
+            connection.completeOne();
+        }
+        assertThat(connection.writes).extracting(List::size).containsExactly(1, 1, 2, 2);
+        assertThat(connection.sent).containsExactly("first", big, third, third, third, third);
+    }
+
+    @Test
+    void frameWritesCompletingInlineAndFromOtherThreadsKeepOrderAndLoseNothing() throws Exception {
+        ExecutorService network = Executors.newSingleThreadExecutor();
+        List<String> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger writes = new AtomicInteger();
+        Connection connection = new Connection() {
+            @Override
+            public void send(String text, SendCallback done) {
+                throw new AssertionError("text send on a frame-writing transport");
+            }
+
+            @Override
+            public boolean writesFrames() {
+                return true;
+            }
+
+            @Override
+            public void sendFrames(java.nio.ByteBuffer frames, SendCallback done) {
+                List<String> texts = FakeConnection.unframe(frames.duplicate());
+                if (writes.incrementAndGet() % 2 == 0) {
+                    delivered.addAll(texts);
+                    done.completed(null); // inline, as Grizzly does when the socket takes it at once
+                } else {
+                    network.execute(() -> {
+                        delivered.addAll(texts);
+                        done.completed(null);
+                    });
+                }
+            }
+
+            @Override
+            public void ping() {
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+        };
+        Outbox outbox = outbox(connection, 1_000_000, Long.MAX_VALUE);
+        int producers = 3;
+        int each = 5000;
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            pool.execute(() -> {
+                for (int i = 0; i < each; i++) {
+                    outbox.send(EncodedFrame.of(producer + ":" + i));
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (delivered.size() < producers * each && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        network.shutdown();
+        assertThat(delivered).hasSize(producers * each);
+        int[] next = new int[producers];
+        for (String frame : delivered) {
+            String[] parts = frame.split(":");
+            assertThat(Integer.parseInt(parts[1])).isEqualTo(next[Integer.parseInt(parts[0])]++);
+        }
+        assertThat(writes.get()).as("writes for %d frames", producers * each).isLessThan(producers * each);
+        assertThat(outbox.pendingFrames()).isZero();
+        assertThat(outbox.pendingBytes()).isZero();
+    }
+
+    @Test
+    void tellsHowLongTheSendInFlightHasBeenWaiting() throws Exception {
+        FakeConnection connection = new FakeConnection().writingFrames().holdSends();
+        Outbox outbox = outbox(connection, 10, 1000);
+        assertThat(outbox.sendStalledNanos(System.nanoTime())).isZero();
+        long before = System.nanoTime();
+        outbox.send(EncodedFrame.of("a"));
+        outbox.send(EncodedFrame.of("b"));
+        long later = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        assertThat(outbox.sendStalledNanos(later)).isBetween(TimeUnit.SECONDS.toNanos(3), later - before);
+        connection.completeOne(); // "b" is now in flight, since just now
+        assertThat(outbox.sendStalledNanos(later)).isPositive().isLessThan(TimeUnit.SECONDS.toNanos(3));
+        connection.completeOne();
+        assertThat(outbox.sendStalledNanos(later)).isZero();
+        assertThat(outbox.giveUp()).isTrue();
+        assertThat(outbox.giveUp()).isFalse();
+        assertThat(outbox.offer(EncodedFrame.of("late"))).isFalse();
+        assertThat(overflows).isEmpty(); // giving up is the caller's doing: no report
     }
 
     @Test

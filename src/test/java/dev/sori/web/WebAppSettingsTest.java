@@ -34,7 +34,8 @@ class WebAppSettingsTest {
                 "sori.max-pending-frames", "500",
                 "sori.max-pending-bytes", "65536",
                 "sori.ping-interval", "5",
-                "sori.ping-timeout", "12")), none());
+                "sori.ping-timeout", "12",
+                "sori.send-timeout", "7")), none());
 
         ChatSettings chat = settings.chat();
         assertThat(chat.maxMessageChars()).isEqualTo(100);
@@ -42,6 +43,7 @@ class WebAppSettingsTest {
         assertThat(chat.maxPendingBytes()).isEqualTo(65536);
         assertThat(chat.pingInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(chat.pingTimeout()).isEqualTo(Duration.ofSeconds(12));
+        assertThat(chat.sendTimeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(chat.maxIdentities()).isEqualTo(ChatSettings.defaults().maxIdentities());
         assertThat(settings.sources()).contains("max-pending-frames=500 (system property sori.max-pending-frames)");
     }
@@ -53,10 +55,12 @@ class WebAppSettingsTest {
                 "SORI_MAX_PENDING_FRAMES", "500",
                 "SORI_MAX_PENDING_BYTES", "65536",
                 "SORI_PING_INTERVAL", "5",
-                "SORI_PING_TIMEOUT", "12")));
+                "SORI_PING_TIMEOUT", "12",
+                "SORI_SEND_TIMEOUT", "9")));
 
         assertThat(settings.chat()).isEqualTo(new ChatSettings(100, 500, 65536, Duration.ofSeconds(5),
-                Duration.ofSeconds(12), ChatSettings.defaults().maxIdentities()));
+                Duration.ofSeconds(12), ChatSettings.defaults().maxIdentities())
+                .withSendTimeout(Duration.ofSeconds(9)));
         assertThat(settings.sources()).contains("max-message-chars=100 (environment variable SORI_MAX_MESSAGE_CHARS)");
     }
 

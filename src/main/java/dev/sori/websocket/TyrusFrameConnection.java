@@ -1,0 +1,154 @@
+package dev.sori.websocket;
+
+import dev.sori.chat.Connection;
+import jakarta.websocket.Session;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CancellationException;
+import java.util.function.Function;
+import org.glassfish.tyrus.spi.CompletionHandler;
+import org.glassfish.tyrus.spi.Writer;
+
+/**
+ * A {@link Connection} that writes the chat's pre-built WebSocket frames straight to Tyrus's
+ * {@link Writer} (the container's connection under the session), as Tyrus's own
+ * {@code TyrusSession.broadcast} does through {@code TyrusWebSocket.sendRawFrame}. The portable
+ * {@code sendText} makes Tyrus build a new {@code TextFrame} per recipient: a new UTF-8 charset
+ * object, encoding and copying the same text again, a future and two handler wrappers; that was
+ * about 30 % of the server's CPU per delivery in the fan-out profile (docs/benchmarks.md).
+ * {@code sendRawFrame} itself cannot be used: it returns only a {@code Future}, and the outbox
+ * continues on a completion callback, which the {@code Writer} takes.
+ *
+ * <p>Tyrus keeps the writer in private fields (session's remote endpoint → {@code TyrusWebSocket}
+ * → {@code ProtocolHandler} → {@code Writer}); they are found by type once per class, so a Tyrus
+ * that stores them differently simply falls back to {@link SessionConnection}. This class links
+ * against Tyrus and is only ever loaded by name, when Tyrus is the container
+ * ({@link SessionConnections}); on WildFly (Undertow) it stays unloaded. Pings, closes and text
+ * sends go through the portable API.
+ */
+final class TyrusFrameConnection implements Connection {
+
+    /**
+     * Made by name in {@link SessionConnections}. Returns null for a session whose writer it
+     * cannot reach; then the caller uses the portable connection. The fields are looked up from
+     * the first session's own classes (in Payara Tyrus's core and SPI may sit in different class
+     * loaders), by the type names, and reused.
+     */
+    static final class Factory implements Function<Session, Connection> {
+        private record Path(Class<?> remoteClass, Field remoteSocket, Field socketHandler, Field handlerWriter) {
+        }
+
+        private volatile Path path;
+        private volatile boolean unavailable;
+
+        @Override
+        public Connection apply(Session session) {
+            if (unavailable) {
+                return null;
+            }
+            try {
+                Object remote = session.getAsyncRemote();
+                Path p = path;
+                if (p == null || p.remoteClass() != remote.getClass()) {
+                    p = path = resolve(remote.getClass());
+                }
+                Object socket = p.remoteSocket().get(remote);
+                Object handler = socket == null ? null : p.socketHandler().get(socket);
+                Object writer = handler == null ? null : p.handlerWriter().get(handler);
+                return writer instanceof Writer w ? new TyrusFrameConnection(session, w) : null;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                unavailable = true;
+                System.getLogger(TyrusFrameConnection.class.getName()).log(System.Logger.Level.INFO,
+                        "Tyrus''s writer is out of reach, sending through the portable API: {0}", e.toString());
+                return null;
+            }
+        }
+
+        private static Path resolve(Class<?> remoteClass) throws NoSuchFieldException {
+            Field remoteSocket = fieldOfType(remoteClass, "org.glassfish.tyrus.core.TyrusWebSocket");
+            Field socketHandler = fieldOfType(remoteSocket.getType(), "org.glassfish.tyrus.core.ProtocolHandler");
+            Field handlerWriter = fieldOfType(socketHandler.getType(), Writer.class.getName());
+            return new Path(remoteClass, remoteSocket, socketHandler, handlerWriter);
+        }
+
+        private static Field fieldOfType(Class<?> owner, String typeName) throws NoSuchFieldException {
+            for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
+                for (Field field : c.getDeclaredFields()) {
+                    if (field.getType().getName().equals(typeName)) {
+                        field.setAccessible(true);
+                        return field;
+                    }
+                }
+            }
+            throw new NoSuchFieldException(owner.getName() + " has no field of type " + typeName);
+        }
+    }
+
+    private final Session session;
+    private final Writer writer;
+    private final SessionConnection portable;
+
+    private TyrusFrameConnection(Session session, Writer writer) {
+        this.session = session;
+        this.writer = writer;
+        this.portable = new SessionConnection(session);
+    }
+
+    @Override
+    public boolean writesFrames() {
+        return true;
+    }
+
+    @Override
+    public void sendFrames(ByteBuffer frames, SendCallback done) {
+        // Tyrus refuses sends once the session is closing; so do we: no data after a close frame.
+        if (!session.isOpen()) {
+            done.completed(new IllegalStateException("the session is closed"));
+            return;
+        }
+        try {
+            writer.write(frames, new Completion(done));
+        } catch (RuntimeException e) {
+            done.completed(e);
+        }
+    }
+
+    @Override
+    public void send(String text, SendCallback done) {
+        portable.send(text, done);
+    }
+
+    @Override
+    public void ping() {
+        portable.ping();
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        portable.close(code, reason);
+    }
+
+    /** Tyrus's completion handler, reporting once to the outbox. */
+    private static final class Completion extends CompletionHandler<ByteBuffer> {
+        private final SendCallback done;
+
+        Completion(SendCallback done) {
+            this.done = done;
+        }
+
+        @Override
+        public void completed(ByteBuffer result) {
+            done.completed(null);
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            done.completed(failure);
+        }
+
+        @Override
+        public void cancelled() {
+            done.completed(new CancellationException("write cancelled"));
+        }
+    }
+}
