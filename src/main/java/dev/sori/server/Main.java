@@ -23,6 +23,13 @@ import picocli.CommandLine.Option;
                 "Every option can also be set by the environment variable shown in brackets."})
 public final class Main implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
+    /**
+     * SO_SNDBUF per connection, which Linux doubles: 64 KiB may wait in the kernel for one reader.
+     * A reader who stops fills that in about 20 s at 20 small messages a second, and is then cut
+     * loose by --send-timeout (20 s) before the heartbeat (60 s) would close it with 1001; a reader
+     * 100 ms away still gets 640 KB/s.
+     */
+    static final int DEFAULT_SOCKET_SEND_BUFFER = 32 * 1024;
 
     @Option(names = "--host", paramLabel = "ADDR", defaultValue = "${env:SORI_HOST:-0.0.0.0}",
             description = "Address to listen on [SORI_HOST] (default: ${DEFAULT-VALUE}, every interface).")
@@ -48,6 +55,11 @@ public final class Main implements Callable<Integer> {
             description = "Close a client with 1013 when one send to it stays unfinished this long (it stopped reading) "
                     + "[SORI_SEND_TIMEOUT] (default: ${DEFAULT-VALUE}).")
     long sendTimeoutSeconds;
+
+    @Option(names = "--socket-send-buffer", paramLabel = "BYTES", defaultValue = "${env:SORI_SOCKET_SEND_BUFFER:-32768}",
+            description = "Kernel send buffer (SO_SNDBUF) of each connection; 0 leaves the kernel's autotuning "
+                    + "[SORI_SOCKET_SEND_BUFFER] (default: ${DEFAULT-VALUE}).")
+    int socketSendBuffer;
 
     @Option(names = "--ping-interval", paramLabel = "SECONDS", defaultValue = "${env:SORI_PING_INTERVAL:-25}",
             description = "Ping a connection silent for this long [SORI_PING_INTERVAL] (default: ${DEFAULT-VALUE}).")
@@ -94,6 +106,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ChatSettings settings;
+        if (socketSendBuffer < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--socket-send-buffer must not be negative");
+        }
         try {
             settings = new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes,
                     Duration.ofSeconds(pingIntervalSeconds), Duration.ofSeconds(pingTimeoutSeconds),
@@ -109,7 +124,7 @@ public final class Main implements Callable<Integer> {
         Hub hub = new Hub(settings, Version.get(), storage.chatStorage());
         StandaloneServer server;
         try {
-            server = StandaloneServer.start(host, port, hub);
+            server = StandaloneServer.start(host, port, hub, socketSendBuffer);
         } catch (IOException | RuntimeException e) {
             hub.close();
             storage.close();

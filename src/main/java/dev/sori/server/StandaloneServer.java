@@ -6,9 +6,14 @@ import dev.sori.websocket.CurrentHub;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.Set;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.ConnectionProbe;
 import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.nio.NIOConnection;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
@@ -38,6 +43,14 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** Binds {@code host:port} (port 0: any free port) and starts serving the hub's chat. */
     public static StandaloneServer start(String host, int port, Hub hub) throws IOException {
+        return start(host, port, hub, Main.DEFAULT_SOCKET_SEND_BUFFER);
+    }
+
+    /**
+     * @param socketSendBuffer SO_SNDBUF of every accepted connection (Linux doubles it), or 0 to
+     *                         leave the kernel's autotuning (up to 4 MiB per connection on Linux)
+     */
+    public static StandaloneServer start(String host, int port, Hub hub, int socketSendBuffer) throws IOException {
         CurrentHub.install(hub);
         TyrusServerContainer container = new EngineContainer();
         HttpServer http = new HttpServer();
@@ -47,6 +60,12 @@ public final class StandaloneServer implements AutoCloseable {
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         // Tyrus's choice: application code (and our fan-out) runs on worker threads, never on a selector.
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        if (socketSendBuffer > 0) {
+            // A fixed send buffer instead of the kernel's autotuning: a reader who stops reading
+            // fills it within seconds rather than minutes, so the send in flight stays unfinished
+            // and --send-timeout cuts it loose; and the kernel memory a stuck peer pins is bounded.
+            listener.getTransport().getConnectionMonitoringConfig().addProbes(new SendBufferSize(socketSendBuffer));
+        }
         listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
         http.addListener(listener);
 
@@ -78,6 +97,26 @@ public final class StandaloneServer implements AutoCloseable {
     public void close() {
         container.stop();
         http.shutdownNow();
+    }
+
+    /** Sets SO_SNDBUF on each accepted connection (Grizzly's own setting can only raise it). */
+    private static final class SendBufferSize extends ConnectionProbe.Adapter {
+        private final int bytes;
+
+        SendBufferSize(int bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void onAcceptEvent(Connection serverConnection, Connection clientConnection) {
+            if (clientConnection instanceof NIOConnection nio && nio.getChannel() instanceof SocketChannel channel) {
+                try {
+                    channel.setOption(StandardSocketOptions.SO_SNDBUF, bytes);
+                } catch (IOException | RuntimeException e) {
+                    // the connection keeps the kernel's default
+                }
+            }
+        }
     }
 
     /** A Tyrus container that only registers endpoints; the listener above does the I/O. */
