@@ -24,12 +24,13 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
     /**
-     * SO_SNDBUF per connection, which Linux doubles: 64 KiB may wait in the kernel for one reader.
-     * A reader who stops fills that in about 20 s at 20 small messages a second, and is then cut
-     * loose by --send-timeout (20 s) before the heartbeat (60 s) would close it with 1001; a reader
-     * 100 ms away still gets 640 KB/s.
+     * SO_SNDBUF per connection; 0 leaves Linux's autotuning (up to 4 MiB). The kernel's buffer
+     * is what absorbs a burst to a healthy reader beyond the outbox caps, so it stays large by
+     * default; 32768 (64 KiB in the kernel) lets a reader who stopped at 20 small messages a second
+     * fill it in about 20 s, and --send-timeout close it with 1013 before the heartbeat closes it
+     * with 1001 (docs/benchmarks.md).
      */
-    static final int DEFAULT_SOCKET_SEND_BUFFER = 32 * 1024;
+    static final int DEFAULT_SOCKET_SEND_BUFFER = 0;
 
     @Option(names = "--host", paramLabel = "ADDR", defaultValue = "${env:SORI_HOST:-0.0.0.0}",
             description = "Address to listen on [SORI_HOST] (default: ${DEFAULT-VALUE}, every interface).")
@@ -56,8 +57,9 @@ public final class Main implements Callable<Integer> {
                     + "[SORI_SEND_TIMEOUT] (default: ${DEFAULT-VALUE}).")
     long sendTimeoutSeconds;
 
-    @Option(names = "--socket-send-buffer", paramLabel = "BYTES", defaultValue = "${env:SORI_SOCKET_SEND_BUFFER:-32768}",
-            description = "Kernel send buffer (SO_SNDBUF) of each connection; 0 leaves the kernel's autotuning "
+    @Option(names = "--socket-send-buffer", paramLabel = "BYTES", defaultValue = "${env:SORI_SOCKET_SEND_BUFFER:-0}",
+            description = "Kernel send buffer (SO_SNDBUF) of each connection, e.g. 32768 to notice a client who stopped reading "
+                    + "within a minute; 0 leaves the kernel's autotuning "
                     + "[SORI_SOCKET_SEND_BUFFER] (default: ${DEFAULT-VALUE}).")
     int socketSendBuffer;
 
