@@ -146,6 +146,8 @@ public final class Client {
             if (early != null) {
                 if (early.size() >= MAX_EARLY_FRAMES) {
                     early.clear();
+                    LOG.log(Level.INFO, "sid={0}: more than {1} frames before welcome, closing with 1008", sid,
+                            MAX_EARLY_FRAMES);
                     connection.close(CloseCodes.POLICY_VIOLATION, "too many frames before welcome");
                 } else {
                     early.add(frame);
@@ -165,8 +167,8 @@ public final class Client {
         Object result;
         try {
             result = dispatch(request);
-        } catch (ProtocolException e) {
-            send(ServerFrame.error(request.id(), e.code(), e.getMessage()));
+        } catch (RuntimeException e) {
+            reply(request, null, e); // a refusal, storage trouble, or a bug: see reply
             return;
         }
         if (result instanceof CompletionStage<?> stage) {
@@ -176,35 +178,31 @@ public final class Client {
         }
     }
 
+    /**
+     * Answers a request. A refusal ({@link ProtocolException}) or storage trouble
+     * ({@link UnavailableException}) is an {@code error} and the connection lives on. Anything
+     * else is a bug met while handling this connection: it is logged (one line and the stack,
+     * no message text: {@link RedactedFailure}), the request gets {@code internal}, and this
+     * connection alone is closed with 1011, since its state can no longer be trusted.
+     */
     private void reply(ClientFrame.Request request, Object ack, Throwable failure) {
-        if (failure != null) {
-            send(ServerFrame.error(request.id(), errorCode(failure), errorMessage(failure)));
-        } else if (ack != REPLIED && request.id() != null) {
-            send(ServerFrame.ack(request.id(), ack));
+        if (failure == null) {
+            if (ack != REPLIED && request.id() != null) {
+                send(ServerFrame.ack(request.id(), ack));
+            }
+            return;
         }
-    }
-
-    private ErrorCode errorCode(Throwable failure) {
         Throwable cause = unwrap(failure);
         if (cause instanceof ProtocolException p) {
-            return p.code();
+            send(ServerFrame.error(request.id(), p.code(), p.getMessage()));
+        } else if (cause instanceof UnavailableException) {
+            send(ServerFrame.error(request.id(), ErrorCode.UNAVAILABLE, "storage is unavailable; try again shortly"));
+        } else {
+            LOG.log(Level.ERROR, "request failed sid=" + sid + " type=" + shorten(request.type())
+                    + ", closing with 1011", RedactedFailure.of(cause));
+            send(ServerFrame.error(request.id(), ErrorCode.INTERNAL, "internal error"));
+            connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
         }
-        if (cause instanceof UnavailableException) {
-            return ErrorCode.UNAVAILABLE;
-        }
-        LOG.log(Level.ERROR, "request failed sid=" + sid, cause);
-        return ErrorCode.INTERNAL;
-    }
-
-    private static String errorMessage(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof ProtocolException) {
-            return cause.getMessage();
-        }
-        if (cause instanceof UnavailableException) {
-            return "storage is unavailable; try again shortly";
-        }
-        return "internal error";
     }
 
     private static Throwable unwrap(Throwable t) {

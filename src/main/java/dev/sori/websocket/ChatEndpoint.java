@@ -3,6 +3,7 @@ package dev.sori.websocket;
 import dev.sori.chat.Client;
 import dev.sori.chat.CloseCodes;
 import dev.sori.chat.Hub;
+import dev.sori.chat.RedactedFailure;
 import dev.sori.protocol.ClientFrameDecoder;
 import dev.sori.protocol.ServerFrameEncoder;
 import jakarta.websocket.CloseReason;
@@ -98,8 +99,9 @@ public class ChatEndpoint {
             LOG.log(Level.DEBUG, "connection error sid={0}: {1}", sid(), failure.toString());
             return;
         }
-        // A bug while handling this session: close it alone, keep everyone else.
-        LOG.log(Level.ERROR, "internal error sid=" + sid() + ", closing with 1011", failure);
+        // A bug while handling this session: close it alone, keep everyone else. The log gets the
+        // stack but no exception message, which could quote what the client sent.
+        LOG.log(Level.ERROR, "internal error sid=" + sid() + ", closing with 1011", RedactedFailure.of(failure));
         close(session, CloseReason.CloseCodes.getCloseCode(CloseCodes.INTERNAL_ERROR), "internal error");
     }
 
