@@ -99,6 +99,13 @@ public class ChatEndpoint {
             LOG.log(Level.DEBUG, "connection error sid={0}: {1}", sid(), failure.toString());
             return;
         }
+        if (client == null || !session.isOpen()) {
+            // Reported after the session closed, e.g. Tyrus's MessageTooBigException once it has
+            // itself closed an oversized frame with 1009 (on a fresh endpoint instance, hence no
+            // client). Nothing is left to close, and it is no bug of ours: one line, no stack.
+            LOG.log(Level.INFO, "error after close sid={0}: {1}", sid(), failure.getClass().getName());
+            return;
+        }
         // A bug while handling this session: close it alone, keep everyone else. The log gets the
         // stack but no exception message, which could quote what the client sent.
         LOG.log(Level.ERROR, "internal error sid=" + sid() + ", closing with 1011", RedactedFailure.of(failure));
