@@ -101,6 +101,50 @@ class ClientFaultTest {
                 .containsExactly("message", "ack");
     }
 
+    /** While a token is looked up, frames wait; more than 64 of them close the connection (1008). */
+    @org.junit.jupiter.api.Test
+    void moreThan64FramesBeforeWelcomeClose1008() {
+        java.util.concurrent.CompletableFuture<java.util.Optional<IdentityCatalog.Saved>> lookup =
+                new java.util.concurrent.CompletableFuture<>();
+        IdentityCatalog slow = new IdentityCatalog() {
+            @Override
+            public java.util.concurrent.CompletionStage<java.util.Optional<Saved>> findByToken(String token) {
+                return lookup;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Void> create(String id, String token, String nick, String color) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Void> rename(String id, String nick) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void seen(String id) {
+            }
+
+            @Override
+            public void forgetUnseenSince(long epochMillis) {
+            }
+        };
+        ChatStorage memory = ChatStorage.inMemory(Hub.MEMORY_HISTORY, now::get);
+        try (Hub waiting = new Hub(ChatSettings.defaults(), "test",
+                new ChatStorage(memory.messages(), memory.rooms(), slow), now::get)) {
+            FakeConnection c = new FakeConnection();
+            Client client = waiting.connect(c, "a-token-being-looked-up");
+            for (int i = 0; i < 64; i++) {
+                client.handle(new ClientFrameDecoder().decode("{\"type\":\"ping\"}"));
+            }
+            assertThat(c.closeCode).isZero();
+            client.handle(new ClientFrameDecoder().decode("{\"type\":\"ping\"}"));
+            assertThat(c.closeCode).isEqualTo(CloseCodes.POLICY_VIOLATION);
+            assertThat(records).singleElement().satisfies(r -> assertThat(r.getMessage()).contains("1008"));
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void redactionKeepsClassesAndStacksButNoMessages() {
         Exception cause = new NumberFormatException("For input string: \"hunter2\"");
