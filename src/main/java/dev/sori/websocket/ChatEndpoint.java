@@ -64,6 +64,7 @@ public class ChatEndpoint {
      */
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
     public void text(String part, boolean last, Session session) {
+        client.touch(); // every frame is a sign of life, also a fragment of a long message
         String text;
         try {
             text = assembler.add(part, last);
