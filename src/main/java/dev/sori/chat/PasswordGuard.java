@@ -121,6 +121,13 @@ public final class PasswordGuard {
 
             @Override
             public void failed() {
+                // The wait runs from when the guesser learns the answer, not from when it asked:
+                // hashing may take a while under load, and must not eat into the wait.
+                long at = nanos.getAsLong();
+                identities.failedAt(identity, at);
+                if (address != null) {
+                    addresses.failedAt(address, at);
+                }
                 LOG.log(System.Logger.Level.INFO, "wrong room password identity={0} address={1} failures={2,number,#}",
                         identity, address == null ? "-" : address, identities.failures(identity));
             }
@@ -203,6 +210,17 @@ public final class PasswordGuard {
                 }
                 return entry;
             });
+        }
+
+        void failedAt(String key, long now) {
+            Entry e = map.get(key);
+            if (e != null) {
+                synchronized (e) {
+                    if (now - e.lastNanos > 0) {
+                        e.lastNanos = now;
+                    }
+                }
+            }
         }
 
         void refund(String key) {
