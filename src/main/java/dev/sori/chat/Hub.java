@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,7 +47,7 @@ public final class Hub implements AutoCloseable {
     private final Passwords passwords = new Passwords();
     private final PasswordGuard passwordGuard;
     private final ConnectionCap connectionCap;
-    private final java.util.concurrent.atomic.AtomicBoolean unknownAddressLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean unknownAddressLogged = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
     private volatile boolean closing;
 
