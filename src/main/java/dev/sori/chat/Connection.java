@@ -1,5 +1,7 @@
 package dev.sori.chat;
 
+import java.net.InetAddress;
+
 /**
  * The transport under one client, as the chat domain sees it. Implemented over Jakarta
  * WebSocket sessions; tests implement it in memory.
@@ -18,6 +20,14 @@ public interface Connection {
 
     /** Closes the connection with a WebSocket close code. Idempotent. */
     void close(int code, String reason);
+
+    /**
+     * The peer's IP address, as the transport saw it (a proxy's, behind one), or null when the
+     * transport cannot tell; per-address limits do not apply to such a connection.
+     */
+    default InetAddress remoteAddress() {
+        return null;
+    }
 
     @FunctionalInterface
     interface SendCallback {

@@ -61,6 +61,26 @@ public final class Main implements Callable<Integer> {
                     + "0 keeps rooms until their owner deletes them [SORI_EMPTY_ROOM_TTL] (default: ${DEFAULT-VALUE}).")
     long emptyRoomTtlSeconds;
 
+    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "${env:SORI_RATE_LIMIT:-20}",
+            description = "Frames one connection may send per second, sustained; beyond, rate_limited, and at 10 times "
+                    + "this (and the burst) the connection is closed with 1008; 0 turns it off [SORI_RATE_LIMIT] (default: ${DEFAULT-VALUE}).")
+    int rateLimit;
+
+    @Option(names = "--rate-burst", paramLabel = "N", defaultValue = "${env:SORI_RATE_BURST:-40}",
+            description = "Frames one connection may send at once before --rate-limit applies [SORI_RATE_BURST] (default: ${DEFAULT-VALUE}).")
+    int rateBurst;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "${env:SORI_MAX_CONNECTIONS_PER_ADDRESS:-64}",
+            description = "Open connections from one IP address (an IPv6 /64) before the next is closed with 1013; "
+                    + "0 means no cap [SORI_MAX_CONNECTIONS_PER_ADDRESS] (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--password-attempts", paramLabel = "N", defaultValue = "${env:SORI_PASSWORD_ATTEMPTS:-3}",
+            description = "Wrong room passwords an identity may try (an address three times as many) before each further "
+                    + "attempt must wait, doubling up to 60 s, then 15 minutes after 7 more; 0 turns this off "
+                    + "[SORI_PASSWORD_ATTEMPTS] (default: ${DEFAULT-VALUE}).")
+    int passwordAttempts;
+
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:SORI_DATA_DIR:-data}",
             description = "Directory of the embedded H2 database, used unless --db-url is given [SORI_DATA_DIR] (default: ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -93,7 +113,10 @@ public final class Main implements Callable<Integer> {
             settings = new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes,
                     Duration.ofSeconds(pingIntervalSeconds), Duration.ofSeconds(pingTimeoutSeconds),
                     ChatSettings.defaults().maxIdentities())
-                    .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtlSeconds));
+                    .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtlSeconds))
+                    .withRateLimit(rateLimit, rateLimit == 0 ? 0 : rateBurst)
+                    .withMaxConnectionsPerAddress(maxConnectionsPerAddress)
+                    .withPasswordAttempts(passwordAttempts);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }

@@ -35,6 +35,10 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
     public static final String PING_TIMEOUT = "ping-timeout";
     public static final String MAX_ROOM_CAPACITY = "max-room-capacity";
     public static final String EMPTY_ROOM_TTL = "empty-room-ttl";
+    public static final String RATE_LIMIT = "rate-limit";
+    public static final String RATE_BURST = "rate-burst";
+    public static final String MAX_CONNECTIONS_PER_ADDRESS = "max-connections-per-address";
+    public static final String PASSWORD_ATTEMPTS = "password-attempts";
     public static final String DATA_DIR = "data-dir";
     public static final String DB_URL = "db-url";
     public static final String DB_USER = "db-user";
@@ -66,6 +70,11 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         long pingTimeout = reader.longInteger(PING_TIMEOUT, defaults.pingTimeout().toSeconds());
         int maxRoomCapacity = reader.integer(MAX_ROOM_CAPACITY, defaults.maxRoomCapacity());
         long emptyRoomTtl = reader.longInteger(EMPTY_ROOM_TTL, 0, 0);
+        long rateLimit = reader.longInteger(RATE_LIMIT, defaults.rateLimit(), 0);
+        long rateBurst = reader.longInteger(RATE_BURST, defaults.rateBurst(), 0);
+        long maxConnectionsPerAddress = reader.longInteger(MAX_CONNECTIONS_PER_ADDRESS,
+                defaults.maxConnectionsPerAddress(), 0);
+        long passwordAttempts = reader.longInteger(PASSWORD_ATTEMPTS, defaults.passwordAttempts(), 0);
         String dataDir = reader.string(DATA_DIR, false);
         String dbUrl = reader.string(DB_URL, false);
         String dbUser = reader.string(DB_USER, false);
@@ -77,7 +86,10 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         try {
             chat = new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes,
                     Duration.ofSeconds(pingInterval), Duration.ofSeconds(pingTimeout), defaults.maxIdentities())
-                    .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtl));
+                    .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtl))
+                    .withRateLimit(intValue(rateLimit), rateLimit == 0 ? 0 : intValue(rateBurst))
+                    .withMaxConnectionsPerAddress(intValue(maxConnectionsPerAddress))
+                    .withPasswordAttempts(intValue(passwordAttempts));
             store = (dbUrl != null ? StoreSettings.jdbc(dbUrl, dbUser, dbPassword)
                     : StoreSettings.h2(dataDir != null ? Path.of(dataDir) : StoreSettings.DEFAULT_DATA_DIR))
                     .withPoolSize(dbPoolSize);
@@ -85,6 +97,13 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
             throw new IllegalArgumentException("invalid Sori settings " + reader.given + ": " + e.getMessage(), e);
         }
         return new WebAppSettings(chat, store, dataSource, reader.given);
+    }
+
+    private static int intValue(long value) {
+        if (value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a limit is too large");
+        }
+        return (int) value;
     }
 
     /** {@code sori.max-message-chars} */

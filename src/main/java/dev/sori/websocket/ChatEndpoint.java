@@ -64,6 +64,9 @@ public class ChatEndpoint {
      */
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
     public void text(String part, boolean last, Session session) {
+        if (client == null) {
+            return; // refused at open (shutting down, or over the per-address cap): closing
+        }
         client.touch(); // every frame is a sign of life, also a fragment of a long message
         String text;
         try {
@@ -80,12 +83,16 @@ public class ChatEndpoint {
 
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
     public void binary(ByteBuffer data) {
-        client.rejectBinary();
+        if (client != null) {
+            client.rejectBinary();
+        }
     }
 
     @OnMessage
     public void pong(PongMessage pong) {
-        client.touch();
+        if (client != null) {
+            client.touch();
+        }
     }
 
     @OnClose

@@ -50,6 +50,12 @@ abstract class WarDeploymentContract {
     /** Pings after 1 s of silence, closes after 5 s without an answer: {@code ping-interval}, {@code ping-timeout}. */
     static final int PING_INTERVAL_SECONDS = 1;
     static final int PING_TIMEOUT_SECONDS = 5;
+    /**
+     * {@code max-connections-per-address}: small, so that the cap test reaches it; the other tests
+     * open at most 3 connections at a time. Proves that the WAR reads the peer's address on this
+     * container (Tyrus on Payara, Undertow on WildFly): with no address there would be no cap.
+     */
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 4;
     /** {@code ChatEndpoint.MAX_FRAME_BYTES} */
     static final int MAX_FRAME_BYTES = 64 * 1024;
 
@@ -322,6 +328,28 @@ abstract class WarDeploymentContract {
             assertThat(pings[0]).as("pings before the close").isPositive();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(
                     Duration.ofSeconds(PING_TIMEOUT_SECONDS));
+        }
+    }
+
+    @Test
+    @Order(11)
+    void theConnectionOverThePerAddressCapIsClosedWith1013AndClosingOneFreesASlot() throws Exception {
+        List<TestClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS_PER_ADDRESS; i++) {
+                open.add(TestClient.connect(server.chat()));
+            }
+            try (RawSocket over = RawSocket.open(server.chat())) {
+                assertThat(over.next()).as("the first thing the connection over the cap gets").isEqualTo(1013);
+            }
+            assertThat(server.log()).contains("connection refused address=");
+            open.remove(0).closeAndWait();
+            awaitConnections(MAX_CONNECTIONS_PER_ADDRESS - 1);
+            try (TestClient again = TestClient.connect(server.chat())) {
+                assertThat(again.token()).isNotBlank();
+            }
+        } finally {
+            open.forEach(TestClient::close);
         }
     }
 

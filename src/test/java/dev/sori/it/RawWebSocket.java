@@ -72,8 +72,19 @@ final class RawWebSocket implements AutoCloseable {
      *                      window), or 0 for the system default
      */
     static RawWebSocket connect(URI uri, int receiveBuffer) {
+        return connect(uri, receiveBuffer, null);
+    }
+
+    /**
+     * Like {@link #connect(URI, int)}, from a chosen local address (e.g. {@code 127.0.0.2}, to be
+     * another peer address than 127.0.0.1 on the same machine), or the system's choice when null.
+     */
+    static RawWebSocket connect(URI uri, int receiveBuffer, java.net.InetAddress from) {
         Socket socket = new Socket();
         try {
+            if (from != null) {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
             if (receiveBuffer > 0) {
                 socket.setReceiveBufferSize(receiveBuffer);
             }

@@ -33,6 +33,14 @@ public final class RunningServer implements AutoCloseable {
         return start(ChatSettings.defaults());
     }
 
+    /**
+     * The default settings without the request rate limit: for tests that post faster than a
+     * person can (see {@link ChatSettings#withRateLimit}); every other test runs with the defaults.
+     */
+    public static RunningServer startWithoutRateLimit() {
+        return start(ChatSettings.defaults().withRateLimit(0, 0));
+    }
+
     public static RunningServer start(ChatSettings settings) {
         return start(new Hub(settings, "test"));
     }

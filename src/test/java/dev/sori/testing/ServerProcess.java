@@ -86,6 +86,22 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Options that turn off the abuse limits a test of something else would trip over: the request
+     * rate limit (for tests that post faster than a person can) and the per-address connection cap
+     * (every test client comes from 127.0.0.1). Only for such tests: the others run with the
+     * defaults, as users get them.
+     */
+    public static final List<String> UNLIMITED_RATE_AND_CONNECTIONS =
+            List.of("--rate-limit", "0", "--max-connections-per-address", "0");
+
+    /** Like {@link #start}, with {@link #UNLIMITED_RATE_AND_CONNECTIONS} before {@code args}. */
+    public static ServerProcess startUnlimited(String... args) {
+        List<String> all = new ArrayList<>(UNLIMITED_RATE_AND_CONNECTIONS);
+        all.addAll(List.of(args));
+        return start(all.toArray(String[]::new));
+    }
+
     /** A new empty directory under {@code target/test-data/}. */
     public static Path freshDataDir() {
         try {

@@ -114,4 +114,29 @@ class WebAppSettingsTest {
                 .hasMessageContaining("ping-interval=30")
                 .hasMessageContaining("ping timeout must be longer");
     }
+
+    @Test
+    void readsTheAbuseLimitsWhereZeroMeansOff() {
+        WebAppSettings settings = WebAppSettings.read(of(Map.of(
+                "sori.rate-limit", "5",
+                "sori.rate-burst", "9",
+                "sori.max-connections-per-address", "0",
+                "sori.password-attempts", "4")), none());
+
+        ChatSettings chat = settings.chat();
+        assertThat(chat.rateLimit()).isEqualTo(5);
+        assertThat(chat.rateBurst()).isEqualTo(9);
+        assertThat(chat.maxConnectionsPerAddress()).isZero();
+        assertThat(chat.passwordAttempts()).isEqualTo(4);
+
+        ChatSettings off = WebAppSettings.read(none(), of(Map.of("SORI_RATE_LIMIT", "0", "SORI_PASSWORD_ATTEMPTS", "0")))
+                .chat();
+        assertThat(off.rateLimit()).isZero();
+        assertThat(off.passwordAttempts()).isZero();
+        assertThat(ChatSettings.defaults()).extracting(ChatSettings::rateLimit, ChatSettings::rateBurst,
+                ChatSettings::maxConnectionsPerAddress, ChatSettings::passwordAttempts).containsExactly(20, 40, 64, 3);
+
+        assertThatThrownBy(() -> WebAppSettings.read(of(Map.of("sori.rate-limit", "-1")), none()))
+                .hasMessageContaining("sori.rate-limit");
+    }
 }
