@@ -103,7 +103,7 @@ final class HandshakeDeadlines extends BaseFilter implements AutoCloseable {
     private boolean expire(Connection connection) {
         if (!UPGRADED.get(connection) && connection.isOpen()) {
             LOG.log(Level.INFO, "closed connection from {0}: no complete request within {1} ms",
-                    connection.getPeerAddress(), timeoutMillis);
+                    connection.getPeerAddress(), Long.toString(timeoutMillis));
             connection.closeSilently();
         }
         return true;

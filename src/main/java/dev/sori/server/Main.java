@@ -166,7 +166,7 @@ public final class Main implements Callable<Integer> {
         System.out.println("Sori " + Version.get() + " listening: page http" + s + "://" + authority + "/ websocket ws"
                 + s + "://" + authority + "/chat");
         LOG.log(System.Logger.Level.INFO, "WebSocket origins: {0}; handshake timeout {1} ms{2}", edge.origins(),
-                edge.handshakeTimeout().toMillis(), edge.tls() == null ? "" : "; TLS from " + edge.tls().file());
+                Long.toString(edge.handshakeTimeout().toMillis()), edge.tls() == null ? "" : "; TLS from " + edge.tls().file());
         System.out.flush();
         stopped.await();
         return 0;
