@@ -7,6 +7,7 @@ import dev.sori.testing.TestClient;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +55,8 @@ class TlsIT {
         https = HttpClient.newBuilder().sslContext(trusting(keystore)).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
         // The password through the environment, as the README recommends (options show in ps).
-        server = ServerProcess.start(Map.of("SORI_TLS_PASSWORD", PASSWORD), "--tls-keystore", keystore.toString());
+        server = ServerProcess.start(Map.of("SORI_TLS_PASSWORD", PASSWORD), "--tls-keystore", keystore.toString(),
+                "--handshake-timeout", "2");
     }
 
     @AfterAll
@@ -114,6 +116,15 @@ class TlsIT {
             throw new AssertionError(e);
         }
         assertThat(outcome).doesNotContain("<title>").doesNotStartWith("200");
+    }
+
+    @Test
+    void aConnectionThatNeverStartsTheTlsHandshakeIsClosedAtTheDeadline() throws Exception {
+        try (Socket socket = RawHttp.connect(server.page(), Duration.ofSeconds(15))) {
+            long started = System.nanoTime();
+            assertThat(RawHttp.closedByServer(socket)).as("closed by the server").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2 + 4));
+        }
     }
 
     @Test
