@@ -8,7 +8,9 @@ import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
@@ -33,8 +35,13 @@ import org.glassfish.grizzly.memory.Buffers;
  */
 final class OriginCheckFilter extends BaseFilter {
     private static final System.Logger LOG = System.getLogger(OriginCheckFilter.class.getName());
-    /** Set on a request once checked: after the upgrade its WebSocket bytes arrive with the same header. */
-    private static final String CHECKED = OriginCheckFilter.class.getName() + ".checked";
+    /**
+     * Set on a request (its attributes live as long as the request) once looked at: after the
+     * upgrade every WebSocket read arrives with the same request header, and must cost no more
+     * than this one indexed lookup.
+     */
+    private static final Attribute<Boolean> CHECKED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
+            OriginCheckFilter.class.getName() + ".checked");
     private static final byte[] BODY = "origin not allowed\n".getBytes(StandardCharsets.US_ASCII);
 
     private final OriginPolicy policy;
@@ -47,11 +54,13 @@ final class OriginCheckFilter extends BaseFilter {
     public NextAction handleRead(FilterChainContext ctx) throws IOException {
         if (!(ctx.getMessage() instanceof HttpContent content)
                 || !(content.getHttpHeader() instanceof HttpRequestPacket request)
-                || !"websocket".equalsIgnoreCase(request.getUpgrade())
-                || request.getAttributes().getAttribute(CHECKED) != null) {
+                || CHECKED.isSet(request)) {
             return ctx.getInvokeAction();
         }
-        request.getAttributes().setAttribute(CHECKED, Boolean.TRUE);
+        CHECKED.set(request, Boolean.TRUE);
+        if (!"websocket".equalsIgnoreCase(request.getUpgrade())) {
+            return ctx.getInvokeAction(); // plain HTTP: pages and /healthz are for anyone
+        }
         String origin = request.getHeader("Origin");
         String host = request.getHeader(Header.Host);
         if (policy.allows(origin, host)) {

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The WAR's origin check for {@code /chat}: a WebSocket handshake from a foreign origin
@@ -37,7 +38,7 @@ public final class OriginFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse out
-                && "websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
+                && isWebSocketUpgrade(http.getHeader("Upgrade"))) {
             String origin = http.getHeader("Origin");
             String host = http.getHeader("Host");
             if (!policy.allows(origin, host)) {
@@ -53,5 +54,10 @@ public final class OriginFilter implements Filter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /** Generous on purpose (any mention of the token): what the container upgrades must never pass unchecked. */
+    static boolean isWebSocketUpgrade(String upgrade) {
+        return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
     }
 }
