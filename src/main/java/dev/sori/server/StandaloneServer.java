@@ -24,6 +24,10 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  *
  * <p>We build the {@link HttpServer} ourselves instead of using Tyrus's {@code Server}, which
  * makes its own listener, binds every interface and serves static files only from a folder.
+ *
+ * <p>The edge ({@link EdgeSettings}) is in the same filter chain: {@link OriginCheckFilter} refuses
+ * foreign-origin handshakes before Tyrus sees them, {@link HandshakeDeadlines} closes connections
+ * that do not complete a request or upgrade in time, and with a keystore the listener speaks TLS.
  */
 public final class StandaloneServer implements AutoCloseable {
     private static final String CONTEXT_PATH = "/";

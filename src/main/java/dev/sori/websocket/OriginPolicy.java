@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -177,11 +176,6 @@ public final class OriginPolicy {
             case "https", "wss" -> 443;
             default -> -1;
         };
-    }
-
-    /** The allow-list entries, normalised (for tests and the log). */
-    List<String> allowList() {
-        return List.copyOf(allowed);
     }
 
     @Override
