@@ -6,6 +6,7 @@ import dev.sori.chat.Hub;
 import dev.sori.store.DatabaseChatStorage;
 import dev.sori.store.Storage;
 import dev.sori.store.StoreSettings;
+import dev.sori.websocket.OriginPolicy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -101,6 +102,25 @@ public final class Main implements Callable<Integer> {
             description = "Database connections, the message writer's one included [SORI_DB_POOL_SIZE] (default: ${DEFAULT-VALUE}).")
     int dbPoolSize;
 
+    @Option(names = "--allowed-origins", paramLabel = "ORIGINS", defaultValue = "${env:SORI_ALLOWED_ORIGINS}",
+            description = "Pages of other origins that may open the WebSocket, comma-separated scheme://host[:port], "
+                    + "or * for any; the page's own origin is always allowed [SORI_ALLOWED_ORIGINS].")
+    String allowedOrigins;
+
+    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "${env:SORI_HANDSHAKE_TIMEOUT:-10}",
+            description = "Close a connection that has not completed its request or WebSocket upgrade this long after "
+                    + "connecting (or after its previous response) [SORI_HANDSHAKE_TIMEOUT] (default: ${DEFAULT-VALUE}).")
+    double handshakeTimeoutSeconds;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE", defaultValue = "${env:SORI_TLS_KEYSTORE}",
+            description = "A PKCS#12 file with the certificate and key: the port then serves https:// and wss:// "
+                    + "[SORI_TLS_KEYSTORE].")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password", paramLabel = "PASSWORD", defaultValue = "${env:SORI_TLS_PASSWORD}",
+            description = "The keystore's password; prefer the environment variable [SORI_TLS_PASSWORD].")
+    String tlsPassword;
+
     public static void main(String[] args) {
         Logging.configure();
         System.exit(new CommandLine(new Main()).execute(args));
@@ -120,13 +140,29 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
+        EdgeSettings edge;
+        try {
+            edge = EdgeSettings.defaults().withOrigins(OriginPolicy.parse(allowedOrigins))
+                    .withHandshakeTimeout(Duration.ofMillis(Math.round(handshakeTimeoutSeconds * 1000)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        if (tlsKeystore != null) {
+            try {
+                edge = edge.withTls(TlsKeystore.load(tlsKeystore, tlsPassword == null ? null : tlsPassword.toCharArray()));
+            } catch (TlsKeystore.InvalidKeystoreException e) {
+                // One line, no stack trace: the operator has a file or a password to fix.
+                System.err.println("sori: " + e.getMessage());
+                return 2;
+            }
+        }
         StoreSettings storeSettings = (dbUrl == null || dbUrl.isBlank() ? StoreSettings.h2(dataDir)
                 : StoreSettings.jdbc(dbUrl, dbUser, dbPassword)).withPoolSize(dbPoolSize);
         DatabaseChatStorage storage = new DatabaseChatStorage(Storage.open(storeSettings), dbPoolSize - 1);
         Hub hub = new Hub(settings, Version.get(), storage.chatStorage());
         StandaloneServer server;
         try {
-            server = StandaloneServer.start(host, port, hub);
+            server = StandaloneServer.start(host, port, hub, edge);
         } catch (IOException | RuntimeException e) {
             hub.close();
             storage.close();
@@ -149,8 +185,11 @@ public final class Main implements Callable<Integer> {
         }
         String authority = shownHost + ":" + bound.getPort();
         // One line, stable format: scripts and tests read the URLs from it.
-        System.out.println("Sori " + Version.get() + " listening: page http://" + authority + "/ websocket ws://"
-                + authority + "/chat");
+        String s = server.secure() ? "s" : "";
+        System.out.println("Sori " + Version.get() + " listening: page http" + s + "://" + authority + "/ websocket ws"
+                + s + "://" + authority + "/chat");
+        LOG.log(System.Logger.Level.INFO, "WebSocket origins: {0}; handshake timeout {1} ms{2}", edge.origins(),
+                Long.toString(edge.handshakeTimeout().toMillis()), edge.tls() == null ? "" : "; TLS from " + edge.tls().file());
         System.out.flush();
         stopped.await();
         return 0;

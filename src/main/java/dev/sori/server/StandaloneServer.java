@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
@@ -22,6 +24,10 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  *
  * <p>We build the {@link HttpServer} ourselves instead of using Tyrus's {@code Server}, which
  * makes its own listener, binds every interface and serves static files only from a folder.
+ *
+ * <p>The edge ({@link EdgeSettings}) is in the same filter chain: {@link OriginCheckFilter} refuses
+ * foreign-origin handshakes before Tyrus sees them, {@link HandshakeDeadlines} closes connections
+ * that do not complete a request or upgrade in time, and with a keystore the listener speaks TLS.
  */
 public final class StandaloneServer implements AutoCloseable {
     private static final String CONTEXT_PATH = "/";
@@ -29,15 +35,25 @@ public final class StandaloneServer implements AutoCloseable {
     private final HttpServer http;
     private final TyrusServerContainer container;
     private final NetworkListener listener;
+    private final HandshakeDeadlines deadlines;
+    private final boolean secure;
 
-    private StandaloneServer(HttpServer http, TyrusServerContainer container, NetworkListener listener) {
+    private StandaloneServer(HttpServer http, TyrusServerContainer container, NetworkListener listener,
+                             HandshakeDeadlines deadlines, boolean secure) {
         this.http = http;
         this.container = container;
         this.listener = listener;
+        this.deadlines = deadlines;
+        this.secure = secure;
+    }
+
+    /** Binds {@code host:port} (port 0: any free port) and starts serving the hub's chat, with the default edge settings. */
+    public static StandaloneServer start(String host, int port, Hub hub) throws IOException {
+        return start(host, port, hub, EdgeSettings.defaults());
     }
 
     /** Binds {@code host:port} (port 0: any free port) and starts serving the hub's chat. */
-    public static StandaloneServer start(String host, int port, Hub hub) throws IOException {
+    public static StandaloneServer start(String host, int port, Hub hub, EdgeSettings edge) throws IOException {
         CurrentHub.install(hub);
         TyrusServerContainer container = new EngineContainer();
         HttpServer http = new HttpServer();
@@ -48,6 +64,18 @@ public final class StandaloneServer implements AutoCloseable {
         // Tyrus's choice: application code (and our fan-out) runs on worker threads, never on a selector.
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
         listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
+        HandshakeDeadlines deadlines = new HandshakeDeadlines(edge.handshakeTimeout());
+        OriginCheckFilter originCheck = new OriginCheckFilter(edge.origins());
+        listener.registerAddOn((ignored, chain) -> {
+            // After the HTTP codec, before Tyrus's filter (added by the add-on above): both see parsed requests.
+            chain.add(chain.indexOfType(GrizzlyServerFilter.class), originCheck);
+            chain.add(chain.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class) + 1, deadlines);
+        });
+        if (edge.tls() != null) {
+            // The same port then speaks only TLS: https:// for the page, wss:// for the chat.
+            listener.setSecure(true);
+            listener.setSSLEngineConfig(new SSLEngineConfigurator(edge.tls().sslContext(), false, false, false));
+        }
         http.addListener(listener);
 
         http.getServerConfiguration().addHttpHandler(new HealthHandler(hub), "/healthz");
@@ -61,12 +89,14 @@ public final class StandaloneServer implements AutoCloseable {
             http.start();
         } catch (DeploymentException e) {
             http.shutdownNow();
+            deadlines.close();
             throw new IOException("cannot deploy the chat endpoint", e);
         } catch (IOException e) {
             http.shutdownNow();
+            deadlines.close();
             throw e;
         }
-        return new StandaloneServer(http, container, listener);
+        return new StandaloneServer(http, container, listener, deadlines, edge.tls() != null);
     }
 
     /** The address actually bound (the real port when 0 was asked for). */
@@ -74,10 +104,16 @@ public final class StandaloneServer implements AutoCloseable {
         return new InetSocketAddress(listener.getHost(), listener.getPort());
     }
 
+    /** Whether the port speaks TLS ({@code https://}, {@code wss://}). */
+    public boolean secure() {
+        return secure;
+    }
+
     @Override
     public void close() {
         container.stop();
         http.shutdownNow();
+        deadlines.close();
     }
 
     /** A Tyrus container that only registers endpoints; the listener above does the I/O. */

@@ -2,6 +2,7 @@ package dev.sori.web;
 
 import dev.sori.chat.ChatSettings;
 import dev.sori.store.StoreSettings;
+import dev.sori.websocket.OriginPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +25,10 @@ import java.util.function.UnaryOperator;
  *                or null
  * @param sources one line per setting given, {@code NAME=VALUE (where)}, for the start-up log
  *                (secrets shown as {@code ***})
+ * @param origins which pages besides the app's own may open the WebSocket ({@code allowed-origins})
  */
-public record WebAppSettings(ChatSettings chat, StoreSettings store, String dataSource, List<String> sources) {
+public record WebAppSettings(ChatSettings chat, StoreSettings store, String dataSource, List<String> sources,
+                             OriginPolicy origins) {
 
     /** The settings, by the name they have after {@code sori.} and (upper-cased) {@code SORI_}. */
     public static final String MAX_MESSAGE_CHARS = "max-message-chars";
@@ -45,6 +48,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
     public static final String DB_PASSWORD = "db-password";
     public static final String DB_POOL_SIZE = "db-pool-size";
     public static final String DATASOURCE = "datasource";
+    public static final String ALLOWED_ORIGINS = "allowed-origins";
 
     public WebAppSettings {
         sources = List.copyOf(sources);
@@ -81,9 +85,12 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         String dbPassword = reader.string(DB_PASSWORD, true);
         int dbPoolSize = reader.integer(DB_POOL_SIZE, StoreSettings.DEFAULT_POOL_SIZE);
         String dataSource = reader.string(DATASOURCE, false);
+        String allowedOrigins = reader.string(ALLOWED_ORIGINS, false);
         ChatSettings chat;
         StoreSettings store;
+        OriginPolicy origins;
         try {
+            origins = OriginPolicy.parse(allowedOrigins);
             chat = new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes,
                     Duration.ofSeconds(pingInterval), Duration.ofSeconds(pingTimeout), defaults.maxIdentities())
                     .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtl))
@@ -96,7 +103,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid Sori settings " + reader.given + ": " + e.getMessage(), e);
         }
-        return new WebAppSettings(chat, store, dataSource, reader.given);
+        return new WebAppSettings(chat, store, dataSource, reader.given, origins);
     }
 
     private static int intValue(long value) {

@@ -11,9 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -56,6 +59,8 @@ abstract class WarDeploymentContract {
      * container (Tyrus on Payara, Undertow on WildFly): with no address there would be no cap.
      */
     static final int MAX_CONNECTIONS_PER_ADDRESS = 4;
+    /** The one extra origin each subclass allows ({@code allowed-origins}). */
+    static final String ALLOWED_ORIGIN = "https://app.example.com";
     /** {@code ChatEndpoint.MAX_FRAME_BYTES} */
     static final int MAX_FRAME_BYTES = 64 * 1024;
 
@@ -351,6 +356,33 @@ abstract class WarDeploymentContract {
         } finally {
             open.forEach(TestClient::close);
         }
+        awaitConnections(0); // the next tests count connections
+    }
+
+    @Test
+    @Order(12)
+    void aForeignOriginIsRefusedWith403BeforeAnySessionExists() {
+        try (TestClient observer = TestClient.connect(server.chat())) {
+            observer.next("system"); // its own join
+            WebSocketHandshakeException refused = handshakeRefusal("http://evil.example");
+            assertThat(refused.getResponse().statusCode()).isEqualTo(403);
+            assertThat(refused.getResponse().headers().firstValue("Sec-WebSocket-Accept")).isEmpty();
+
+            // No session was opened: nobody joined, the count did not move.
+            observer.expectNone(frame -> "system".equals(frame.getString("type")), Duration.ofSeconds(1));
+            assertThat(connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(13)
+    void theOwnOriginAndAnAllowListedOriginAreWelcomed() {
+        String own = "http://" + server.chat().getAuthority();
+        try (TestClient sameOrigin = TestClient.connect(ORIGIN_CLIENT, server.chat(), Map.of("Origin", own));
+             TestClient allowed = TestClient.connect(ORIGIN_CLIENT, server.chat(), Map.of("Origin", ALLOWED_ORIGIN))) {
+            assertThat(sameOrigin.welcome().getString("sid")).isNotBlank();
+            assertThat(allowed.welcome().getString("sid")).isNotBlank();
+        }
     }
 
     /** Last: stops the server. An orderly shutdown undeploys, and undeploying closes the chat with 1001. */
@@ -364,6 +396,21 @@ abstract class WarDeploymentContract {
     }
 
     // ---- helpers ----
+
+    private static final HttpClient ORIGIN_CLIENT = HttpClient.newHttpClient();
+
+    /** The handshake failure of the JDK's WebSocket client sending this Origin; fails if it connects. */
+    protected WebSocketHandshakeException handshakeRefusal(String origin) {
+        try {
+            TestClient.connect(ORIGIN_CLIENT, server.chat(), Map.of("Origin", origin)).close();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused;
+            }
+            throw e;
+        }
+        throw new AssertionError("origin " + origin + " was welcomed");
+    }
 
     protected int connections() {
         return parse(server.get("healthz").body()).getInt("connections");

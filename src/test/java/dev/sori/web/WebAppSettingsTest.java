@@ -139,4 +139,26 @@ class WebAppSettingsTest {
         assertThatThrownBy(() -> WebAppSettings.read(of(Map.of("sori.rate-limit", "-1")), none()))
                 .hasMessageContaining("sori.rate-limit");
     }
+
+    @Test
+    void allowedOriginsDefaultToTheOwnOriginOnlyAndAreReadLikeTheOthers() {
+        assertThat(WebAppSettings.read(none(), none()).origins().allows("http://evil.example", "chat.example.com"))
+                .isFalse();
+
+        WebAppSettings settings = WebAppSettings.read(none(),
+                of(Map.of("SORI_ALLOWED_ORIGINS", "https://app.example.com, http://localhost:3000")));
+        assertThat(settings.origins().allows("https://app.example.com", "chat.example.com")).isTrue();
+        assertThat(settings.origins().allows("http://localhost:3000", "chat.example.com")).isTrue();
+        assertThat(settings.origins().allows("http://evil.example", "chat.example.com")).isFalse();
+        assertThat(settings.sources()).contains(
+                "allowed-origins=https://app.example.com, http://localhost:3000 (environment variable SORI_ALLOWED_ORIGINS)");
+    }
+
+    @Test
+    void anAllowedOriginThatIsNotAnOriginFailsNamingTheSetting() {
+        assertThatThrownBy(() -> WebAppSettings.read(of(Map.of("sori.allowed-origins", "app.example.com")), none()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("allowed-origins=app.example.com (system property sori.allowed-origins)")
+                .hasMessageContaining("not scheme://host[:port]");
+    }
 }
