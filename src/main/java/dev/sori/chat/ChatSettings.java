@@ -14,13 +14,24 @@ import java.time.Duration;
  * @param maxRoomCapacity   the largest {@code max} a room may be created with
  * @param emptyRoomTtl      how long a created room may stay empty before it is removed with its
  *                          history; zero keeps rooms until their owner deletes them
+ * @param rateLimit         request frames one connection may send per second, sustained; beyond,
+ *                          {@code rate_limited}; at 10 times this rate and burst the connection is
+ *                          closed with 1008; zero turns both off
+ * @param rateBurst         request frames one connection may send at once before the rate applies
+ * @param maxConnectionsPerAddress open connections from one address (an IPv6 /64) before the next
+ *                          is closed with 1013; zero means no cap
+ * @param passwordAttempts  wrong room passwords one identity may try before each further attempt
+ *                          must wait (an address may try three times as many); zero turns the
+ *                          password backoff off (see {@link PasswordGuard})
  * @param sendTimeout       how long one send to a client may stay unfinished (its peer not
  *                          reading, the kernel's buffers towards it full) before it is cut loose
  *                          with 1013
  */
 public record ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPendingBytes,
                            Duration pingInterval, Duration pingTimeout, int maxIdentities,
-                           int maxRoomCapacity, Duration emptyRoomTtl, Duration sendTimeout) {
+                           int maxRoomCapacity, Duration emptyRoomTtl,
+                           int rateLimit, int rateBurst, int maxConnectionsPerAddress, int passwordAttempts,
+                           Duration sendTimeout) {
 
     public static final int DEFAULT_MAX_ROOM_CAPACITY = 1000;
 
@@ -29,6 +40,10 @@ public record ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPe
     public static final long DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
     public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_RATE_LIMIT = 20;
+    public static final int DEFAULT_RATE_BURST = 40;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+    public static final int DEFAULT_PASSWORD_ATTEMPTS = 3;
     /**
      * Long enough for a reader on a slow or lossy network (TCP's retransmission backoff reaches
      * seconds; a phone may pause for a few), short enough that a reader who stopped is cut loose
@@ -47,17 +62,37 @@ public record ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPe
         if (emptyRoomTtl.isNegative()) {
             throw new IllegalArgumentException("the empty-room time must not be negative");
         }
+        if (rateLimit < 0 || rateBurst < 0 || maxConnectionsPerAddress < 0 || passwordAttempts < 0) {
+            throw new IllegalArgumentException("abuse limits must not be negative");
+        }
+        if (rateLimit > 0 && rateBurst < 1) {
+            throw new IllegalArgumentException("the rate burst must be at least 1 when the rate limit is on");
+        }
+        if (rateLimit > 100_000_000 || rateBurst > 100_000_000 || passwordAttempts > PasswordGuard.MAX_FREE_ATTEMPTS) {
+            throw new IllegalArgumentException("abuse limits too large");
+        }
         if (sendTimeout.isNegative() || sendTimeout.isZero()) {
             throw new IllegalArgumentException("the send timeout must be positive");
         }
     }
 
-    /** The settings before the send timeout, with its default. */
+    /** The settings of the limits stage, with the default send timeout. */
+    public ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPendingBytes,
+                        Duration pingInterval, Duration pingTimeout, int maxIdentities,
+                        int maxRoomCapacity, Duration emptyRoomTtl,
+                        int rateLimit, int rateBurst, int maxConnectionsPerAddress, int passwordAttempts) {
+        this(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout, maxIdentities,
+                maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, maxConnectionsPerAddress, passwordAttempts,
+                DEFAULT_SEND_TIMEOUT);
+    }
+
+    /** The settings of the rooms stage, with the default abuse limits. */
     public ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPendingBytes,
                         Duration pingInterval, Duration pingTimeout, int maxIdentities,
                         int maxRoomCapacity, Duration emptyRoomTtl) {
         this(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout, maxIdentities,
-                maxRoomCapacity, emptyRoomTtl, DEFAULT_SEND_TIMEOUT);
+                maxRoomCapacity, emptyRoomTtl, DEFAULT_RATE_LIMIT, DEFAULT_RATE_BURST,
+                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_PASSWORD_ATTEMPTS);
     }
 
     /** The settings of the foundation, with the room defaults. */
@@ -69,12 +104,43 @@ public record ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPe
 
     public ChatSettings withRooms(int maxRoomCapacity, Duration emptyRoomTtl) {
         return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
-                maxIdentities, maxRoomCapacity, emptyRoomTtl, sendTimeout);
+                maxIdentities, maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, maxConnectionsPerAddress,
+                passwordAttempts, sendTimeout);
     }
 
+    /** These settings with another request rate limit; {@code 0, 0} turns it off. */
+    public ChatSettings withRateLimit(int perSecond, int burst) {
+        return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
+                maxIdentities, maxRoomCapacity, emptyRoomTtl, perSecond, burst, maxConnectionsPerAddress,
+                passwordAttempts, sendTimeout);
+    }
+
+    /** These settings with another cap on connections per address; 0 means none. */
+    public ChatSettings withMaxConnectionsPerAddress(int max) {
+        return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
+                maxIdentities, maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, max, passwordAttempts, sendTimeout);
+    }
+
+    /** These settings with another number of free password attempts; 0 turns the backoff off. */
+    public ChatSettings withPasswordAttempts(int attempts) {
+        return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
+                maxIdentities, maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, maxConnectionsPerAddress,
+                attempts, sendTimeout);
+    }
+
+    /**
+     * These settings without any abuse limit (rate, connections per address, password backoff):
+     * for benchmarks and for tests that post faster than a person can, never for a public server.
+     */
+    public ChatSettings withoutAbuseLimits() {
+        return withRateLimit(0, 0).withMaxConnectionsPerAddress(0).withPasswordAttempts(0);
+    }
+
+    /** These settings with another send timeout. */
     public ChatSettings withSendTimeout(Duration sendTimeout) {
         return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
-                maxIdentities, maxRoomCapacity, emptyRoomTtl, sendTimeout);
+                maxIdentities, maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, maxConnectionsPerAddress,
+                passwordAttempts, sendTimeout);
     }
 
     public static ChatSettings defaults() {

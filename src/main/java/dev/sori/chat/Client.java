@@ -49,11 +49,17 @@ public final class Client {
     private final Outbox outbox;
     private final Set<Room> rooms = new CopyOnWriteArraySet<>();
     private volatile long lastHeardNanos = System.nanoTime();
+    private final String address; // AddressKey, null when unknown
+    private final RequestRate rate; // used by one frame at a time (see process)
+    private boolean rateLogged;
+    private boolean flooded;
 
-    Client(Hub hub, String sid, Connection connection, ChatSettings settings) {
+    Client(Hub hub, String sid, Connection connection, ChatSettings settings, String address) {
         this.hub = hub;
         this.sid = sid;
         this.connection = connection;
+        this.address = address;
+        this.rate = new RequestRate(settings.rateLimit(), settings.rateBurst(), System.nanoTime());
         this.outbox = new Outbox(connection, settings.maxPendingFrames(), settings.maxPendingBytes(),
                 new Outbox.Listener() {
                     @Override
@@ -78,6 +84,11 @@ public final class Client {
 
     Connection connection() {
         return connection;
+    }
+
+    /** The key per-address limits count this client by ({@link AddressKey}), or null when unknown. */
+    String address() {
+        return address;
     }
 
     Outbox outbox() {
@@ -146,6 +157,8 @@ public final class Client {
             if (early != null) {
                 if (early.size() >= MAX_EARLY_FRAMES) {
                     early.clear();
+                    LOG.log(Level.INFO, "sid={0}: more than {1} frames before welcome, closing with 1008", sid,
+                            MAX_EARLY_FRAMES);
                     connection.close(CloseCodes.POLICY_VIOLATION, "too many frames before welcome");
                 } else {
                     early.add(frame);
@@ -156,7 +169,17 @@ public final class Client {
         process(frame);
     }
 
+    /**
+     * Runs one frame. Frames that arrive before {@code welcome} are counted against the rate
+     * limit here, when they run right after it, rather than on arrival: a refusal must not come
+     * before {@code welcome}, and counting them late is only stricter. One frame at a time: the
+     * container delivers a session's frames in turn, and {@link #start} hands over to it only
+     * once the early frames have run.
+     */
     private void process(ClientFrame frame) {
+        if (!withinRate(frame)) {
+            return;
+        }
         if (frame instanceof ClientFrame.Malformed malformed) {
             send(ServerFrame.error(malformed.id(), malformed.code(), malformed.message()));
             return;
@@ -165,8 +188,8 @@ public final class Client {
         Object result;
         try {
             result = dispatch(request);
-        } catch (ProtocolException e) {
-            send(ServerFrame.error(request.id(), e.code(), e.getMessage()));
+        } catch (RuntimeException e) {
+            reply(request, null, e); // a refusal, storage trouble, or a bug: see reply
             return;
         }
         if (result instanceof CompletionStage<?> stage) {
@@ -176,35 +199,56 @@ public final class Client {
         }
     }
 
-    private void reply(ClientFrame.Request request, Object ack, Throwable failure) {
-        if (failure != null) {
-            send(ServerFrame.error(request.id(), errorCode(failure), errorMessage(failure)));
-        } else if (ack != REPLIED && request.id() != null) {
-            send(ServerFrame.ack(request.id(), ack));
+    /** Applies the request rate limit ({@link RequestRate}); false when the frame must not run. */
+    private boolean withinRate(ClientFrame frame) {
+        switch (rate.admit(System.nanoTime())) {
+            case ACCEPT:
+                return true;
+            case REFUSE:
+                if (!rateLogged) { // one line per connection: a flood must not flood the log too
+                    rateLogged = true;
+                    LOG.log(Level.INFO, "rate limited sid={0}: refusing frames over {1,number,#}/s (burst {2,number,#})",
+                            sid, hub.settings().rateLimit(), hub.settings().rateBurst());
+                }
+                send(ServerFrame.error(frame.id(), ErrorCode.RATE_LIMITED, "too many requests: at most "
+                        + hub.settings().rateLimit() + " a second; slow down"));
+                return false;
+            default:
+                if (!flooded) {
+                    flooded = true;
+                    LOG.log(Level.WARNING, "flooding sid={0}: past {1,number,#} times the rate limit, closing with 1008",
+                            sid, RequestRate.CLOSE_FACTOR);
+                    connection.close(CloseCodes.POLICY_VIOLATION, "flooding: far past the rate limit");
+                }
+                return false;
         }
     }
 
-    private ErrorCode errorCode(Throwable failure) {
+    /**
+     * Answers a request. A refusal ({@link ProtocolException}) or storage trouble
+     * ({@link UnavailableException}) is an {@code error} and the connection lives on. Anything
+     * else is a bug met while handling this connection: it is logged (one line and the stack,
+     * no message text: {@link RedactedFailure}), the request gets {@code internal}, and this
+     * connection alone is closed with 1011, since its state can no longer be trusted.
+     */
+    private void reply(ClientFrame.Request request, Object ack, Throwable failure) {
+        if (failure == null) {
+            if (ack != REPLIED && request.id() != null) {
+                send(ServerFrame.ack(request.id(), ack));
+            }
+            return;
+        }
         Throwable cause = unwrap(failure);
         if (cause instanceof ProtocolException p) {
-            return p.code();
+            send(ServerFrame.error(request.id(), p.code(), p.getMessage()));
+        } else if (cause instanceof UnavailableException) {
+            send(ServerFrame.error(request.id(), ErrorCode.UNAVAILABLE, "storage is unavailable; try again shortly"));
+        } else {
+            LOG.log(Level.ERROR, "request failed sid=" + sid + " type=" + shorten(request.type())
+                    + ", closing with 1011", RedactedFailure.of(cause));
+            send(ServerFrame.error(request.id(), ErrorCode.INTERNAL, "internal error"));
+            connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
         }
-        if (cause instanceof UnavailableException) {
-            return ErrorCode.UNAVAILABLE;
-        }
-        LOG.log(Level.ERROR, "request failed sid=" + sid, cause);
-        return ErrorCode.INTERNAL;
-    }
-
-    private static String errorMessage(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof ProtocolException) {
-            return cause.getMessage();
-        }
-        if (cause instanceof UnavailableException) {
-            return "storage is unavailable; try again shortly";
-        }
-        return "internal error";
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -291,8 +335,30 @@ public final class Client {
             throw ProtocolException.invalidArgument("\"since\" must not be negative");
         }
         boolean mayEnter = room.admitsWithoutPassword(identity) || room.hasMember(this);
-        CompletionStage<Boolean> allowed = mayEnter ? CompletableFuture.completedFuture(true)
-                : onPasswordThread(() -> join.password() != null && hub.passwords().verify(join.password(), room.passwordHash()));
+        String password = join.password();
+        CompletionStage<Boolean> allowed;
+        if (mayEnter) {
+            allowed = CompletableFuture.completedFuture(true);
+        } else if (password == null || password.isEmpty()) {
+            allowed = CompletableFuture.completedFuture(false); // no guess: nothing to check or count
+        } else {
+            PasswordGuard.Attempt attempt = hub.passwordGuard().begin(identity.id(), address);
+            try {
+                allowed = onPasswordThread(() -> hub.passwords().verify(password, room.passwordHash()));
+            } catch (ProtocolException e) {
+                attempt.abandoned();
+                throw e;
+            }
+            allowed = allowed.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    attempt.abandoned();
+                } else if (ok) {
+                    attempt.succeeded();
+                } else {
+                    attempt.failed();
+                }
+            });
+        }
         return allowed.thenCompose(ok -> {
             if (!ok) {
                 // Says nothing about the room beyond that this password does not open it.

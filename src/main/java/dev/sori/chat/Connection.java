@@ -1,5 +1,6 @@
 package dev.sori.chat;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
 /**
@@ -38,6 +39,14 @@ public interface Connection {
 
     /** Closes the connection with a WebSocket close code. Idempotent. */
     void close(int code, String reason);
+
+    /**
+     * The peer's IP address, as the transport saw it (a proxy's, behind one), or null when the
+     * transport cannot tell; per-address limits do not apply to such a connection.
+     */
+    default InetAddress remoteAddress() {
+        return null;
+    }
 
     @FunctionalInterface
     interface SendCallback {

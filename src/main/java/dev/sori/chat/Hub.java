@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,6 +45,9 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService passwordHashing;
     private final Passwords passwords = new Passwords();
+    private final PasswordGuard passwordGuard;
+    private final ConnectionCap connectionCap;
+    private final AtomicBoolean unknownAddressLogged = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
     private volatile boolean closing;
 
@@ -78,6 +82,8 @@ public final class Hub implements AutoCloseable {
                 room.deliver(message);
             }
         });
+        this.passwordGuard = new PasswordGuard(settings.passwordAttempts(), System::nanoTime);
+        this.connectionCap = new ConnectionCap(settings.maxConnectionsPerAddress());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sori-housekeeping"));
         // One thread, a short queue: PBKDF2 is slow on purpose, and a flood of attempts must be
         // refused rather than queued (see Client#join).
@@ -87,6 +93,7 @@ public final class Hub implements AutoCloseable {
         scheduler.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(() -> identities.forgetUnused(FORGET_IDENTITIES_AFTER, clock.getAsLong()),
                 1, 24 * 60, TimeUnit.MINUTES);
+        scheduler.scheduleAtFixedRate(passwordGuard::sweep, 1, 1, TimeUnit.MINUTES);
         scheduler.scheduleAtFixedRate(this::tidyLobby, LOBBY_TICK.toMillis(), LOBBY_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
         long sendCheck = sendCheckPeriod(settings.sendTimeout()).toMillis();
@@ -131,18 +138,31 @@ public final class Hub implements AutoCloseable {
         return passwordHashing;
     }
 
+    PasswordGuard passwordGuard() {
+        return passwordGuard;
+    }
+
     /**
      * Admits a new connection: resumes or creates its identity from {@code token}, then sends it
      * {@code welcome} and puts it into the public room. Resuming may need the identity catalog;
-     * frames the client sends meanwhile wait (see {@link Client#handle}). Returns null when
-     * shutting down.
+     * frames the client sends meanwhile wait (see {@link Client#handle}). Returns null, having
+     * closed the connection, when shutting down (1001) or when its address already has
+     * {@link ChatSettings#maxConnectionsPerAddress} connections open (1013): refused before
+     * {@code welcome}, so that a refused connection costs no identity.
      */
     public Client connect(Connection connection, String token) {
         if (closing) {
             connection.close(CloseCodes.GOING_AWAY, "server shutting down");
             return null;
         }
-        Client client = new Client(this, UUID.randomUUID().toString(), connection, settings);
+        String address = addressKey(connection);
+        if (!connectionCap.tryOpen(address)) {
+            LOG.log(Level.WARNING, "connection refused address={0} open={1,number,#}: over the per-address cap, closing with 1013",
+                    address, connectionCap.count(address));
+            connection.close(CloseCodes.TRY_AGAIN_LATER, "too many connections from your address");
+            return null;
+        }
+        Client client = new Client(this, UUID.randomUUID().toString(), connection, settings, address);
         clients.put(client.sid(), client);
         identities.resume(token).thenAccept(identity -> client.start(identity, () -> welcome(client, identity, token)));
         return client;
@@ -167,12 +187,24 @@ public final class Hub implements AutoCloseable {
             return;
         }
         client.stop();
+        connectionCap.closed(client.address());
         for (Room room : client.rooms()) {
             if (room.leave(client)) {
                 lobby.countChanged(room);
             }
         }
         LOG.log(Level.INFO, "disconnect sid={0} code={1,number,#} connections={2,number,#}", client.sid(), closeCode, clients.size());
+    }
+
+    /** The key per-address limits count {@code connection} by, or null when its address is unknown. */
+    private String addressKey(Connection connection) {
+        String key = AddressKey.of(connection.remoteAddress());
+        if (key == null && (connectionCap.max() > 0 || settings.passwordAttempts() > 0)
+                && unknownAddressLogged.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "the transport does not tell the peer's address ({0}): per-address limits do not apply",
+                    connection.getClass().getName());
+        }
+        return key;
     }
 
     public int connectionCount() {

@@ -15,7 +15,9 @@ import org.glassfish.grizzly.ConnectionProbe;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.nio.NIOConnection;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
@@ -27,6 +29,10 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  *
  * <p>We build the {@link HttpServer} ourselves instead of using Tyrus's {@code Server}, which
  * makes its own listener, binds every interface and serves static files only from a folder.
+ *
+ * <p>The edge ({@link EdgeSettings}) is in the same filter chain: {@link OriginCheckFilter} refuses
+ * foreign-origin handshakes before Tyrus sees them, {@link HandshakeDeadlines} closes connections
+ * that do not complete a request or upgrade in time, and with a keystore the listener speaks TLS.
  */
 public final class StandaloneServer implements AutoCloseable {
     private static final String CONTEXT_PATH = "/";
@@ -34,23 +40,25 @@ public final class StandaloneServer implements AutoCloseable {
     private final HttpServer http;
     private final TyrusServerContainer container;
     private final NetworkListener listener;
+    private final HandshakeDeadlines deadlines;
+    private final boolean secure;
 
-    private StandaloneServer(HttpServer http, TyrusServerContainer container, NetworkListener listener) {
+    private StandaloneServer(HttpServer http, TyrusServerContainer container, NetworkListener listener,
+                             HandshakeDeadlines deadlines, boolean secure) {
         this.http = http;
         this.container = container;
         this.listener = listener;
+        this.deadlines = deadlines;
+        this.secure = secure;
+    }
+
+    /** Binds {@code host:port} (port 0: any free port) and starts serving the hub's chat, with the default edge settings. */
+    public static StandaloneServer start(String host, int port, Hub hub) throws IOException {
+        return start(host, port, hub, EdgeSettings.defaults());
     }
 
     /** Binds {@code host:port} (port 0: any free port) and starts serving the hub's chat. */
-    public static StandaloneServer start(String host, int port, Hub hub) throws IOException {
-        return start(host, port, hub, Main.DEFAULT_SOCKET_SEND_BUFFER);
-    }
-
-    /**
-     * @param socketSendBuffer SO_SNDBUF of every accepted connection (Linux doubles it), or 0 to
-     *                         leave the kernel's autotuning (up to 4 MiB per connection on Linux)
-     */
-    public static StandaloneServer start(String host, int port, Hub hub, int socketSendBuffer) throws IOException {
+    public static StandaloneServer start(String host, int port, Hub hub, EdgeSettings edge) throws IOException {
         CurrentHub.install(hub);
         TyrusServerContainer container = new EngineContainer();
         HttpServer http = new HttpServer();
@@ -60,13 +68,25 @@ public final class StandaloneServer implements AutoCloseable {
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         // Tyrus's choice: application code (and our fan-out) runs on worker threads, never on a selector.
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
-        if (socketSendBuffer > 0) {
+        if (edge.socketSendBuffer() > 0) {
             // A fixed send buffer instead of the kernel's autotuning: a reader who stops reading
             // fills it within seconds rather than minutes, so the send in flight stays unfinished
             // and --send-timeout cuts it loose; and the kernel memory a stuck peer pins is bounded.
-            listener.getTransport().getConnectionMonitoringConfig().addProbes(new SendBufferSize(socketSendBuffer));
+            listener.getTransport().getConnectionMonitoringConfig().addProbes(new SendBufferSize(edge.socketSendBuffer()));
         }
         listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
+        HandshakeDeadlines deadlines = new HandshakeDeadlines(edge.handshakeTimeout());
+        OriginCheckFilter originCheck = new OriginCheckFilter(edge.origins());
+        listener.registerAddOn((ignored, chain) -> {
+            // After the HTTP codec, before Tyrus's filter (added by the add-on above): both see parsed requests.
+            chain.add(chain.indexOfType(GrizzlyServerFilter.class), originCheck);
+            chain.add(chain.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class) + 1, deadlines);
+        });
+        if (edge.tls() != null) {
+            // The same port then speaks only TLS: https:// for the page, wss:// for the chat.
+            listener.setSecure(true);
+            listener.setSSLEngineConfig(new SSLEngineConfigurator(edge.tls().sslContext(), false, false, false));
+        }
         http.addListener(listener);
 
         http.getServerConfiguration().addHttpHandler(new HealthHandler(hub), "/healthz");
@@ -80,12 +100,14 @@ public final class StandaloneServer implements AutoCloseable {
             http.start();
         } catch (DeploymentException e) {
             http.shutdownNow();
+            deadlines.close();
             throw new IOException("cannot deploy the chat endpoint", e);
         } catch (IOException e) {
             http.shutdownNow();
+            deadlines.close();
             throw e;
         }
-        return new StandaloneServer(http, container, listener);
+        return new StandaloneServer(http, container, listener, deadlines, edge.tls() != null);
     }
 
     /** The address actually bound (the real port when 0 was asked for). */
@@ -93,10 +115,16 @@ public final class StandaloneServer implements AutoCloseable {
         return new InetSocketAddress(listener.getHost(), listener.getPort());
     }
 
+    /** Whether the port speaks TLS ({@code https://}, {@code wss://}). */
+    public boolean secure() {
+        return secure;
+    }
+
     @Override
     public void close() {
         container.stop();
         http.shutdownNow();
+        deadlines.close();
     }
 
     /** Sets SO_SNDBUF on each accepted connection (Grizzly's own setting can only raise it). */

@@ -5,11 +5,13 @@ import dev.sori.chat.Hub;
 import dev.sori.store.DatabaseChatStorage;
 import dev.sori.store.Storage;
 import dev.sori.websocket.CurrentHub;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.EnumSet;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
@@ -43,6 +45,9 @@ public class SoriWebApp implements ServletContextListener {
         }
         CurrentHub.install(hub);
         event.getServletContext().setAttribute(Hub.class.getName(), hub);
+        // First in the chain (isMatchAfter = false): ahead of the container's own WebSocket upgrade filter.
+        event.getServletContext().addFilter("sori-origin-check", new OriginFilter(settings.origins()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/chat");
         LOG.log(Level.INFO, "Sori {0} started at context path \"{1}\"; settings: {2}",
                 Version.get(), event.getServletContext().getContextPath(),
                 settings.sources().isEmpty() ? "defaults" : String.join(", ", settings.sources()));

@@ -2,6 +2,7 @@ package dev.sori.web;
 
 import dev.sori.chat.ChatSettings;
 import dev.sori.store.StoreSettings;
+import dev.sori.websocket.OriginPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +25,10 @@ import java.util.function.UnaryOperator;
  *                or null
  * @param sources one line per setting given, {@code NAME=VALUE (where)}, for the start-up log
  *                (secrets shown as {@code ***})
+ * @param origins which pages besides the app's own may open the WebSocket ({@code allowed-origins})
  */
-public record WebAppSettings(ChatSettings chat, StoreSettings store, String dataSource, List<String> sources) {
+public record WebAppSettings(ChatSettings chat, StoreSettings store, String dataSource, List<String> sources,
+                             OriginPolicy origins) {
 
     /** The settings, by the name they have after {@code sori.} and (upper-cased) {@code SORI_}. */
     public static final String MAX_MESSAGE_CHARS = "max-message-chars";
@@ -35,6 +38,10 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
     public static final String PING_TIMEOUT = "ping-timeout";
     public static final String MAX_ROOM_CAPACITY = "max-room-capacity";
     public static final String EMPTY_ROOM_TTL = "empty-room-ttl";
+    public static final String RATE_LIMIT = "rate-limit";
+    public static final String RATE_BURST = "rate-burst";
+    public static final String MAX_CONNECTIONS_PER_ADDRESS = "max-connections-per-address";
+    public static final String PASSWORD_ATTEMPTS = "password-attempts";
     public static final String SEND_TIMEOUT = "send-timeout";
     public static final String DATA_DIR = "data-dir";
     public static final String DB_URL = "db-url";
@@ -42,6 +49,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
     public static final String DB_PASSWORD = "db-password";
     public static final String DB_POOL_SIZE = "db-pool-size";
     public static final String DATASOURCE = "datasource";
+    public static final String ALLOWED_ORIGINS = "allowed-origins";
 
     public WebAppSettings {
         sources = List.copyOf(sources);
@@ -67,6 +75,11 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         long pingTimeout = reader.longInteger(PING_TIMEOUT, defaults.pingTimeout().toSeconds());
         int maxRoomCapacity = reader.integer(MAX_ROOM_CAPACITY, defaults.maxRoomCapacity());
         long emptyRoomTtl = reader.longInteger(EMPTY_ROOM_TTL, 0, 0);
+        long rateLimit = reader.longInteger(RATE_LIMIT, defaults.rateLimit(), 0);
+        long rateBurst = reader.longInteger(RATE_BURST, defaults.rateBurst(), 0);
+        long maxConnectionsPerAddress = reader.longInteger(MAX_CONNECTIONS_PER_ADDRESS,
+                defaults.maxConnectionsPerAddress(), 0);
+        long passwordAttempts = reader.longInteger(PASSWORD_ATTEMPTS, defaults.passwordAttempts(), 0);
         long sendTimeout = reader.longInteger(SEND_TIMEOUT, defaults.sendTimeout().toSeconds());
         String dataDir = reader.string(DATA_DIR, false);
         String dbUrl = reader.string(DB_URL, false);
@@ -74,12 +87,18 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         String dbPassword = reader.string(DB_PASSWORD, true);
         int dbPoolSize = reader.integer(DB_POOL_SIZE, StoreSettings.DEFAULT_POOL_SIZE);
         String dataSource = reader.string(DATASOURCE, false);
+        String allowedOrigins = reader.string(ALLOWED_ORIGINS, false);
         ChatSettings chat;
         StoreSettings store;
+        OriginPolicy origins;
         try {
+            origins = OriginPolicy.parse(allowedOrigins);
             chat = new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes,
                     Duration.ofSeconds(pingInterval), Duration.ofSeconds(pingTimeout), defaults.maxIdentities())
                     .withRooms(maxRoomCapacity, Duration.ofSeconds(emptyRoomTtl))
+                    .withRateLimit(intValue(rateLimit), rateLimit == 0 ? 0 : intValue(rateBurst))
+                    .withMaxConnectionsPerAddress(intValue(maxConnectionsPerAddress))
+                    .withPasswordAttempts(intValue(passwordAttempts))
                     .withSendTimeout(Duration.ofSeconds(sendTimeout));
             store = (dbUrl != null ? StoreSettings.jdbc(dbUrl, dbUser, dbPassword)
                     : StoreSettings.h2(dataDir != null ? Path.of(dataDir) : StoreSettings.DEFAULT_DATA_DIR))
@@ -87,7 +106,14 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid Sori settings " + reader.given + ": " + e.getMessage(), e);
         }
-        return new WebAppSettings(chat, store, dataSource, reader.given);
+        return new WebAppSettings(chat, store, dataSource, reader.given, origins);
+    }
+
+    private static int intValue(long value) {
+        if (value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a limit is too large");
+        }
+        return (int) value;
     }
 
     /** {@code sori.max-message-chars} */

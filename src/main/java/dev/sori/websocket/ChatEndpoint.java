@@ -3,6 +3,7 @@ package dev.sori.websocket;
 import dev.sori.chat.Client;
 import dev.sori.chat.CloseCodes;
 import dev.sori.chat.Hub;
+import dev.sori.chat.RedactedFailure;
 import dev.sori.protocol.ClientFrameDecoder;
 import dev.sori.protocol.ServerFrameEncoder;
 import jakarta.websocket.CloseReason;
@@ -63,6 +64,10 @@ public class ChatEndpoint {
      */
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
     public void text(String part, boolean last, Session session) {
+        if (client == null) {
+            return; // refused at open (shutting down, or over the per-address cap): closing
+        }
+        client.touch(); // every frame is a sign of life, also a fragment of a long message
         String text;
         try {
             text = assembler.add(part, last);
@@ -78,12 +83,16 @@ public class ChatEndpoint {
 
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
     public void binary(ByteBuffer data) {
-        client.rejectBinary();
+        if (client != null) {
+            client.rejectBinary();
+        }
     }
 
     @OnMessage
     public void pong(PongMessage pong) {
-        client.touch();
+        if (client != null) {
+            client.touch();
+        }
     }
 
     @OnClose
@@ -98,8 +107,16 @@ public class ChatEndpoint {
             LOG.log(Level.DEBUG, "connection error sid={0}: {1}", sid(), failure.toString());
             return;
         }
-        // A bug while handling this session: close it alone, keep everyone else.
-        LOG.log(Level.ERROR, "internal error sid=" + sid() + ", closing with 1011", failure);
+        if (client == null || !session.isOpen()) {
+            // Reported after the session closed, e.g. Tyrus's MessageTooBigException once it has
+            // itself closed an oversized frame with 1009 (on a fresh endpoint instance, hence no
+            // client). Nothing is left to close, and it is no bug of ours: one line, no stack.
+            LOG.log(Level.INFO, "error after close sid={0}: {1}", sid(), failure.getClass().getName());
+            return;
+        }
+        // A bug while handling this session: close it alone, keep everyone else. The log gets the
+        // stack but no exception message, which could quote what the client sent.
+        LOG.log(Level.ERROR, "internal error sid=" + sid() + ", closing with 1011", RedactedFailure.of(failure));
         close(session, CloseReason.CloseCodes.getCloseCode(CloseCodes.INTERNAL_ERROR), "internal error");
     }
 

@@ -5,6 +5,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
 /**
@@ -50,5 +51,10 @@ final class SessionConnection implements Connection {
         } catch (IOException | RuntimeException e) {
             // already closing or broken: the container reports the close through @OnClose
         }
+    }
+
+    @Override
+    public InetAddress remoteAddress() {
+        return PeerAddresses.of(session);
     }
 }

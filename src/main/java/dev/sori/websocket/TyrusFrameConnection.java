@@ -128,6 +128,11 @@ final class TyrusFrameConnection implements Connection {
         portable.close(code, reason);
     }
 
+    @Override
+    public java.net.InetAddress remoteAddress() {
+        return portable.remoteAddress();
+    }
+
     /** Tyrus's completion handler, reporting once to the outbox. */
     private static final class Completion extends CompletionHandler<ByteBuffer> {
         private final SendCallback done;

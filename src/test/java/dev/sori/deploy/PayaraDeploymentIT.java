@@ -5,7 +5,8 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 /**
  * {@code target/sori.war} on Payara Micro (Tyrus inside Grizzly, Yasson), configured through
  * environment variables: {@code SORI_MAX_MESSAGE_CHARS=100}, {@code SORI_PING_INTERVAL=1},
- * {@code SORI_PING_TIMEOUT=5}.
+ * {@code SORI_PING_TIMEOUT=5}, {@code SORI_MAX_CONNECTIONS_PER_ADDRESS=4},
+ * {@code SORI_ALLOWED_ORIGINS}.
  */
 @DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true", disabledReason = "-DskipWarTests")
 class PayaraDeploymentIT extends WarDeploymentContract {
@@ -16,6 +17,8 @@ class PayaraDeploymentIT extends WarDeploymentContract {
         payara.environment.put("SORI_MAX_MESSAGE_CHARS", Integer.toString(MAX_MESSAGE_CHARS));
         payara.environment.put("SORI_PING_INTERVAL", Integer.toString(PING_INTERVAL_SECONDS));
         payara.environment.put("SORI_PING_TIMEOUT", Integer.toString(PING_TIMEOUT_SECONDS));
+        payara.environment.put("SORI_MAX_CONNECTIONS_PER_ADDRESS", Integer.toString(MAX_CONNECTIONS_PER_ADDRESS));
+        payara.environment.put("SORI_ALLOWED_ORIGINS", ALLOWED_ORIGIN);
         return payara;
     }
 }

@@ -11,9 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -50,6 +53,14 @@ abstract class WarDeploymentContract {
     /** Pings after 1 s of silence, closes after 5 s without an answer: {@code ping-interval}, {@code ping-timeout}. */
     static final int PING_INTERVAL_SECONDS = 1;
     static final int PING_TIMEOUT_SECONDS = 5;
+    /**
+     * {@code max-connections-per-address}: small, so that the cap test reaches it; the other tests
+     * open at most 3 connections at a time. Proves that the WAR reads the peer's address on this
+     * container (Tyrus on Payara, Undertow on WildFly): with no address there would be no cap.
+     */
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 4;
+    /** The one extra origin each subclass allows ({@code allowed-origins}). */
+    static final String ALLOWED_ORIGIN = "https://app.example.com";
     /** {@code ChatEndpoint.MAX_FRAME_BYTES} */
     static final int MAX_FRAME_BYTES = 64 * 1024;
 
@@ -290,7 +301,12 @@ abstract class WarDeploymentContract {
                     .get(10, TimeUnit.SECONDS);
             // PROTOCOL.md: "A frame over 64 KiB is refused (too_large, or close 1009 if the transport cuts it)".
             // Tyrus cuts it itself; on Undertow, which would buffer any size, ChatEndpoint does the same.
-            assertThat(socket.next()).as("what follows the oversized frame").isEqualTo(1009);
+            // A lobby tick (room_updated for this connection's join) may come first on a loaded machine.
+            Object next = socket.next();
+            while (next instanceof String text && TestClient.isLobbyEvent(parse(text))) {
+                next = socket.next();
+            }
+            assertThat(next).as("what follows the oversized frame").isEqualTo(1009);
         }
     }
 
@@ -320,6 +336,55 @@ abstract class WarDeploymentContract {
         }
     }
 
+    @Test
+    @Order(11)
+    void theConnectionOverThePerAddressCapIsClosedWith1013AndClosingOneFreesASlot() throws Exception {
+        List<TestClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS_PER_ADDRESS; i++) {
+                open.add(TestClient.connect(server.chat()));
+            }
+            try (RawSocket over = RawSocket.open(server.chat())) {
+                assertThat(over.next()).as("the first thing the connection over the cap gets").isEqualTo(1013);
+            }
+            assertThat(server.log()).contains("connection refused address=");
+            open.remove(0).closeAndWait();
+            awaitConnections(MAX_CONNECTIONS_PER_ADDRESS - 1);
+            try (TestClient again = TestClient.connect(server.chat())) {
+                assertThat(again.token()).isNotBlank();
+            }
+        } finally {
+            open.forEach(TestClient::close);
+        }
+        awaitConnections(0); // the next tests count connections
+    }
+
+    @Test
+    @Order(12)
+    void aForeignOriginIsRefusedWith403BeforeAnySessionExists() {
+        try (TestClient observer = TestClient.connect(server.chat())) {
+            observer.next("system"); // its own join
+            WebSocketHandshakeException refused = handshakeRefusal("http://evil.example");
+            assertThat(refused.getResponse().statusCode()).isEqualTo(403);
+            assertThat(refused.getResponse().headers().firstValue("Sec-WebSocket-Accept")).isEmpty();
+
+            // No session was opened: nobody joined, the count did not move.
+            observer.expectNone(frame -> "system".equals(frame.getString("type")), Duration.ofSeconds(1));
+            assertThat(connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(13)
+    void theOwnOriginAndAnAllowListedOriginAreWelcomed() {
+        String own = "http://" + server.chat().getAuthority();
+        try (TestClient sameOrigin = TestClient.connect(ORIGIN_CLIENT, server.chat(), Map.of("Origin", own));
+             TestClient allowed = TestClient.connect(ORIGIN_CLIENT, server.chat(), Map.of("Origin", ALLOWED_ORIGIN))) {
+            assertThat(sameOrigin.welcome().getString("sid")).isNotBlank();
+            assertThat(allowed.welcome().getString("sid")).isNotBlank();
+        }
+    }
+
     /** Last: stops the server. An orderly shutdown undeploys, and undeploying closes the chat with 1001. */
     @Test
     @Order(100)
@@ -331,6 +396,21 @@ abstract class WarDeploymentContract {
     }
 
     // ---- helpers ----
+
+    private static final HttpClient ORIGIN_CLIENT = HttpClient.newHttpClient();
+
+    /** The handshake failure of the JDK's WebSocket client sending this Origin; fails if it connects. */
+    protected WebSocketHandshakeException handshakeRefusal(String origin) {
+        try {
+            TestClient.connect(ORIGIN_CLIENT, server.chat(), Map.of("Origin", origin)).close();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused;
+            }
+            throw e;
+        }
+        throw new AssertionError("origin " + origin + " was welcomed");
+    }
 
     protected int connections() {
         return parse(server.get("healthz").body()).getInt("connections");

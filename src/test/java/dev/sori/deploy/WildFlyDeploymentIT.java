@@ -10,7 +10,8 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 /**
  * {@code target/sori.war} on WildFly (Undertow's WebSocket implementation: no Tyrus class
  * exists there; Yasson), configured through system properties:
- * {@code -Dsori.max-message-chars=100 -Dsori.ping-interval=1 -Dsori.ping-timeout=5}.
+ * {@code -Dsori.max-message-chars=100 -Dsori.ping-interval=1 -Dsori.ping-timeout=5
+ * -Dsori.max-connections-per-address=4 -Dsori.allowed-origins=https://app.example.com}.
  */
 @DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true", disabledReason = "-DskipWarTests")
 class WildFlyDeploymentIT extends WarDeploymentContract {
@@ -22,6 +23,8 @@ class WildFlyDeploymentIT extends WarDeploymentContract {
         wildFly.systemProperties.put("sori.max-message-chars", Integer.toString(MAX_MESSAGE_CHARS));
         wildFly.systemProperties.put("sori.ping-interval", Integer.toString(PING_INTERVAL_SECONDS));
         wildFly.systemProperties.put("sori.ping-timeout", Integer.toString(PING_TIMEOUT_SECONDS));
+        wildFly.systemProperties.put("sori.max-connections-per-address", Integer.toString(MAX_CONNECTIONS_PER_ADDRESS));
+        wildFly.systemProperties.put("sori.allowed-origins", ALLOWED_ORIGIN);
         // The application server's way to give a database: its own pooled DataSource, by JNDI name
         // (WildFly's example H2 data source; the Payara test uses Sori's own pool on a data directory).
         wildFly.systemProperties.put("sori.datasource", EXAMPLE_DATA_SOURCE);

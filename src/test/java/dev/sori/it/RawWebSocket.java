@@ -21,8 +21,13 @@ import java.util.Base64;
  * well-mannered client library will not imitate: one that never reads (its receive buffer is
  * tiny and nothing drains it), or one that reads but never answers a ping. It does exactly what
  * the test tells it and nothing on its own: no automatic pong, no automatic close reply.
+ *
+ * <p>It also writes frames no conforming client would, for the protocol fuzz tests (the way
+ * Autobahn's cases do it): any FIN flag, RSV bits, opcode, masked or not, and a length header
+ * that may claim more than follows ({@link #writeFrame}); or plain bytes ({@link #writeRaw}).
  */
 final class RawWebSocket implements AutoCloseable {
+    static final int OP_CONTINUATION = 0x0;
     static final int OP_TEXT = 0x1;
     static final int OP_BINARY = 0x2;
     static final int OP_CLOSE = 0x8;
@@ -67,8 +72,19 @@ final class RawWebSocket implements AutoCloseable {
      *                      window), or 0 for the system default
      */
     static RawWebSocket connect(URI uri, int receiveBuffer) {
+        return connect(uri, receiveBuffer, null);
+    }
+
+    /**
+     * Like {@link #connect(URI, int)}, from a chosen local address (e.g. {@code 127.0.0.2}, to be
+     * another peer address than 127.0.0.1 on the same machine), or the system's choice when null.
+     */
+    static RawWebSocket connect(URI uri, int receiveBuffer, java.net.InetAddress from) {
         Socket socket = new Socket();
         try {
+            if (from != null) {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
             if (receiveBuffer > 0) {
                 socket.setReceiveBufferSize(receiveBuffer);
             }
@@ -221,6 +237,129 @@ final class RawWebSocket implements AutoCloseable {
         }
         out.write(frame.toByteArray());
         out.flush();
+    }
+
+    /**
+     * Sends one frame exactly as described, however wrong.
+     *
+     * @param fin            the FIN bit
+     * @param rsv            the three RSV bits, as a number 0-7 (4 = RSV1, 2 = RSV2, 1 = RSV3)
+     * @param opcode         any 4-bit opcode
+     * @param masked         whether to set the MASK bit and mask the payload (clients must)
+     * @param declaredLength the payload length the header claims, in the shortest encoding
+     *                       that holds it; may differ from {@code payload.length}
+     * @param payload        the bytes that follow the header (masked when {@code masked})
+     */
+    synchronized void writeFrame(boolean fin, int rsv, int opcode, boolean masked, long declaredLength, byte[] payload)
+            throws IOException {
+        out.write(frameBytes(fin, rsv, opcode, masked, declaredLength, payload));
+        out.flush();
+    }
+
+    /** A masked frame with its true length: FIN as given, no RSV bits. */
+    void sendFragment(int opcode, boolean fin, byte[] payload) throws IOException {
+        writeFrame(fin, 0, opcode, true, payload.length, payload);
+    }
+
+    /** The wire bytes of a frame (see {@link #writeFrame}), for tests that batch many frames into one write. */
+    static byte[] frameBytes(boolean fin, int rsv, int opcode, boolean masked, long declaredLength, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write((fin ? 0x80 : 0) | (rsv & 0x7) << 4 | (opcode & 0xF));
+        int maskBit = masked ? 0x80 : 0;
+        if (declaredLength < 126) {
+            frame.write(maskBit | (int) declaredLength);
+        } else if (declaredLength < 65536) {
+            frame.write(maskBit | 126);
+            frame.write((int) (declaredLength >>> 8));
+            frame.write((int) (declaredLength & 0xFF));
+        } else {
+            frame.write(maskBit | 127);
+            frame.writeBytes(ByteBuffer.allocate(8).putLong(declaredLength).array());
+        }
+        if (masked) {
+            byte[] mask = new byte[4];
+            RANDOM.nextBytes(mask);
+            frame.writeBytes(mask);
+            for (int i = 0; i < payload.length; i++) {
+                frame.write(payload[i] ^ mask[i % 4]);
+            }
+        } else {
+            frame.writeBytes(payload);
+        }
+        return frame.toByteArray();
+    }
+
+    /** Writes bytes as they are. */
+    synchronized void writeRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** A close frame's payload: the code in two bytes, then the reason's bytes as given. */
+    static byte[] closePayload(int code, byte[] reason) {
+        return ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason).array();
+    }
+
+    /**
+     * How a connection ended, as this client saw it.
+     *
+     * @param close  the server's close frame, or null when the TCP connection ended (or was
+     *               reset) without one
+     * @param tcpEnd whether the server then ended the TCP connection within the wait
+     * @param before the frames that came before the end (pings and lobby events included)
+     */
+    record Ending(Frame close, boolean tcpEnd, java.util.List<Frame> before) {
+        /** The close code, or -1 when no close frame came. */
+        int closeCode() {
+            return close == null ? -1 : close.closeCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Ending[close=" + (close == null ? "none" : close.closeCode() + " " + close.text().substring(
+                    Math.min(2, close.payload().length))) + ", tcpEnd=" + tcpEnd + ", frames before=" + before.size() + "]";
+        }
+    }
+
+    /**
+     * Reads until the server closes: its close frame, then (without replying, as a peer that
+     * has gone quiet) the end of the TCP connection. Fails if neither comes within
+     * {@code wait}. Data frames before the close are collected, not checked.
+     */
+    Ending awaitEnd(java.time.Duration wait) throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+        java.util.List<Frame> before = new java.util.ArrayList<>();
+        Frame close = null;
+        try {
+            while (close == null) {
+                Frame f = readFrame();
+                if (f.opcode() == OP_CLOSE) {
+                    close = f;
+                } else {
+                    before.add(f);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new java.net.SocketTimeoutException("no close within " + wait + "; got " + before);
+                }
+            }
+        } catch (EOFException | java.net.SocketException e) {
+            return new Ending(null, true, before);
+        }
+        // After its close frame the server ends the TCP connection (RFC 6455 §7.1.1, the server
+        // closes first), whether or not this client answers.
+        try {
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            socket.setSoTimeout((int) left);
+            while (in.read() >= 0) {
+                // drain anything after the close frame (there should be nothing)
+            }
+            return new Ending(close, true, before);
+        } catch (java.net.SocketTimeoutException e) {
+            return new Ending(close, false, before);
+        } catch (java.net.SocketException e) {
+            return new Ending(close, true, before); // reset: ended all the same
+        }
     }
 
     @Override

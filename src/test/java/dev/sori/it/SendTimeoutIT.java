@@ -41,7 +41,7 @@ class SendTimeoutIT {
     @Test
     void aReaderWhoseSendStaysUnfinishedIsClosedWith1013BeforeAnyCap() throws Exception {
         server = RunningServer.start(new ChatSettings(TEXT_CHARS + 100, 1_000_000, 256L << 20,
-                Duration.ofSeconds(120), Duration.ofSeconds(240), 1000).withSendTimeout(SEND_TIMEOUT));
+                Duration.ofSeconds(120), Duration.ofSeconds(240), 1000).withoutAbuseLimits().withSendTimeout(SEND_TIMEOUT));
         try (TestClient sender = server.connect(); TestClient receiver = server.connect();
              RawWebSocket stalled = RawWebSocket.connect(server.chat(), 4096)) {
             sender.next(ItSupport.joinWithCount(3));

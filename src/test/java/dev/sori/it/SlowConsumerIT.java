@@ -51,7 +51,8 @@ class SlowConsumerIT {
     void aReaderThatStopsIsCutLooseWhileTheOthersReceiveEverything(int maxPendingFrames, long maxPendingBytes)
             throws Exception {
         server = RunningServer.start(new ChatSettings(TEXT_CHARS + 100, maxPendingFrames, maxPendingBytes,
-                Duration.ofSeconds(120), Duration.ofSeconds(240), 1000));
+                Duration.ofSeconds(120), Duration.ofSeconds(240), 1000)
+                .withRateLimit(0, 0)); // the sender posts as fast as it can
         try (TestClient sender = server.connect(); TestClient receiver = server.connect();
              RawWebSocket stalled = RawWebSocket.connect(server.chat(), 4096)) {
             // Everyone is in the room once the others have seen the third join.

@@ -1,6 +1,7 @@
 package dev.sori.testing;
 
 import dev.sori.chat.ChatSettings;
+import dev.sori.chat.ChatStorage;
 import dev.sori.chat.Hub;
 import dev.sori.server.StandaloneServer;
 import java.io.IOException;
@@ -32,8 +33,24 @@ public final class RunningServer implements AutoCloseable {
         return start(ChatSettings.defaults());
     }
 
+    /**
+     * The default settings without the request rate limit: for tests that post faster than a
+     * person can (see {@link ChatSettings#withRateLimit}); every other test runs with the defaults.
+     */
+    public static RunningServer startWithoutRateLimit() {
+        return start(ChatSettings.defaults().withRateLimit(0, 0));
+    }
+
     public static RunningServer start(ChatSettings settings) {
-        Hub hub = new Hub(settings, "test");
+        return start(new Hub(settings, "test"));
+    }
+
+    /** On the given storage, e.g. a faulty one ({@link FaultyMessageLog}). */
+    public static RunningServer start(ChatSettings settings, ChatStorage storage) {
+        return start(new Hub(settings, "test", storage));
+    }
+
+    private static RunningServer start(Hub hub) {
         try {
             return new RunningServer(hub, StandaloneServer.start("127.0.0.1", 0, hub));
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -30,9 +31,11 @@ public final class ServerProcess implements AutoCloseable {
     private final URI page;
     private final URI chat;
 
-    private ServerProcess(List<String> command, Path dataDir) throws IOException {
+    private ServerProcess(List<String> command, Map<String, String> environment, Path dataDir) throws IOException {
         this.dataDir = dataDir;
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        process = builder.start();
         CompletableFuture<Matcher> started = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(
@@ -69,21 +72,54 @@ public final class ServerProcess implements AutoCloseable {
      * a database, it gets a fresh data directory of its own under {@code target/}.
      */
     public static ServerProcess start(String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", serverJar().toString(),
-                "--host", "127.0.0.1", "--port", "0"));
-        List<String> extra = List.of(args);
+        return start(Map.of(), args);
+    }
+
+    /** {@link #start(String...)} with extra environment variables (e.g. {@code SORI_*} settings). */
+    public static ServerProcess start(Map<String, String> environment, String... args) {
+        List<String> command = command(args);
         Path dataDir = null;
-        if (!extra.contains("--data-dir") && !extra.contains("--db-url")) {
-            dataDir = freshDataDir();
-            command.add("--data-dir");
-            command.add(dataDir.toString());
+        if (!List.of(args).contains("--data-dir") && !List.of(args).contains("--db-url")) {
+            dataDir = Path.of(command.get(command.indexOf("--data-dir") + 1));
         }
-        command.addAll(extra);
         try {
-            return new ServerProcess(command, dataDir);
+            return new ServerProcess(command, environment, dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Options that turn off the abuse limits a test of something else would trip over: the request
+     * rate limit (for tests that post faster than a person can) and the per-address connection cap
+     * (every test client comes from 127.0.0.1). Only for such tests: the others run with the
+     * defaults, as users get them.
+     */
+    public static final List<String> UNLIMITED_RATE_AND_CONNECTIONS =
+            List.of("--rate-limit", "0", "--max-connections-per-address", "0");
+
+    /** Like {@link #start}, with {@link #UNLIMITED_RATE_AND_CONNECTIONS} before {@code args}. */
+    public static ServerProcess startUnlimited(String... args) {
+        List<String> all = new ArrayList<>(UNLIMITED_RATE_AND_CONNECTIONS);
+        all.addAll(List.of(args));
+        return start(all.toArray(String[]::new));
+    }
+
+    /**
+     * The command line {@link #start} runs: the jar on 127.0.0.1 and a free port, a fresh data
+     * directory unless the arguments name a database, then the arguments. For tests that expect
+     * the server to refuse to start.
+     */
+    public static List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", serverJar().toString(),
+                "--host", "127.0.0.1", "--port", "0"));
+        List<String> extra = List.of(args);
+        if (!extra.contains("--data-dir") && !extra.contains("--db-url")) {
+            command.add("--data-dir");
+            command.add(freshDataDir().toString());
+        }
+        command.addAll(extra);
+        return command;
     }
 
     /** A new empty directory under {@code target/test-data/}. */

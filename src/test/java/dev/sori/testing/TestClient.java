@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,8 +33,21 @@ public final class TestClient implements AutoCloseable {
     private JsonObject welcome;
 
     private TestClient(URI uri) {
-        this.socket = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT)
-                .buildAsync(uri, new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        this(HTTP, uri, Map.of());
+    }
+
+    private TestClient(HttpClient http, URI uri, Map<String, String> headers) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        headers.forEach(builder::header);
+        this.socket = builder.buildAsync(uri, new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /**
+     * Connects through the given HTTP client (e.g. one that trusts a test certificate for
+     * {@code wss://}) with extra handshake headers (e.g. {@code Origin}), and waits for {@code welcome}.
+     */
+    public static TestClient connect(HttpClient http, URI chatUri, Map<String, String> headers) {
+        return welcomed(new TestClient(http, chatUri, headers));
     }
 
     /** Connects and waits for {@code welcome}. */
@@ -44,7 +58,10 @@ public final class TestClient implements AutoCloseable {
     /** Connects with a token to resume ({@code null} for none) and waits for {@code welcome}. */
     public static TestClient connect(URI chatUri, String token) {
         URI uri = token == null ? chatUri : URI.create(chatUri + "?token=" + token);
-        TestClient client = new TestClient(uri);
+        return welcomed(new TestClient(uri));
+    }
+
+    private static TestClient welcomed(TestClient client) {
         client.welcome = client.next();
         if (!"welcome".equals(client.welcome.getString("type"))) {
             throw new AssertionError("first frame was not welcome: " + client.welcome);

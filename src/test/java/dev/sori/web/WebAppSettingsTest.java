@@ -118,4 +118,51 @@ class WebAppSettingsTest {
                 .hasMessageContaining("ping-interval=30")
                 .hasMessageContaining("ping timeout must be longer");
     }
+
+    @Test
+    void readsTheAbuseLimitsWhereZeroMeansOff() {
+        WebAppSettings settings = WebAppSettings.read(of(Map.of(
+                "sori.rate-limit", "5",
+                "sori.rate-burst", "9",
+                "sori.max-connections-per-address", "0",
+                "sori.password-attempts", "4")), none());
+
+        ChatSettings chat = settings.chat();
+        assertThat(chat.rateLimit()).isEqualTo(5);
+        assertThat(chat.rateBurst()).isEqualTo(9);
+        assertThat(chat.maxConnectionsPerAddress()).isZero();
+        assertThat(chat.passwordAttempts()).isEqualTo(4);
+
+        ChatSettings off = WebAppSettings.read(none(), of(Map.of("SORI_RATE_LIMIT", "0", "SORI_PASSWORD_ATTEMPTS", "0")))
+                .chat();
+        assertThat(off.rateLimit()).isZero();
+        assertThat(off.passwordAttempts()).isZero();
+        assertThat(ChatSettings.defaults()).extracting(ChatSettings::rateLimit, ChatSettings::rateBurst,
+                ChatSettings::maxConnectionsPerAddress, ChatSettings::passwordAttempts).containsExactly(20, 40, 64, 3);
+
+        assertThatThrownBy(() -> WebAppSettings.read(of(Map.of("sori.rate-limit", "-1")), none()))
+                .hasMessageContaining("sori.rate-limit");
+    }
+
+    @Test
+    void allowedOriginsDefaultToTheOwnOriginOnlyAndAreReadLikeTheOthers() {
+        assertThat(WebAppSettings.read(none(), none()).origins().allows("http://evil.example", "chat.example.com"))
+                .isFalse();
+
+        WebAppSettings settings = WebAppSettings.read(none(),
+                of(Map.of("SORI_ALLOWED_ORIGINS", "https://app.example.com, http://localhost:3000")));
+        assertThat(settings.origins().allows("https://app.example.com", "chat.example.com")).isTrue();
+        assertThat(settings.origins().allows("http://localhost:3000", "chat.example.com")).isTrue();
+        assertThat(settings.origins().allows("http://evil.example", "chat.example.com")).isFalse();
+        assertThat(settings.sources()).contains(
+                "allowed-origins=https://app.example.com, http://localhost:3000 (environment variable SORI_ALLOWED_ORIGINS)");
+    }
+
+    @Test
+    void anAllowedOriginThatIsNotAnOriginFailsNamingTheSetting() {
+        assertThatThrownBy(() -> WebAppSettings.read(of(Map.of("sori.allowed-origins", "app.example.com")), none()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("allowed-origins=app.example.com (system property sori.allowed-origins)")
+                .hasMessageContaining("not scheme://host[:port]");
+    }
 }

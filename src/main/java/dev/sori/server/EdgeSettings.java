@@ -1,0 +1,58 @@
+package dev.sori.server;
+
+import dev.sori.websocket.OriginPolicy;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the standalone server's port meets the network: which pages may open a WebSocket, how long
+ * a connection may take to complete a request or upgrade, and TLS. (In the WAR the application
+ * server owns timeouts and TLS; only the origin rule applies there.)
+ *
+ * @param origins          the Origin rule for WebSocket handshakes
+ * @param handshakeTimeout how long a connection that is not (yet) a WebSocket may go without a
+ *                         complete response: from the accept, or from the end of its previous
+ *                         response
+ * @param tls              the certificate to serve {@code https://} and {@code wss://} with, or
+ *                         null for plain {@code http://} and {@code ws://}
+ * @param socketSendBuffer SO_SNDBUF of every accepted connection (Linux doubles it), or 0 to
+ *                         leave the kernel's autotuning (up to 4 MiB per connection)
+ */
+public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsKeystore tls, int socketSendBuffer) {
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    public EdgeSettings {
+        Objects.requireNonNull(origins, "origins");
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("the handshake timeout must be positive");
+        }
+        if (socketSendBuffer < 0) {
+            throw new IllegalArgumentException("the socket send buffer must not be negative");
+        }
+    }
+
+    public EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsKeystore tls) {
+        this(origins, handshakeTimeout, tls, 0);
+    }
+
+    /** Same origin only, 10 s, no TLS. */
+    public static EdgeSettings defaults() {
+        return new EdgeSettings(OriginPolicy.sameOriginOnly(), DEFAULT_HANDSHAKE_TIMEOUT, null);
+    }
+
+    public EdgeSettings withOrigins(OriginPolicy newOrigins) {
+        return new EdgeSettings(newOrigins, handshakeTimeout, tls, socketSendBuffer);
+    }
+
+    public EdgeSettings withHandshakeTimeout(Duration timeout) {
+        return new EdgeSettings(origins, timeout, tls, socketSendBuffer);
+    }
+
+    public EdgeSettings withTls(TlsKeystore keystore) {
+        return new EdgeSettings(origins, handshakeTimeout, keystore, socketSendBuffer);
+    }
+
+    public EdgeSettings withSocketSendBuffer(int bytes) {
+        return new EdgeSettings(origins, handshakeTimeout, tls, bytes);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.sori.server;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.utils.DelayedExecutor;
+
+/**
+ * Closes a connection that is not a WebSocket and does not get a complete response from the
+ * server within the handshake timeout: measured from the accept (covering the TLS handshake and
+ * the upgrade request), then again from the end of each HTTP response (an idle keep-alive
+ * connection). The clock is <em>not</em> reset by the bytes a client sends, so a client that
+ * trickles its request a byte at a time (slowloris) is closed at the deadline like one that
+ * sends nothing. Once the server answers {@code 101 Switching Protocols}, the connection is a
+ * WebSocket and never timed again here: idle WebSocket peers are the hub's business (pings,
+ * {@code --ping-timeout}).
+ *
+ * <p>Why not Grizzly's own timeouts: the listener's keep-alive idle timeout (its
+ * {@code IdleTimeoutFilter} and the HTTP codec's keep-alive queue) must stay off, because it
+ * also closes idle <em>upgraded</em> connections (tyrus#465), and it is an idle timeout, reset by
+ * every byte read, which a slowloris client defeats. This filter uses the same machinery as
+ * {@code IdleTimeoutFilter} (a {@link DelayedExecutor} queue: one thread checks every
+ * connection's deadline a few times a second; no timer task per connection) with a deadline
+ * that only a response moves.
+ *
+ * <p>Placed after the HTTP codec, so it sees parsed responses on their way out.
+ */
+final class HandshakeDeadlines extends BaseFilter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(HandshakeDeadlines.class.getName());
+
+    /** The connection's deadline (epoch millis), or {@link DelayedExecutor#UNSET_TIMEOUT}. */
+    private static final Attribute<Long> DEADLINE = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
+            HandshakeDeadlines.class.getName() + ".deadline", DelayedExecutor.UNSET_TIMEOUT);
+    /** Set once the connection has been upgraded to a WebSocket. */
+    private static final Attribute<Boolean> UPGRADED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
+            HandshakeDeadlines.class.getName() + ".upgraded", Boolean.FALSE);
+
+    private final long timeoutMillis;
+    private final ExecutorService thread;
+    private final DelayedExecutor executor;
+    private final DelayedExecutor.DelayQueue<Connection> deadlines;
+
+    HandshakeDeadlines(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the handshake timeout must be positive");
+        }
+        this.timeoutMillis = timeout.toMillis();
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sori-handshake-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        // Check often enough that a deadline is kept to within a quarter of the timeout (at most 1 s late).
+        long checkMillis = Math.max(50, Math.min(1000, timeoutMillis / 4));
+        this.executor = new DelayedExecutor(thread, checkMillis, TimeUnit.MILLISECONDS);
+        this.deadlines = executor.createDelayQueue(this::expire, new DeadlineResolver());
+        executor.start();
+    }
+
+    @Override
+    public NextAction handleAccept(FilterChainContext ctx) throws IOException {
+        deadlines.add(ctx.getConnection(), timeoutMillis, TimeUnit.MILLISECONDS);
+        return ctx.getInvokeAction();
+    }
+
+    @Override
+    public NextAction handleWrite(FilterChainContext ctx) throws IOException {
+        Connection<?> connection = ctx.getConnection();
+        if (UPGRADED.get(connection)) {
+            return ctx.getInvokeAction(); // WebSocket frames: the fast path
+        }
+        if (ctx.getMessage() instanceof HttpContent content
+                && content.getHttpHeader() instanceof HttpResponsePacket response) {
+            if (response.getStatus() == 101) {
+                UPGRADED.set(connection, Boolean.TRUE);
+                deadlines.remove(connection);
+            } else if (content.isLast()) {
+                // A response is complete: the next request must be complete within the timeout too.
+                deadlines.add(connection, timeoutMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+        return ctx.getInvokeAction();
+    }
+
+    @Override
+    public NextAction handleClose(FilterChainContext ctx) throws IOException {
+        deadlines.remove(ctx.getConnection());
+        return ctx.getInvokeAction();
+    }
+
+    /** The executor's thread: the deadline has passed without a response or an upgrade. */
+    private boolean expire(Connection connection) {
+        if (!UPGRADED.get(connection) && connection.isOpen()) {
+            LOG.log(Level.INFO, "closed connection from {0}: no complete request within {1} ms",
+                    connection.getPeerAddress(), Long.toString(timeoutMillis));
+            connection.closeSilently();
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        executor.destroy();
+        thread.shutdownNow();
+    }
+
+    private static final class DeadlineResolver implements DelayedExecutor.Resolver<Connection> {
+        @Override
+        public boolean removeTimeout(Connection connection) {
+            DEADLINE.set(connection, DelayedExecutor.UNSET_TIMEOUT);
+            return true;
+        }
+
+        @Override
+        public long getTimeoutMillis(Connection connection) {
+            return DEADLINE.get(connection);
+        }
+
+        @Override
+        public void setTimeoutMillis(Connection connection, long timeoutMillis) {
+            DEADLINE.set(connection, timeoutMillis);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.sori.server;
+
+import dev.sori.websocket.OriginPolicy;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.CompletionHandler;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.util.Header;
+import org.glassfish.grizzly.http.util.HttpStatus;
+import org.glassfish.grizzly.memory.Buffers;
+
+/**
+ * Refuses a WebSocket handshake from a foreign origin ({@link OriginPolicy}) with 403 before
+ * Tyrus sees it: no endpoint instance, no {@code @OnOpen}, no session, no identity.
+ *
+ * <p>It sits in the listener's filter chain just before Tyrus's own filter, where the parsed
+ * request (Origin <em>and</em> Host) is at hand. The Jakarta API's
+ * {@code ServerEndpointConfig.Configurator.checkOrigin(String)} would be the portable place, but
+ * it is given the Origin alone, and both Tyrus ({@code TyrusEndpointWrapper.upgrade}) and
+ * Undertow call it before {@code modifyHandshake}, the first hook that sees the Host: a
+ * same-origin rule cannot be written there. The WAR does the same check in a servlet filter
+ * ({@code dev.sori.web.OriginFilter}).
+ */
+final class OriginCheckFilter extends BaseFilter {
+    private static final System.Logger LOG = System.getLogger(OriginCheckFilter.class.getName());
+    /**
+     * Set on a request (its attributes live as long as the request) once looked at: after the
+     * upgrade every WebSocket read arrives with the same request header, and must cost no more
+     * than this one indexed lookup.
+     */
+    private static final Attribute<Boolean> CHECKED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
+            OriginCheckFilter.class.getName() + ".checked");
+    private static final byte[] BODY = "origin not allowed\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final OriginPolicy policy;
+
+    OriginCheckFilter(OriginPolicy policy) {
+        this.policy = policy;
+    }
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) throws IOException {
+        if (!(ctx.getMessage() instanceof HttpContent content)
+                || !(content.getHttpHeader() instanceof HttpRequestPacket request)
+                || CHECKED.isSet(request)) {
+            return ctx.getInvokeAction();
+        }
+        CHECKED.set(request, Boolean.TRUE);
+        if (!"websocket".equalsIgnoreCase(request.getUpgrade())) {
+            return ctx.getInvokeAction(); // plain HTTP: pages and /healthz are for anyone
+        }
+        String origin = request.getHeader("Origin");
+        String host = request.getHeader(Header.Host);
+        if (policy.allows(origin, host)) {
+            return ctx.getInvokeAction();
+        }
+        Connection<?> connection = ctx.getConnection();
+        LOG.log(Level.WARNING, "refused WebSocket handshake from {0}: origin \"{1}\" is not allowed for host \"{2}\" (403)",
+                connection.getPeerAddress(), OriginPolicy.forLog(origin), OriginPolicy.forLog(host));
+        refuse(ctx, request);
+        return ctx.getStopAction();
+    }
+
+    /** 403 with a short text body, then the connection is closed: it was offered for an upgrade. */
+    private static void refuse(FilterChainContext ctx, HttpRequestPacket request) {
+        HttpResponsePacket response = request.getResponse();
+        HttpStatus.FORBIDDEN_403.setValues(response);
+        response.setContentType("text/plain;charset=us-ascii");
+        response.setContentLength(BODY.length);
+        response.setHeader(Header.Connection, "close");
+        Buffer body = Buffers.wrap(ctx.getMemoryManager(), BODY);
+        Connection<?> connection = ctx.getConnection();
+        CompletionHandler<WriteResult> thenClose = new EmptyCompletionHandler<>() {
+            @Override
+            public void completed(WriteResult result) {
+                connection.closeSilently();
+            }
+
+            @Override
+            public void failed(Throwable throwable) {
+                connection.closeSilently();
+            }
+        };
+        ctx.write(HttpContent.builder(response).content(body).last(true).build(), thenClose);
+    }
+}

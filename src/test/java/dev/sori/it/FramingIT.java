@@ -1,0 +1,374 @@
+package dev.sori.it;
+
+import static dev.sori.it.RawWebSocket.OP_BINARY;
+import static dev.sori.it.RawWebSocket.OP_CLOSE;
+import static dev.sori.it.RawWebSocket.OP_CONTINUATION;
+import static dev.sori.it.RawWebSocket.OP_PING;
+import static dev.sori.it.RawWebSocket.OP_TEXT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sori.chat.ChatSettings;
+import dev.sori.testing.RunningServer;
+import dev.sori.testing.TestClient;
+import jakarta.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Protocol-level fuzzing with exact bytes over a raw socket, the way Autobahn's cases do it:
+ * every frame a conforming client would never send gets the close code RFC 6455 asks for, the
+ * server ends the TCP connection after it, and a bystander in the same room keeps chatting as
+ * if nothing had happened (checked after every case).
+ *
+ * <p>The memory side of the same attacks (a header claiming 2^62 bytes, 100,000 fragments) is
+ * measured against the real jar in {@link FramingMemoryIT}.
+ */
+class FramingIT {
+    /** Generous: the machine is shared and loaded. */
+    private static final Duration END_WAIT = Duration.ofSeconds(20);
+    private static final int LIMIT = 64 * 1024;
+    /** Tyrus's incoming buffer: {@code StandaloneServer} sets it to twice the limit. */
+    private static final int INCOMING_BUFFER = 2 * LIMIT;
+    /** Short, so that the case a ping timeout ends runs in seconds; JDK clients answer pings themselves. */
+    private static final Duration PING_INTERVAL = Duration.ofSeconds(4);
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
+
+    private static RunningServer server;
+    private static TestClient watcher;
+    private static TestClient talker;
+    private static final AtomicInteger ROUND = new AtomicInteger();
+
+    private RawWebSocket raw;
+
+    @BeforeAll
+    static void start() {
+        server = RunningServer.start(new ChatSettings(ChatSettings.DEFAULT_MAX_MESSAGE_CHARS,
+                ChatSettings.DEFAULT_MAX_PENDING_FRAMES, ChatSettings.DEFAULT_MAX_PENDING_BYTES, PING_INTERVAL,
+                PING_TIMEOUT, 100_000));
+        watcher = server.connect();
+        talker = server.connect();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (talker != null) {
+            talker.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** After every case: the room carries on, unaffected. */
+    @AfterEach
+    void othersAreUnaffected() {
+        if (raw != null) {
+            raw.close();
+        }
+        String text = "still here " + ROUND.incrementAndGet();
+        talker.ack("new_message", "{\"text\":" + TestClient.quote(text) + "}", "after-" + ROUND.get());
+        JsonObject seen = watcher.next(f -> "message".equals(f.getString("type"))
+                && text.equals(f.getJsonObject("payload").getString("text")));
+        assertThat(seen).isNotNull();
+    }
+
+    /** A raw connection that has had its {@code welcome} (so a session exists to misbehave in). */
+    private RawWebSocket connect() throws IOException {
+        raw = RawWebSocket.connect(server.chat(), 0);
+        RawWebSocket.Frame first = raw.readFrame();
+        assertThat(first.text()).startsWith("{\"type\":\"welcome\"");
+        return raw;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return b;
+    }
+
+    /** The close code the server sent, after asserting that it also ended the TCP connection. */
+    private int closeCode(RawWebSocket ws) throws IOException {
+        RawWebSocket.Ending end = ws.awaitEnd(END_WAIT);
+        assertThat(end.close()).as("a close frame, in %s", end).isNotNull();
+        assertThat(end.tcpEnd()).as("the server ends TCP after its close frame, in %s", end).isTrue();
+        return end.closeCode();
+    }
+
+    // ---- UTF-8 -------------------------------------------------------------------------------
+
+    @Test
+    void invalidUtf8InATextFrameCloses1007() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_TEXT, true, concat(utf8("{\"type\":\"ping\",\"payload\":\"a"), bytes(0xC3, 0x28), utf8("\"}")));
+        assertThat(closeCode(ws)).isEqualTo(1007);
+    }
+
+    @Test
+    void invalidUtf8SplitAcrossContinuationFramesCloses1007() throws IOException {
+        RawWebSocket ws = connect();
+        // E2 82 opens a three-byte sequence (the euro sign); the continuation carries 0x28, not 0x80-0xBF.
+        ws.sendFragment(OP_TEXT, false, concat(utf8("{\"type\":\"ping\",\"payload\":\""), bytes(0xE2, 0x82)));
+        ws.sendFragment(OP_CONTINUATION, true, concat(bytes(0x28), utf8("\"}")));
+        assertThat(closeCode(ws)).isEqualTo(1007);
+    }
+
+    @Test
+    void aTruncatedMultiByteSequenceAtTheEndCloses1007() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_TEXT, false, utf8("{\"type\":\"ping\",\"payload\":\"x\"}"));
+        ws.sendFragment(OP_CONTINUATION, true, bytes(0xE2, 0x82));
+        assertThat(closeCode(ws)).isEqualTo(1007);
+    }
+
+    /** The control case for the three above: a character split between fragments is fine. */
+    @Test
+    void validUtf8SplitBetweenFragmentsIsOneMessage() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_TEXT, false, concat(utf8("{\"type\":\"ping\",\"id\":\"p\",\"payload\":\"5"), bytes(0xE2, 0x82)));
+        ws.sendFragment(OP_CONTINUATION, false, bytes(0xAC));
+        ws.sendFragment(OP_CONTINUATION, true, utf8(" \uD55C\uAE00\"}"));
+        assertThat(ackOf(ws, "p").getString("payload")).isEqualTo("5\u20AC \uD55C\uAE00");
+    }
+
+    // ---- size ---------------------------------------------------------------------------------
+
+    @Test
+    void aFrameOverTheLimitCloses1009() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_TEXT, true, filler(LIMIT + 1));
+        assertThat(closeCode(ws)).isEqualTo(1009);
+    }
+
+    @Test
+    void aFrameOfExactlyTheLimitIsAccepted() throws IOException {
+        RawWebSocket ws = connect();
+        String prefix = "{\"type\":\"ping\",\"id\":\"big\",\"payload\":\"";
+        String text = "y".repeat(LIMIT - prefix.length() - 2);
+        ws.sendFragment(OP_TEXT, true, utf8(prefix + text + "\"}"));
+        assertThat(ackOf(ws, "big").getString("payload")).hasSize(text.length());
+    }
+
+    /**
+     * Tyrus reads a whole frame into its incoming buffer (128 KiB, twice the limit: see
+     * {@code StandaloneServer}) before any handler sees a part of it, and refuses a frame that
+     * outgrows the buffer with 1011 "Buffer overflow." rather than 1009 (docs/security.md).
+     * The memory it holds meanwhile is that buffer, never what the header claims.
+     */
+    @Test
+    void aFrameLargerThanTheIncomingBufferCloses1011() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_TEXT, true, filler(INCOMING_BUFFER + 1024));
+        assertThat(closeCode(ws)).isEqualTo(1011);
+    }
+
+    /** The header claims 2^62 bytes, and more than the incoming buffer follows. Memory: {@link FramingMemoryIT}. */
+    @Test
+    void aHeaderClaimingAHugeLengthCloses1011OnceTheBufferIsFull() throws IOException {
+        RawWebSocket ws = connect();
+        byte[] data = new byte[INCOMING_BUFFER + 1024];
+        java.util.Arrays.fill(data, (byte) 'h');
+        try {
+            ws.writeFrame(true, 0, OP_TEXT, true, 1L << 62, data);
+        } catch (IOException e) {
+            // the server may close before all of it is written; the close frame is read below
+        }
+        assertThat(closeCode(ws)).isEqualTo(1011);
+    }
+
+    /**
+     * The header claims 2^62 bytes and a few follow: Tyrus waits for the rest, holding what came.
+     * The peer can no longer say anything (a pong would be read as part of the frame), so the
+     * hub's ping timeout ends it with 1001 after {@link #PING_TIMEOUT}.
+     */
+    @Test
+    void aHeaderClaimingAHugeLengthWithLittleDataIsClosedByThePingTimeout() throws IOException {
+        RawWebSocket ws = connect();
+        long started = System.nanoTime();
+        ws.writeFrame(true, 0, OP_TEXT, true, 1L << 62, utf8("{\"type\":\"ping\"}"));
+        RawWebSocket.Ending end = ws.awaitEnd(PING_TIMEOUT.plus(PING_INTERVAL).plus(END_WAIT));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(end.close()).as("%s", end).isNotNull();
+        assertThat(end.closeCode()).isEqualTo(1001);
+        assertThat(took).isGreaterThanOrEqualTo(PING_TIMEOUT.minusSeconds(1));
+    }
+
+    @Test
+    void aHundredThousandOneByteFragmentsOverTheLimitClose1009() throws IOException {
+        RawWebSocket ws = connect();
+        FramingMemoryIT.sendOneByteFragments(ws, "{\"type\":\"ping\",\"payload\":\"", 100_000, "\"}");
+        assertThat(closeCode(ws)).isEqualTo(1009);
+    }
+
+    /** 60,000 fragments of one byte each make one message of 60,000 bytes, delivered whole. */
+    @Test
+    void manyTinyFragmentsUnderTheLimitAreOneMessage() throws IOException {
+        RawWebSocket ws = connect();
+        String head = "{\"type\":\"ping\",\"id\":\"frag\",\"payload\":\"";
+        int fillerBytes = 60_000 - head.length() - 2;
+        assertThat(FramingMemoryIT.sendOneByteFragments(ws, head, fillerBytes, "\"}")).isTrue();
+        assertThat(ackOf(ws, "frag").getString("payload")).isEqualTo("z".repeat(fillerBytes));
+    }
+
+    // ---- framing errors: 1002 -----------------------------------------------------------------
+
+    /**
+     * RFC 6455 says a server must close on an unmasked client frame (1002); Tyrus 2.2.2 reads
+     * it like a masked one. Masking protects proxies from a browser script's bytes, and browsers
+     * always mask, so a client that does not only skips a protection meant for others: accepted,
+     * and recorded in docs/security.md. If Tyrus starts refusing it, this fails and the doc changes.
+     */
+    @Test
+    void anUnmaskedClientFrameIsReadLikeAMaskedOne() throws IOException {
+        RawWebSocket ws = connect();
+        byte[] payload = utf8("{\"type\":\"ping\",\"id\":\"bare\",\"payload\":\"unmasked\"}");
+        ws.writeFrame(true, 0, OP_TEXT, false, payload.length, payload);
+        assertThat(ackOf(ws, "bare").getString("payload")).isEqualTo("unmasked");
+    }
+
+    /** RSV1, RSV2, RSV3: no extension was negotiated, so none may be set. */
+    @ParameterizedTest(name = "rsv={0}")
+    @ValueSource(ints = {4, 2, 1})
+    void aReservedBitCloses1002(int rsv) throws IOException {
+        RawWebSocket ws = connect();
+        byte[] payload = utf8("{\"type\":\"ping\"}");
+        ws.writeFrame(true, rsv, OP_TEXT, true, payload.length, payload);
+        assertThat(closeCode(ws)).isEqualTo(1002);
+    }
+
+    @ParameterizedTest(name = "opcode=0x{0}")
+    @ValueSource(ints = {0x3, 0x4, 0x5, 0x6, 0x7, 0xB, 0xC, 0xD, 0xE, 0xF})
+    void aReservedOpcodeCloses1002(int opcode) throws IOException {
+        RawWebSocket ws = connect();
+        ws.writeFrame(true, 0, opcode, true, 3, utf8("abc"));
+        assertThat(closeCode(ws)).isEqualTo(1002);
+    }
+
+    @Test
+    void aPingPayloadOver125BytesCloses1002() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_PING, true, new byte[126]);
+        assertThat(closeCode(ws)).isEqualTo(1002);
+    }
+
+    @Test
+    void aFragmentedControlFrameCloses1002() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_PING, false, utf8("part"));
+        assertThat(closeCode(ws)).isEqualTo(1002);
+    }
+
+    @Test
+    void aContinuationWithoutAStartCloses1002() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_CONTINUATION, true, utf8("{\"type\":\"ping\"}"));
+        assertThat(closeCode(ws)).isEqualTo(1002);
+    }
+
+    @Test
+    void aNewDataFrameWhileAFragmentedOneIsOpenCloses1002() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_TEXT, false, utf8("{\"type\":"));
+        ws.sendFragment(OP_TEXT, true, utf8("{\"type\":\"ping\"}"));
+        assertThat(closeCode(ws)).isEqualTo(1002);
+    }
+
+    // ---- binary -------------------------------------------------------------------------------
+
+    @Test
+    void aBinaryFrameIsAnUnsupportedErrorAndTheConnectionCarriesOn() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_BINARY, true, bytes(1, 2, 3, 0xFF));
+        JsonObject error = nextMatching(ws, f -> "error".equals(f.getString("type")));
+        assertThat(error.getJsonObject("payload").getString("code")).isEqualTo("unsupported");
+        ws.sendText("{\"type\":\"new_message\",\"id\":\"after-binary\",\"payload\":{\"text\":\"binary survivor\"}}");
+        assertThat(nextMatching(ws, f -> "after-binary".equals(f.getString("id", null))).getString("type"))
+                .isEqualTo("ack");
+        watcher.next(f -> "message".equals(f.getString("type"))
+                && "binary survivor".equals(f.getJsonObject("payload").getString("text")));
+    }
+
+    // ---- close frames -------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "code={0}")
+    @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 2999, 5000})
+    void aCloseWithAnInvalidCodeIsAnsweredWith1002(int code) throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_CLOSE, true, RawWebSocket.closePayload(code, new byte[0]));
+        assertThat(closeCode(ws)).isEqualTo(1002);
+    }
+
+    @ParameterizedTest(name = "code={0}")
+    @ValueSource(ints = {1000, 3000, 4000})
+    void aValidCloseIsEchoed(int code) throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_CLOSE, true, RawWebSocket.closePayload(code, utf8("bye")));
+        assertThat(closeCode(ws)).isEqualTo(code);
+    }
+
+    @Test
+    void aCloseWithAOneBytePayloadIsAnsweredWith1002() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_CLOSE, true, bytes(0x03));
+        assertThat(closeCode(ws)).isEqualTo(1002);
+    }
+
+    @Test
+    void aCloseReasonThatIsNotUtf8IsAnsweredWith1007() throws IOException {
+        RawWebSocket ws = connect();
+        ws.sendFragment(OP_CLOSE, true, RawWebSocket.closePayload(1000, bytes('o', 'k', 0xFF, 0xFE)));
+        assertThat(closeCode(ws)).isEqualTo(1007);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private static byte[] filler(int bytes) {
+        String head = "{\"type\":\"ping\",\"payload\":\"";
+        return utf8(head + "f".repeat(bytes - head.length() - 2) + "\"}");
+    }
+
+    private static JsonObject ackOf(RawWebSocket ws, String id) throws IOException {
+        JsonObject reply = nextMatching(ws, f -> id.equals(f.getString("id", null)));
+        assertThat(reply.getString("type")).as("reply %s", reply).isEqualTo("ack");
+        return reply;
+    }
+
+    private static JsonObject nextMatching(RawWebSocket ws, java.util.function.Predicate<JsonObject> wanted)
+            throws IOException {
+        while (true) {
+            RawWebSocket.Frame f = ws.readFrame();
+            assertThat(f.opcode()).as("frame %s", f).isNotEqualTo(OP_CLOSE);
+            if (f.opcode() == OP_TEXT) {
+                JsonObject json = ItSupport.parse(f.text());
+                if (wanted.test(json)) {
+                    return json;
+                }
+            }
+        }
+    }
+}
