@@ -35,7 +35,7 @@ final class TyrusFrameConnection implements Connection {
      * loaders), by the type names, and reused.
      */
     static final class Factory implements Function<Session, Connection> {
-        private record Path(Class<?> remoteClass, Field remoteSocket, Field socketHandler, Field handlerWriter) {
+        record Path(Class<?> remoteClass, Field remoteSocket, Field socketHandler, Field handlerWriter) {
         }
 
         private volatile Path path;
@@ -64,7 +64,7 @@ final class TyrusFrameConnection implements Connection {
             }
         }
 
-        private static Path resolve(Class<?> remoteClass) throws NoSuchFieldException {
+        static Path resolve(Class<?> remoteClass) throws NoSuchFieldException {
             Field remoteSocket = fieldOfType(remoteClass, "org.glassfish.tyrus.core.TyrusWebSocket");
             Field socketHandler = fieldOfType(remoteSocket.getType(), "org.glassfish.tyrus.core.ProtocolHandler");
             Field handlerWriter = fieldOfType(socketHandler.getType(), Writer.class.getName());
