@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
 /**
  * The chat of one server: its connected clients, its {@link Lobby} of rooms, its identities and
  * its {@link MessageLog}. Transports call {@link #connect} and {@link #disconnect}; everything
- * else happens through {@link Client}. Housekeeping (pings, lobby counts, cutting slow clients
- * loose, removing empty rooms) runs on a scheduler thread of its own, and password hashing on
+ * else happens through {@link Client}. Housekeeping (pings, coalesced presence and lobby counts,
+ * cutting slow clients loose, removing empty rooms) runs on a scheduler thread of its own, and password hashing on
  * another, never on a thread that delivers messages.
  */
 public final class Hub implements AutoCloseable {
@@ -218,6 +218,7 @@ public final class Hub implements AutoCloseable {
 
     private void tidyLobby() {
         try {
+            lobby.flushPresence();
             lobby.publishCounts();
             lobby.sweepEmptyRooms();
         } catch (RuntimeException e) {
