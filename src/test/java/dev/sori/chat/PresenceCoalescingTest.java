@@ -230,6 +230,15 @@ class PresenceCoalescingTest {
         assertThat(join.getInt("count")).isEqualTo(102);
     }
 
+    @Test
+    void lobbyCountsAreSpacedOutInABigHubSoThatAStormDoesNotFloodEveryConnection() {
+        assertThat(Hub.ticksPerCountUpdate(0)).isEqualTo(1);
+        assertThat(Hub.ticksPerCountUpdate(999)).isEqualTo(1); // every 250 ms, as before
+        assertThat(Hub.ticksPerCountUpdate(1000)).isEqualTo(2);
+        assertThat(Hub.ticksPerCountUpdate(5000)).isEqualTo(6);
+        assertThat(Hub.ticksPerCountUpdate(1_000_000)).isEqualTo(8); // never rarer than every 2 s
+    }
+
     /**
      * A member of {@code general} (no join ack there: its first presence frame names itself): the
      * counts add up frame by frame, and the people named plus those there before its first frame
