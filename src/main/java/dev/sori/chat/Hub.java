@@ -177,9 +177,7 @@ public final class Hub implements AutoCloseable {
         general.admit(client);
         general.open(client, null);
         lobby.countChanged(general);
-        // DEBUG, not INFO: a line per handshake cost ~8-11 % of the server's CPU per handshake
-        // (docs/benchmarks.md); connection counts are in /healthz.
-        LOG.log(Level.DEBUG, "connect sid={0} identity={1} resumed={2} connections={3,number,#}",
+        LOG.log(Level.INFO, "connect sid={0} identity={1} resumed={2} connections={3,number,#}",
                 client.sid(), identity.id(), identity.token().equals(token), clients.size());
     }
 
@@ -195,7 +193,7 @@ public final class Hub implements AutoCloseable {
                 lobby.countChanged(room);
             }
         }
-        LOG.log(Level.DEBUG, "disconnect sid={0} code={1,number,#} connections={2,number,#}", client.sid(), closeCode, clients.size());
+        LOG.log(Level.INFO, "disconnect sid={0} code={1,number,#} connections={2,number,#}", client.sid(), closeCode, clients.size());
     }
 
     /** The key per-address limits count {@code connection} by, or null when its address is unknown. */
