@@ -2,6 +2,7 @@ package dev.sori.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sori.chat.ChatSettings;
 import dev.sori.testing.RunningServer;
 import dev.sori.testing.TestClient;
 import jakarta.json.JsonObject;
@@ -33,7 +34,8 @@ class CoalescedPresenceIT {
 
     @BeforeEach
     void start() {
-        server = RunningServer.start();
+        // 200 connections from 127.0.0.1: over the default per-address cap (64)
+        server = RunningServer.start(ChatSettings.defaults().withMaxConnectionsPerAddress(0));
     }
 
     @AfterEach
