@@ -443,6 +443,9 @@ function onWelcome(welcome) {
   }
   state.connected = true;
   state.welcomedAt = Date.now();
+  // This connection's own join in general: right after welcome in a small room, but in a big one
+  // it may come in a coalesced frame after general's join ack, whose member list has us already.
+  state.ownGeneralJoinSeen = false;
   state.extra = null;
   state.limits = { ...state.limits, ...welcome.limits };
   ui.text.maxLength = state.limits.maxMessageChars;
@@ -498,6 +501,7 @@ function onMessage(message) {
 
 function onSystem(event) {
   const view = state.view;
+  if (event.room === GENERAL && event.kind === 'join' && namesMe(event)) state.ownGeneralJoinSeen = true;
   if (event.room !== view.room) return; // other rooms' counts arrive as room_updated
   if (Number.isInteger(event.count)) {
     setCount(event.count);
@@ -838,7 +842,7 @@ function applyJoin(view, ack, since) {
   view.anchor = null;
   view.synced = true;
   setMembers(view, ack.members);
-  view.ownJoinPending = ack.room !== GENERAL;
+  view.ownJoinPending = ack.room !== GENERAL || !state.ownGeneralJoinSeen;
   if (Number.isInteger(ack.count)) setCount(ack.count);
   if (view.newest) markSeen(view.room, view.newest);
   else delete state.seen[view.room];
@@ -1195,12 +1199,27 @@ function removeMember(view, nick, color) {
   if (member.n <= 0) view.members.delete(key);
 }
 
+/** Whether a join names this connection's identity (a coalesced one among others). */
+function namesMe(event) {
+  if (Array.isArray(event.nicks)) return event.nicks.some((nick, i) => isMe(nick, event.colors?.[i]));
+  return isMe(event.nick, event.color);
+}
+
+function applyPresence(view, kind, nick, color) {
+  if (kind === 'join' && view.ownJoinPending && isMe(nick, color)) view.ownJoinPending = false;
+  else if (kind === 'join') addMember(view, nick, color);
+  else if (kind === 'leave') removeMember(view, nick, color);
+}
+
 function updateMembers(view, event) {
-  if (event.nicks) return; // a coalesced event names people without colours: keep the list as is
-  if (event.kind === 'join' && view.ownJoinPending && isMe(event.nick, event.color)) view.ownJoinPending = false;
-  else if (event.kind === 'join') addMember(view, event.nick, event.color);
-  else if (event.kind === 'leave') removeMember(view, event.nick, event.color);
-  else if (event.kind === 'nick') {
+  if (Array.isArray(event.nicks)) {
+    // A coalesced join/leave of a big room: Sori sends each person's colour in `colors`, same
+    // order. Without them (another server) the list cannot be kept exact: leave it as it is.
+    if (!Array.isArray(event.colors) || event.colors.length !== event.nicks.length) return;
+    event.nicks.forEach((nick, i) => applyPresence(view, event.kind, nick, event.colors[i]));
+  } else if (event.kind === 'join' || event.kind === 'leave') {
+    applyPresence(view, event.kind, event.nick, event.color);
+  } else if (event.kind === 'nick') {
     // A rename applies to every connection of that identity.
     const old = view.members.get(memberKey(event.old, event.color));
     if (old) {

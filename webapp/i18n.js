@@ -3,8 +3,9 @@
 
 export const lang = (navigator.language || 'en').toLowerCase().startsWith('ko') ? 'ko' : 'en';
 
-// A coalesced join/leave can carry up to hundreds of names; past this many we summarise.
-const MAX_NAMES = 3;
+// A coalesced join/leave can carry up to hundreds of names; past this many we summarise
+// ("Anon-1, Anon-2 and 48 others joined").
+const MAX_NAMES = 2;
 
 const listFormat = new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' });
 
@@ -125,7 +126,7 @@ const ko = {
   you: '나',
   newMessages: '새 메시지',
   join: (e) => e.nicks
-    ? `새로운 유저 ${e.nicks.length}명 접속 [현재: ${e.count}명]`
+    ? `유저 ${e.nicks.length}명 접속 [현재: ${e.count}명]`
     : `새로운 유저 접속 [현재: ${e.count}명]`,
   leave: (e) => e.nicks
     ? `유저 ${e.nicks.length}명 연결 해제 [현재: ${e.count}명]`

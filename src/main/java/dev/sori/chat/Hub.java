@@ -22,14 +22,21 @@ import java.util.function.LongSupplier;
 /**
  * The chat of one server: its connected clients, its {@link Lobby} of rooms, its identities and
  * its {@link MessageLog}. Transports call {@link #connect} and {@link #disconnect}; everything
- * else happens through {@link Client}. Housekeeping (pings, lobby counts, cutting slow clients
- * loose, removing empty rooms) runs on a scheduler thread of its own, and password hashing on
+ * else happens through {@link Client}. Housekeeping (pings, coalesced presence and lobby counts,
+ * cutting slow clients loose, removing empty rooms) runs on a scheduler thread of its own, and password hashing on
  * another, never on a thread that delivers messages.
  */
 public final class Hub implements AutoCloseable {
     public static final String PUBLIC_ROOM = "general";
 
     static final Duration LOBBY_TICK = Duration.ofMillis(250);
+    /**
+     * {@code room_updated} goes to every connection, so in a big hub a join storm would send
+     * connections × 4 of them a second: counts are published every tick up to 999 connections,
+     * then one tick more per started thousand, at most every {@value #MAX_COUNT_TICKS} ticks (2 s).
+     */
+    static final int CONNECTIONS_PER_COUNT_TICK = 1000;
+    static final int MAX_COUNT_TICKS = 8;
     /** Identities that own no room and have not been used this long are forgotten. */
     static final Duration FORGET_IDENTITIES_AFTER = Duration.ofDays(90);
 
@@ -49,6 +56,7 @@ public final class Hub implements AutoCloseable {
     private final ConnectionCap connectionCap;
     private final AtomicBoolean unknownAddressLogged = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
+    private int ticksSinceCounts; // only touched by the housekeeping thread
     private volatile boolean closing;
 
     /** Messages kept in memory, per room as many as {@value #MEMORY_HISTORY}. */
@@ -278,9 +286,18 @@ public final class Hub implements AutoCloseable {
         }
     }
 
+    /** How many lobby ticks apart counts are published with this many connections. */
+    static int ticksPerCountUpdate(int connections) {
+        return Math.min(MAX_COUNT_TICKS, 1 + connections / CONNECTIONS_PER_COUNT_TICK);
+    }
+
     private void tidyLobby() {
         try {
-            lobby.publishCounts();
+            lobby.flushPresence();
+            if (++ticksSinceCounts >= ticksPerCountUpdate(clients.size())) {
+                ticksSinceCounts = 0;
+                lobby.publishCounts();
+            }
             lobby.sweepEmptyRooms();
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "lobby housekeeping failed", e); // keep the schedule alive

@@ -142,6 +142,13 @@ final class Lobby {
         }
     }
 
+    /** Sends the joins and leaves each big room collected since the last tick (see {@link Room}). */
+    void flushPresence() {
+        for (Room room : rooms.values()) {
+            room.flushPresence();
+        }
+    }
+
     /** Sends one {@code room_updated} for each room whose count changed since the last tick. */
     void publishCounts() {
         for (Room room : countsChanged) {

@@ -28,6 +28,13 @@ import java.util.function.LongSupplier;
  * <p>A member who has just joined is <em>gated</em> until its join ack (with the history up to
  * the moment it joined) is queued: frames delivered meanwhile wait behind the gate, so the
  * client sees its history, then everything after it, with no gap and no duplicate.
+ *
+ * <p>In a room of more than {@value #COALESCE_ABOVE} members, joins and leaves are not announced
+ * one by one (a join storm would cost N² frames) but collected and sent as one coalesced
+ * {@code system} frame per kind at the next {@link #flushPresence} tick (every 250 ms). What is
+ * collected goes out before anything else is queued to the room (a message, a rename, typing, a
+ * presence event of the other kind), so nobody hears from someone whose join they have not seen,
+ * and joins and leaves never overtake each other.
  */
 public final class Room {
     private final String id;
@@ -47,6 +54,17 @@ public final class Room {
     /** Identities that gave the right password since start-up: PBKDF2 is too slow to repeat per tab and reconnect. */
     private final Set<String> admittedIdentities = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int MAX_ADMITTED = 10_000;
+
+    /** Rooms up to this size announce every join and leave on its own (the protocol's figure). */
+    static final int COALESCE_ABOVE = 100;
+    /** A coalesced frame names at most this many people (about 25 KB); a bigger batch goes out at once. */
+    static final int MAX_COALESCED = 500;
+    private String pendingKind; // guarded by this; join or leave being collected, null when none
+    private List<String> pendingNicks; // guarded by this; allocated with the first batch
+    private List<String> pendingColors; // guarded by this
+    /** The joiners in the pending batch: a join ack leaves them out of its member list, the batch names them. */
+    private Set<Client> pendingJoiners; // guarded by this
+    private volatile boolean presencePending;
 
     /**
      * @param ownerId    the owner's identity id, null for {@code general}
@@ -126,7 +144,7 @@ public final class Room {
      * @throws ProtocolException {@code room_full} or {@code not_found} (the room was just removed)
      */
     Admission admit(Client client) {
-        List<Outbox> toFlush;
+        List<Outbox> toFlush = new ArrayList<>();
         Admission admission;
         synchronized (this) {
             if (removed) {
@@ -137,14 +155,18 @@ public final class Room {
                 if (max != null && members.size() >= max) {
                     throw new ProtocolException(ErrorCode.ROOM_FULL, "the room is full (" + max + ")");
                 }
+                // Pending leaves go out first, to the members they concern and with their count.
+                flushPendingOtherThan(SystemEvent.JOIN, toFlush);
                 members.add(client);
                 emptySince = 0;
                 client.entered(this);
             }
             gated.putIfAbsent(client, new ArrayList<>());
-            toFlush = already ? List.of()
-                    : queueToAll(systemEvent(SystemEvent.JOIN, client.identity(), null));
-            admission = new Admission(lastDelivered, members.size(), memberList(), already);
+            if (!already) {
+                announce(SystemEvent.JOIN, client, members.size() - 1, toFlush);
+            }
+            List<Acks.Member> known = memberList(client);
+            admission = new Admission(lastDelivered, known.size(), known, already);
         }
         flush(toFlush);
         return admission;
@@ -171,17 +193,20 @@ public final class Room {
 
     /** Removes {@code client} and tells the others. Returns false when it was not a member. */
     boolean leave(Client client) {
-        List<Outbox> toFlush;
+        List<Outbox> toFlush = new ArrayList<>();
         synchronized (this) {
-            if (!members.remove(client)) {
+            if (!members.contains(client)) {
                 return false;
             }
+            // Pending joins go out first, with a count that still includes the leaver.
+            flushPendingOtherThan(SystemEvent.LEAVE, toFlush);
+            members.remove(client);
             gated.remove(client);
             client.left(this);
             if (members.isEmpty()) {
                 emptySince = clock.getAsLong();
             }
-            toFlush = queueToAll(systemEvent(SystemEvent.LEAVE, client.identity(), null));
+            announce(SystemEvent.LEAVE, client, members.size() + 1, toFlush);
         }
         flush(toFlush);
         return true;
@@ -196,6 +221,7 @@ public final class Room {
         }
         members.clear();
         gated.clear();
+        clearPending();
         return former;
     }
 
@@ -207,7 +233,9 @@ public final class Room {
     void announceRename(Identity who, String oldNick) {
         List<Outbox> toFlush;
         synchronized (this) {
-            toFlush = queueToAll(systemEvent(SystemEvent.NICK, who, oldNick));
+            toFlush = new ArrayList<>();
+            queuePendingPresence(toFlush); // announced under the name they had
+            queueToAll(systemEvent(SystemEvent.NICK, who, oldNick), toFlush);
         }
         flush(toFlush);
     }
@@ -218,7 +246,9 @@ public final class Room {
         List<Outbox> toFlush;
         synchronized (this) {
             lastDelivered = Math.max(lastDelivered, message.seq());
-            toFlush = queueToAll(frame);
+            toFlush = new ArrayList<>(members.size());
+            queuePendingPresence(toFlush); // the sender's join before its first message
+            queueToAll(frame, toFlush);
         }
         flush(toFlush);
     }
@@ -230,6 +260,7 @@ public final class Room {
                 new Typing(id, who.nick(), who.color()))));
         List<Outbox> toFlush = new ArrayList<>();
         synchronized (this) {
+            queuePendingPresence(toFlush);
             for (Client member : members) {
                 if (member != client) {
                     queueTo(member, frame, toFlush);
@@ -239,25 +270,106 @@ public final class Room {
         flush(toFlush);
     }
 
+    /**
+     * Sends the joins or leaves collected since the last tick as one frame. Called by the hub's
+     * housekeeping every 250 ms; cheap when nothing is pending.
+     */
+    void flushPresence() {
+        if (!presencePending) {
+            return;
+        }
+        List<Outbox> toFlush = new ArrayList<>();
+        synchronized (this) {
+            queuePendingPresence(toFlush);
+        }
+        flush(toFlush);
+    }
+
+    /**
+     * Announces {@code who}'s join or leave: at once in a small room, else into the pending batch.
+     * {@code sizeBefore} is the member count before the event; a room that had or has more than
+     * {@value #COALESCE_ABOVE} members coalesces, and so does one with a batch of this kind pending
+     * (an event sent past a pending batch would overtake it).
+     */
+    private void announce(String kind, Client who, int sizeBefore, List<Outbox> toFlush) {
+        if (pendingKind == null && Math.max(sizeBefore, members.size()) <= COALESCE_ABOVE) {
+            queueToAll(systemEvent(kind, who.identity(), null), toFlush);
+            return;
+        }
+        if (pendingNicks == null) {
+            pendingNicks = new ArrayList<>();
+            pendingColors = new ArrayList<>();
+            pendingJoiners = new java.util.HashSet<>();
+        }
+        pendingKind = kind;
+        // The name of this moment: a rename before the batch goes out flushes it first, and then
+        // announces old -> new, so the batch must carry the old name.
+        pendingNicks.add(who.identity().nick());
+        pendingColors.add(who.identity().color());
+        if (kind.equals(SystemEvent.JOIN)) {
+            pendingJoiners.add(who);
+        }
+        presencePending = true;
+        if (pendingNicks.size() >= MAX_COALESCED) {
+            queuePendingPresence(toFlush);
+        }
+    }
+
+    /** A join batch and a leave batch never swap places: one of the other kind goes out first. */
+    private void flushPendingOtherThan(String kind, List<Outbox> toFlush) {
+        if (pendingKind != null && !pendingKind.equals(kind)) {
+            queuePendingPresence(toFlush);
+        }
+    }
+
+    /** Queues the pending batch (if any) to every member, encoded once. A batch of one is an ordinary event. */
+    private void queuePendingPresence(List<Outbox> toFlush) {
+        if (pendingKind == null) {
+            return;
+        }
+        SystemEvent event = pendingNicks.size() == 1
+                ? SystemEvent.of(id, pendingKind, pendingNicks.get(0), null, pendingColors.get(0), members.size(),
+                        clock.getAsLong())
+                : SystemEvent.coalesced(id, pendingKind, List.copyOf(pendingNicks), List.copyOf(pendingColors),
+                        members.size(), clock.getAsLong());
+        clearPending();
+        queueToAll(EncodedFrame.of(Json.write(ServerFrame.event("system", event))), toFlush);
+    }
+
+    private void clearPending() {
+        pendingKind = null;
+        if (pendingNicks != null) {
+            pendingNicks.clear();
+            pendingColors.clear();
+            pendingJoiners.clear();
+        }
+        presencePending = false;
+    }
+
     private EncodedFrame systemEvent(String kind, Identity who, String old) {
-        SystemEvent event = new SystemEvent(id, kind, who.nick(), old, who.color(), members.size(), clock.getAsLong());
+        SystemEvent event = SystemEvent.of(id, kind, who.nick(), old, who.color(), members.size(), clock.getAsLong());
         return EncodedFrame.of(Json.write(ServerFrame.event("system", event)));
     }
 
-    private List<Acks.Member> memberList() {
+    /**
+     * The members {@code joiner} is told about in its join ack: everyone except those whose join
+     * is still pending (the coalesced frame will name them, so each is seen exactly once), and
+     * always the joiner itself, as in a small room.
+     */
+    private List<Acks.Member> memberList(Client joiner) {
         List<Acks.Member> list = new ArrayList<>(members.size());
         for (Client member : members) {
-            list.add(new Acks.Member(member.identity().nick(), member.identity().color()));
+            if (member == joiner || pendingJoiners == null || !pendingJoiners.contains(member)) {
+                list.add(new Acks.Member(member.identity().nick(), member.identity().color()));
+            }
         }
         return list;
     }
 
-    private List<Outbox> queueToAll(EncodedFrame frame) {
-        List<Outbox> toFlush = new ArrayList<>(members.size());
+    private void queueToAll(EncodedFrame frame, List<Outbox> toFlush) {
         for (Client member : members) {
             queueTo(member, frame, toFlush);
         }
-        return toFlush;
     }
 
     private void queueTo(Client member, EncodedFrame frame, List<Outbox> toFlush) {

@@ -1,15 +1,32 @@
 package dev.sori.protocol;
 
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import java.util.List;
 
 /**
  * The payload of {@code system}: someone joined, left or was renamed. {@code count} is the
  * number of connections in the room after the event; {@code old} is set for {@code nick} only.
  * {@code color} (the person's colour) is Sori's extension, so that member lists can stay coloured.
+ *
+ * <p>A coalesced {@code join} or {@code leave} (big rooms, see the protocol) names several people:
+ * {@code nicks} instead of {@code nick}, and {@code colors} (same order) instead of {@code color};
+ * {@code count} is after all of them. Null components are left out of the JSON.
  */
-@JsonbPropertyOrder({"room", "kind", "nick", "old", "color", "count", "ts"})
-public record SystemEvent(String room, String kind, String nick, String old, String color, int count, long ts) {
+@JsonbPropertyOrder({"room", "kind", "nick", "nicks", "old", "color", "colors", "count", "ts"})
+public record SystemEvent(String room, String kind, String nick, List<String> nicks, String old, String color,
+                          List<String> colors, int count, long ts) {
     public static final String JOIN = "join";
     public static final String LEAVE = "leave";
     public static final String NICK = "nick";
+
+    /** One person's event. */
+    public static SystemEvent of(String room, String kind, String nick, String old, String color, int count, long ts) {
+        return new SystemEvent(room, kind, nick, null, old, color, null, count, ts);
+    }
+
+    /** Several people's joins or leaves in one frame. */
+    public static SystemEvent coalesced(String room, String kind, List<String> nicks, List<String> colors, int count,
+                                        long ts) {
+        return new SystemEvent(room, kind, null, nicks, null, null, colors, count, ts);
+    }
 }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * server, starts another on the same port and watches the page reconnect.
  * {@code src/test/browser/rooms.test.mjs}, against a server of its own, goes through the rooms:
  * the lobby, a passworded room, typing, a reload, older pages, recovery with {@code since},
- * a full room and deletion.
+ * a full room and deletion. {@code src/test/browser/presence.test.mjs} fills {@code general}
+ * past 100 members from inside a page and checks the coalesced join and leave lines.
  *
  * <p>Chromium and playwright-core are installed by {@code setup.sh} in pre-integration-test.
  * When they are missing this test fails rather than skips: a browser test that quietly does not
@@ -58,6 +59,16 @@ class BrowserIT {
             run("rooms.test.mjs", server, Map.of());
         }
         assertThat(screenshot).as("the screenshot the rooms browser test saves").isNotEmptyFile();
+    }
+
+    @Test
+    void coalescedPresenceShowsInChromium() throws Exception {
+        Path screenshot = prepare("browser-presence-en.png");
+        // 150 connections from 127.0.0.1: over the default per-address cap (64)
+        try (ServerProcess server = ServerProcess.start("--max-connections-per-address", "0")) {
+            run("presence.test.mjs", server, Map.of());
+        }
+        assertThat(screenshot).as("the screenshot the presence browser test saves").isNotEmptyFile();
     }
 
     /** Checks the prerequisites and removes the screenshot a previous run left behind. */

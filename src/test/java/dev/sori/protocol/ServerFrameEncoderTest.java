@@ -24,9 +24,17 @@ class ServerFrameEncoderTest {
     @Test
     void leavesOutNullFields() {
         String join = encoder.encode(ServerFrame.event("system",
-                new SystemEvent("general", SystemEvent.JOIN, "Anon-1234", null, "#123456", 2, 5)));
+                SystemEvent.of("general", SystemEvent.JOIN, "Anon-1234", null, "#123456", 2, 5)));
         assertThat(join).doesNotContain("old").doesNotContain("null").contains("\"count\":2");
         assertThat(encoder.encode(ServerFrame.ack("1", new Acks.Empty()))).isEqualTo("{\"type\":\"ack\",\"id\":\"1\",\"payload\":{}}");
+    }
+
+    @Test
+    void encodesACoalescedJoinWithNicksInsteadOfNickAndCountLast() {
+        String join = encoder.encode(ServerFrame.event("system", SystemEvent.coalesced("general", SystemEvent.JOIN,
+                java.util.List.of("Anon-1", "Anon-2"), java.util.List.of("#111111", "#222222"), 150, 5)));
+        assertThat(join).isEqualTo("{\"type\":\"system\",\"payload\":{\"room\":\"general\",\"kind\":\"join\","
+                + "\"nicks\":[\"Anon-1\",\"Anon-2\"],\"colors\":[\"#111111\",\"#222222\"],\"count\":150,\"ts\":5}}");
     }
 
     @Test

@@ -202,6 +202,18 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The people a {@code system} payload names: its {@code nick}, or, for a join or leave that a
+     * big room coalesced, its {@code nicks}.
+     */
+    public static List<String> presenceNicks(JsonObject systemPayload) {
+        if (systemPayload.containsKey("nicks")) {
+            return systemPayload.getJsonArray("nicks").getValuesAs(jakarta.json.JsonString.class).stream()
+                    .map(jakarta.json.JsonString::getString).toList();
+        }
+        return List.of(systemPayload.getString("nick"));
+    }
+
     /** {@code room_created}, {@code room_updated} or {@code room_removed}. */
     public static boolean isLobbyEvent(JsonObject frame) {
         String type = frame.getString("type", "");

@@ -954,6 +954,74 @@ abstract class RoomsContract {
         ack(owner2, "delete_room", "{\"room\":" + q(room) + "}");
     }
 
+    /**
+     * SIGTERM while three clients post as fast as they may: each gets 1001, the process exits by
+     * itself, and after a restart on the same data every acked message is there at its seq, none
+     * twice (an orderly stop must not lose what the writer had acked, nor half-store the rest).
+     */
+    @Test
+    void sigtermMidTrafficClosesWith1001AndKeepsEveryAckedMessage() throws Exception {
+        Storage storage = newStorage();
+        ServerProcess first = startOwn(storage);
+        TestClient owner = connect(first);
+        String room = createRoom(owner, "{\"title\":\"orderly stop\"}");
+        List<Poster> posters = new ArrayList<>();
+        CountDownLatch enoughAcks = new CountDownLatch(300);
+        for (int n = 0; n < 3; n++) {
+            TestClient c = connect(first);
+            ack(c, "join", "{\"room\":" + q(room) + "}");
+            posters.add(new Poster(c, room, "t" + n, 10, enoughAcks));
+        }
+        posters.forEach(Poster::start);
+        assertThat(enoughAcks.await(60, TimeUnit.SECONDS)).as("300 acks while posting").isTrue();
+
+        int exit = first.terminate(Duration.ofSeconds(20)); // SIGTERM, mid-traffic
+        assertThat(exit).as("exit code after SIGTERM; output:%n%s", first.output()).isIn(0, 143);
+        for (Poster p : posters) {
+            p.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(p.isAlive()).as(p.getName() + " noticed the stop").isFalse();
+            // The server ends TCP right after its close frame; a poster still writing may get a
+            // broken pipe, which the JDK client reports instead of the close it had received.
+            assertThat(closeCodeOrBrokenPipe(p.client)).as(p.prefix + "'s close").isIn(1001, -1);
+            assertThat(p.problems).as(p.prefix + " got only acks (or nothing) before the stop").isEmpty();
+        }
+        assertThat(owner.awaitClose()).as("an idle member's close code").isEqualTo(1001);
+
+        ServerProcess second = startOwn(storage);
+        TestClient reader = connect(second);
+        ack(reader, "join", "{\"room\":" + q(room) + "}");
+        List<JsonObject> stored = allHistory(reader, room);
+        List<Long> seqs = seqs(stored);
+        assertThat(seqs).as("stored seqs are 1..N, none twice").containsExactlyElementsOf(range(1, seqs.size()));
+        assertThat(texts(stored)).as("no message stored twice").doesNotHaveDuplicates();
+        Map<Long, String> textBySeq = new HashMap<>();
+        for (JsonObject m : stored) {
+            textBySeq.put(m.getJsonNumber("seq").longValue(), m.getString("text"));
+        }
+        int acked = 0;
+        for (Poster p : posters) {
+            for (Map.Entry<String, Long> e : p.acked.entrySet()) {
+                assertThat(textBySeq.get(e.getValue())).as("the stored message at acked seq %d", e.getValue())
+                        .isEqualTo(e.getKey());
+                acked++;
+            }
+        }
+        assertThat(acked).isGreaterThanOrEqualTo(300);
+        System.out.printf("[%s] SIGTERM: %d acked, %d stored%n", getClass().getSimpleName(), acked, stored.size());
+    }
+
+    /** The close code {@code client} received, or -1 when its connection failed with an I/O error instead. */
+    private static int closeCodeOrBrokenPipe(TestClient client) {
+        try {
+            return client.awaitClose();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.io.IOException) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
     /** Posts continuously with up to {@code window} requests in flight, recording every ack, until its socket dies. */
     static final class Poster extends Thread {
         final TestClient client;
