@@ -23,6 +23,10 @@ import picocli.CommandLine.Option;
         description = {"Sori, a real-time chat server: the page and the /chat WebSocket on one port.",
                 "Every option can also be set by the environment variable shown in brackets."})
 public final class Main implements Callable<Integer> {
+    static {
+        Logging.configure(); // before the first logger exists: it picks the log manager
+    }
+
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
     @Option(names = "--host", paramLabel = "ADDR", defaultValue = "${env:SORI_HOST:-0.0.0.0}",
@@ -140,7 +144,6 @@ public final class Main implements Callable<Integer> {
     String tlsPassword;
 
     public static void main(String[] args) {
-        Logging.configure();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 

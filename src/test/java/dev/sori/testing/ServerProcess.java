@@ -28,6 +28,7 @@ public final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final Path dataDir;
     private final List<String> output = new ArrayList<>();
+    private final Thread reader;
     private final URI page;
     private final URI chat;
 
@@ -57,6 +58,7 @@ public final class ServerProcess implements AutoCloseable {
         }, "server-output");
         reader.setDaemon(true);
         reader.start();
+        this.reader = reader;
         try {
             Matcher m = started.get(30, TimeUnit.SECONDS);
             page = URI.create(m.group(1));
@@ -175,11 +177,14 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Sends SIGTERM and waits for the exit; returns the exit code. */
     public int terminate(Duration timeout) throws InterruptedException {
-        process.destroy(); // SIGTERM on Unix
+        // SIGTERM on Unix. Through the handle: Process.destroy() also closes our end of the pipe,
+        // and the server's shutdown lines would be lost.
+        process.toHandle().destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("server did not exit within " + timeout + " of SIGTERM\n" + output());
         }
+        reader.join(5_000); // the last lines (the shutdown's) may still be in the pipe
         return process.exitValue();
     }
 

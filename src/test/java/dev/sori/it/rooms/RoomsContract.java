@@ -986,6 +986,8 @@ abstract class RoomsContract {
             assertThat(p.problems).as(p.prefix + " got only acks (or nothing) before the stop").isEmpty();
         }
         assertThat(owner.awaitClose()).as("an idle member's close code").isEqualTo(1001);
+        assertThat(first.output()).as("the server's own record of the stop (exit %d)", exit).contains("shutting down")
+                .contains("closed 4 connections");
 
         ServerProcess second = startOwn(storage);
         TestClient reader = connect(second);
