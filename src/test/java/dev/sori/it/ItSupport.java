@@ -105,4 +105,32 @@ final class ItSupport {
             last = actual.get();
         }
     }
+
+    /** What a connection that stopped reading finds once it reads again. */
+    record StalledEnd(int messages, Integer closeCode) {
+    }
+
+    /**
+     * Reads a stalled connection to its end: counts the {@code message} frames that piled up and
+     * returns the close frame's code, or null when only the TCP close or reset came (the close
+     * frame could not get past the data the server gave up on).
+     */
+    static StalledEnd readWhatPiledUp(RawWebSocket stalled) {
+        int messages = 0;
+        try {
+            while (true) {
+                RawWebSocket.Frame frame = stalled.readFrame();
+                if (frame.opcode() == RawWebSocket.OP_CLOSE) {
+                    return new StalledEnd(messages, frame.closeCode());
+                }
+                if (frame.opcode() == RawWebSocket.OP_TEXT && frame.text().contains("\"message\"")) {
+                    messages++;
+                }
+            }
+        } catch (java.net.SocketException | java.io.EOFException e) {
+            return new StalledEnd(messages, null); // TCP close or reset
+        } catch (IOException e) {
+            throw new AssertionError("the stalled connection was not closed: " + e, e);
+        }
+    }
 }

@@ -7,9 +7,6 @@ import dev.sori.chat.ChatSettings;
 import dev.sori.testing.RunningServer;
 import dev.sori.testing.TestClient;
 import jakarta.json.JsonObject;
-import java.io.EOFException;
-import java.io.IOException;
-import java.net.SocketException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,24 +78,9 @@ class SendTimeoutIT {
 
             // Reading at last, the stalled client finds part of the messages, then the end: a 1013
             // close frame, or only the TCP close when the frame could not get past the abandoned data.
-            int messagesSeen = 0;
-            Integer closeCode = null;
-            try {
-                while (true) {
-                    RawWebSocket.Frame frame = stalled.readFrame();
-                    if (frame.opcode() == RawWebSocket.OP_CLOSE) {
-                        closeCode = frame.closeCode();
-                        break;
-                    }
-                    if (frame.opcode() == RawWebSocket.OP_TEXT && frame.text().contains("\"message\"")) {
-                        messagesSeen++;
-                    }
-                }
-            } catch (SocketException | EOFException e) {
-                // TCP close or reset
-            } catch (IOException e) {
-                throw new AssertionError("the stalled connection was not closed: " + e, e);
-            }
+            ItSupport.StalledEnd end = ItSupport.readWhatPiledUp(stalled);
+            int messagesSeen = end.messages();
+            Integer closeCode = end.closeCode();
             assertThat(messagesSeen).isLessThan(posted);
             if (closeCode != null) {
                 assertThat(closeCode).isEqualTo(1013);

@@ -7,9 +7,6 @@ import dev.sori.chat.ChatSettings;
 import dev.sori.testing.RunningServer;
 import dev.sori.testing.TestClient;
 import jakarta.json.JsonObject;
-import java.io.EOFException;
-import java.io.IOException;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,24 +112,9 @@ class SlowConsumerIT {
             // Once the stalled client reads again, it finds fewer messages than were posted before
             // its cut, and then the end of the connection: a 1013 close frame, or just the TCP
             // close when the close frame could not get past the data the server gave up on.
-            int messagesSeen = 0;
-            Integer closeCode = null;
-            try {
-                while (true) {
-                    RawWebSocket.Frame frame = stalled.readFrame();
-                    if (frame.opcode() == RawWebSocket.OP_CLOSE) {
-                        closeCode = frame.closeCode();
-                        break;
-                    }
-                    if (frame.opcode() == RawWebSocket.OP_TEXT && frame.text().contains("\"message\"")) {
-                        messagesSeen++;
-                    }
-                }
-            } catch (SocketException | EOFException e) {
-                // TCP close or reset: cut loose without a readable close frame
-            } catch (IOException e) {
-                throw new AssertionError("the stalled connection was not closed: " + e, e);
-            }
+            ItSupport.StalledEnd end = ItSupport.readWhatPiledUp(stalled);
+            int messagesSeen = end.messages();
+            Integer closeCode = end.closeCode();
             assertThat(messagesSeen).isLessThan(postedBeforeCut);
             if (closeCode != null) {
                 assertThat(closeCode).isEqualTo(1013);
