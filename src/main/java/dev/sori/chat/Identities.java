@@ -35,12 +35,13 @@ public final class Identities {
 
     /**
      * The identity of {@code token}, or a fresh one when the token is null or unknown. Completes
-     * at once unless the catalog must be asked; if the catalog fails, a fresh identity is given
-     * rather than none (the user loses their name, not their chat).
+     * at once for an identity in memory; a fresh one completes once the catalog has stored it, so
+     * that its token, once handed out, resumes it after a restart too. If the catalog fails, a
+     * fresh identity is given rather than none (the user loses their name, not their chat).
      */
     public CompletionStage<Identity> resume(String token) {
         if (token == null || token.isEmpty() || token.length() > 128) {
-            return CompletableFuture.completedFuture(fresh());
+            return fresh();
         }
         synchronized (this) {
             Identity known = byToken.get(token);
@@ -51,10 +52,10 @@ public final class Identities {
         return catalog.findByToken(token).handle((saved, failure) -> {
             if (failure != null) {
                 LOG.log(Level.WARNING, "identity lookup failed, giving a fresh identity: {0}", failure.toString());
-                return fresh();
+                return (Identity) null;
             }
             if (saved.isEmpty()) {
-                return fresh();
+                return null;
             }
             catalog.seen(saved.get().id());
             synchronized (this) {
@@ -62,7 +63,7 @@ public final class Identities {
                 return byToken.computeIfAbsent(token, t -> new Identity(saved.get().id(), t, saved.get().nick(),
                         saved.get().color(), CompletableFuture.completedFuture(null)));
             }
-        });
+        }).thenCompose(found -> found != null ? CompletableFuture.completedFuture(found) : fresh());
     }
 
     /** Forgets, in the catalog, identities unused for {@code unused}; see {@link IdentityCatalog#forgetUnseenSince}. */
@@ -76,7 +77,11 @@ public final class Identities {
         return identity.saved().thenCompose(v -> catalog.rename(identity.id(), nick));
     }
 
-    private Identity fresh() {
+    /**
+     * A new identity, completing once the catalog has committed it (or failed to: then it lasts
+     * as long as the process, and the failure is logged). The catalog may commit many at once.
+     */
+    private CompletionStage<Identity> fresh() {
         String id = randomString(12);
         String token = randomString(32);
         String nick = Nicknames.anonymous(random);
@@ -91,7 +96,7 @@ public final class Identities {
         synchronized (this) {
             byToken.put(token, identity);
         }
-        return identity;
+        return saved.handle((v, failure) -> identity);
     }
 
     private String randomString(int bytes) {
