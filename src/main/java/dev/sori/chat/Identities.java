@@ -15,6 +15,8 @@ import java.util.concurrent.CompletionStage;
 public final class Identities {
     private static final System.Logger LOG = System.getLogger(Identities.class.getName());
     private static final Base64.Encoder TOKEN_ENCODING = Base64.getUrlEncoder().withoutPadding();
+    /** Crockford's base32: digits, then letters without I, L, O, U; in ASCII order. */
+    private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
     private final SecureRandom random = new SecureRandom();
     private final IdentityCatalog catalog;
@@ -82,7 +84,7 @@ public final class Identities {
      * as long as the process, and the failure is logged). The catalog may commit many at once.
      */
     private CompletionStage<Identity> fresh() {
-        String id = randomString(12);
+        String id = newId(System.currentTimeMillis());
         String token = randomString(32);
         String nick = Nicknames.anonymous(random);
         String color = Colors.of(id);
@@ -97,6 +99,40 @@ public final class Identities {
             byToken.put(token, identity);
         }
         return saved.handle((v, failure) -> identity);
+    }
+
+    /**
+     * A new public id in the ULID layout: 48 bits of milliseconds, then 80 random bits, in
+     * Crockford's base32 (26 characters, whose order is the order of creation). Ids that grow with
+     * time are appended at the end of the catalog's index instead of landing on a random page of
+     * it, so committing a burst of new identities rewrites few index pages. The id is never sent
+     * to clients; it only says when the identity was created.
+     */
+    String newId(long epochMillis) {
+        byte[] r = new byte[10];
+        random.nextBytes(r);
+        char[] out = new char[26];
+        for (int i = 9; i >= 0; i--) { // 10 chars × 5 bits = 50 bits of time, the top 2 always 0
+            out[i] = CROCKFORD[(int) (epochMillis & 31)];
+            epochMillis >>>= 5;
+        }
+        long high = 0;
+        for (int i = 0; i < 5; i++) {
+            high = (high << 8) | (r[i] & 0xff);
+        }
+        long low = 0;
+        for (int i = 5; i < 10; i++) {
+            low = (low << 8) | (r[i] & 0xff);
+        }
+        for (int i = 17; i >= 10; i--) { // 8 chars × 5 bits = the first 40 random bits
+            out[i] = CROCKFORD[(int) (high & 31)];
+            high >>>= 5;
+        }
+        for (int i = 25; i >= 18; i--) { // and the other 40
+            out[i] = CROCKFORD[(int) (low & 31)];
+            low >>>= 5;
+        }
+        return new String(out);
     }
 
     private String randomString(int bytes) {
