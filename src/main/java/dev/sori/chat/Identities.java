@@ -15,6 +15,8 @@ import java.util.concurrent.CompletionStage;
 public final class Identities {
     private static final System.Logger LOG = System.getLogger(Identities.class.getName());
     private static final Base64.Encoder TOKEN_ENCODING = Base64.getUrlEncoder().withoutPadding();
+    /** Crockford's base32: digits, then letters without I, L, O, U; in ASCII order. */
+    private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
     private final SecureRandom random = new SecureRandom();
     private final IdentityCatalog catalog;
@@ -35,12 +37,13 @@ public final class Identities {
 
     /**
      * The identity of {@code token}, or a fresh one when the token is null or unknown. Completes
-     * at once unless the catalog must be asked; if the catalog fails, a fresh identity is given
-     * rather than none (the user loses their name, not their chat).
+     * at once for an identity in memory; a fresh one completes once the catalog has stored it, so
+     * that its token, once handed out, resumes it after a restart too. If the catalog fails, a
+     * fresh identity is given rather than none (the user loses their name, not their chat).
      */
     public CompletionStage<Identity> resume(String token) {
         if (token == null || token.isEmpty() || token.length() > 128) {
-            return CompletableFuture.completedFuture(fresh());
+            return fresh();
         }
         synchronized (this) {
             Identity known = byToken.get(token);
@@ -51,10 +54,10 @@ public final class Identities {
         return catalog.findByToken(token).handle((saved, failure) -> {
             if (failure != null) {
                 LOG.log(Level.WARNING, "identity lookup failed, giving a fresh identity: {0}", failure.toString());
-                return fresh();
+                return (Identity) null;
             }
             if (saved.isEmpty()) {
-                return fresh();
+                return null;
             }
             catalog.seen(saved.get().id());
             synchronized (this) {
@@ -62,7 +65,7 @@ public final class Identities {
                 return byToken.computeIfAbsent(token, t -> new Identity(saved.get().id(), t, saved.get().nick(),
                         saved.get().color(), CompletableFuture.completedFuture(null)));
             }
-        });
+        }).thenCompose(found -> found != null ? CompletableFuture.completedFuture(found) : fresh());
     }
 
     /** Forgets, in the catalog, identities unused for {@code unused}; see {@link IdentityCatalog#forgetUnseenSince}. */
@@ -76,8 +79,12 @@ public final class Identities {
         return identity.saved().thenCompose(v -> catalog.rename(identity.id(), nick));
     }
 
-    private Identity fresh() {
-        String id = randomString(12);
+    /**
+     * A new identity, completing once the catalog has committed it (or failed to: then it lasts
+     * as long as the process, and the failure is logged). The catalog may commit many at once.
+     */
+    private CompletionStage<Identity> fresh() {
+        String id = newId(System.currentTimeMillis());
         String token = randomString(32);
         String nick = Nicknames.anonymous(random);
         String color = Colors.of(id);
@@ -91,7 +98,41 @@ public final class Identities {
         synchronized (this) {
             byToken.put(token, identity);
         }
-        return identity;
+        return saved.handle((v, failure) -> identity);
+    }
+
+    /**
+     * A new public id in the ULID layout: 48 bits of milliseconds, then 80 random bits, in
+     * Crockford's base32 (26 characters, whose order is the order of creation). Ids that grow with
+     * time are appended at the end of the catalog's index instead of landing on a random page of
+     * it, so committing a burst of new identities rewrites few index pages. The id is never sent
+     * to clients; it only says when the identity was created.
+     */
+    String newId(long epochMillis) {
+        byte[] r = new byte[10];
+        random.nextBytes(r);
+        char[] out = new char[26];
+        for (int i = 9; i >= 0; i--) { // 10 chars × 5 bits = 50 bits of time, the top 2 always 0
+            out[i] = CROCKFORD[(int) (epochMillis & 31)];
+            epochMillis >>>= 5;
+        }
+        long high = 0;
+        for (int i = 0; i < 5; i++) {
+            high = (high << 8) | (r[i] & 0xff);
+        }
+        long low = 0;
+        for (int i = 5; i < 10; i++) {
+            low = (low << 8) | (r[i] & 0xff);
+        }
+        for (int i = 17; i >= 10; i--) { // 8 chars × 5 bits = the first 40 random bits
+            out[i] = CROCKFORD[(int) (high & 31)];
+            high >>>= 5;
+        }
+        for (int i = 25; i >= 18; i--) { // and the other 40
+            out[i] = CROCKFORD[(int) (low & 31)];
+            low >>>= 5;
+        }
+        return new String(out);
     }
 
     private String randomString(int bytes) {

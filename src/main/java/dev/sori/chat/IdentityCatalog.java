@@ -39,7 +39,11 @@ public interface IdentityCatalog {
     /** The identity {@code token} resumes, if the catalog has it. */
     CompletionStage<Optional<Saved>> findByToken(String token);
 
-    /** Stores a new identity; the token only in a form that cannot be turned back into it. */
+    /**
+     * Stores a new identity; the token only in a form that cannot be turned back into it.
+     * Completes once the identity is durable ({@link Identities} hands out the token only then);
+     * a catalog may store the identities of a burst together.
+     */
     CompletionStage<Void> create(String id, String token, String nick, String color);
 
     CompletionStage<Void> rename(String id, String nick);

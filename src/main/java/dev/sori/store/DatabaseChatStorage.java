@@ -34,6 +34,8 @@ public final class DatabaseChatStorage implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DatabaseChatStorage.class.getName());
     /** Reads waiting for an I/O thread beyond this are refused as unavailable, not queued. */
     private static final int MAX_QUEUED_READS = 10_000;
+    /** New identities per transaction at most (see {@link IdentityBatcher}). */
+    private static final int IDENTITY_BATCH = 256;
 
     private final Storage storage;
     private final ExecutorService io;
@@ -218,6 +220,8 @@ public final class DatabaseChatStorage implements AutoCloseable {
 
     private final class Identities implements IdentityCatalog {
         private final IdentityStore store = storage.identities();
+        // Group commit on the I/O threads: one transaction for the identities of a burst.
+        private final IdentityBatcher batcher = new IdentityBatcher(store, io, IDENTITY_BATCH, MAX_QUEUED_READS);
 
         @Override
         public CompletionStage<Optional<Saved>> findByToken(String token) {
@@ -227,8 +231,16 @@ public final class DatabaseChatStorage implements AutoCloseable {
 
         @Override
         public CompletionStage<Void> create(String id, String token, String nick, String color) {
-            return onIo("saving an identity", () -> {
-                store.create(new NewIdentity(id, token, nick, color));
+            NewIdentity identity;
+            try {
+                identity = new NewIdentity(id, token, nick, color);
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return batcher.create(identity).handle((stored, failure) -> {
+                if (failure != null) {
+                    throw translate("saving an identity", failure);
+                }
                 return null;
             });
         }

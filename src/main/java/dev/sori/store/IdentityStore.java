@@ -1,6 +1,7 @@
 package dev.sori.store;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,15 @@ public interface IdentityStore {
      * @throws StoreConflictException when the id or the token is taken
      */
     StoredIdentity create(NewIdentity identity);
+
+    /**
+     * Stores new identities in one transaction: all of them or, on any failure, none. One commit
+     * for many identities is what makes a burst of anonymous connections cheap.
+     *
+     * @return them as stored, in the order given
+     * @throws StoreConflictException when an id or a token is taken (then none is stored)
+     */
+    List<StoredIdentity> createAll(List<NewIdentity> identities);
 
     /** @return false when there is no such identity */
     boolean rename(String id, String nick);

@@ -6,12 +6,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /** {@link IdentityStore} on JDBC. */
 final class JdbcIdentityStore implements IdentityStore {
     private static final String SELECT = "SELECT id, nick, color, created_at, last_seen_at FROM identities";
+    private static final String INSERT = "INSERT INTO identities"
+            + " (id, token_hash, nick, color, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -48,25 +52,58 @@ final class JdbcIdentityStore implements IdentityStore {
 
     @Override
     public StoredIdentity create(NewIdentity identity) {
+        return createAll(List.of(identity)).get(0);
+    }
+
+    @Override
+    public List<StoredIdentity> createAll(List<NewIdentity> identities) {
+        if (identities.isEmpty()) {
+            return List.of();
+        }
         long now = clock.millis();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO identities"
-                        + " (id, token_hash, nick, color, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, identity.id());
-            ps.setString(2, TokenHashes.of(identity.token()));
-            ps.setString(3, identity.nick());
-            ps.setString(4, identity.color());
-            ps.setLong(5, now);
-            ps.setLong(6, now);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (SqlFailures.is(e, SqlFailures.UNIQUE_VIOLATION)) {
-                throw new StoreConflictException("identity id or token taken: " + identity.id());
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (NewIdentity identity : identities) {
+                    ps.setString(1, identity.id());
+                    ps.setString(2, TokenHashes.of(identity.token()));
+                    ps.setString(3, identity.nick());
+                    ps.setString(4, identity.color());
+                    ps.setLong(5, now);
+                    ps.setLong(6, now);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
             }
-            throw SqlFailures.unavailable("creating an identity", e);
+        } catch (SQLException e) {
+            if (SqlFailures.isAnywhere(e, SqlFailures.UNIQUE_VIOLATION)) {
+                throw new StoreConflictException(identities.size() == 1
+                        ? "identity id or token taken: " + identities.get(0).id()
+                        : "an identity id or token among " + identities.size() + " is taken");
+            }
+            throw SqlFailures.unavailable(identities.size() == 1 ? "creating an identity" : "creating identities", e);
         }
         Instant at = Instant.ofEpochMilli(now);
-        return new StoredIdentity(identity.id(), identity.nick(), identity.color(), at, at);
+        List<StoredIdentity> stored = new ArrayList<>(identities.size());
+        for (NewIdentity identity : identities) {
+            stored.add(new StoredIdentity(identity.id(), identity.nick(), identity.color(), at, at));
+        }
+        return stored;
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool will drop it, and the transaction dies with it
+        }
     }
 
     @Override

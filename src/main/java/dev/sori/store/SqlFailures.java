@@ -4,6 +4,11 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Turns JDBC failures into store exceptions without leaking row data: PostgreSQL's and H2's
@@ -51,6 +56,33 @@ final class SqlFailures {
 
     static boolean is(SQLException e, String state) {
         return state.equals(e.getSQLState());
+    }
+
+    /**
+     * {@code state} on {@code e} or on an exception chained to it: a failed JDBC batch reports
+     * the failing statement's state on its next exception or its cause, depending on the driver.
+     */
+    static boolean isAnywhere(SQLException e, String state) {
+        Set<Throwable> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Throwable> todo = new ArrayDeque<>(List.of(e));
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (!visited.add(t)) {
+                continue;
+            }
+            if (t instanceof SQLException sql) {
+                if (state.equals(sql.getSQLState())) {
+                    return true;
+                }
+                if (sql.getNextException() != null) {
+                    todo.add(sql.getNextException());
+                }
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+        }
+        return false;
     }
 
     static boolean isMissingParent(SQLException e) {

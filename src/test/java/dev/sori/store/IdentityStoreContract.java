@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,6 +72,45 @@ abstract class IdentityStoreContract extends StoreContract {
         assertThatThrownBy(() -> s.identities().create(new NewIdentity(unique("id"), token, "c", "#000000")))
                 .isInstanceOf(StoreConflictException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
+    }
+
+    @Test
+    void manyIdentitiesAreCreatedInOneGo() {
+        MutableClock clock = new MutableClock(Instant.parse("2025-02-01T00:00:00Z"));
+        Storage s = open(backend.settings(), clock);
+        List<NewIdentity> burst = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            burst.add(new NewIdentity(unique("id"), unique("token"), "Anon-" + i, "#2a9d8f"));
+        }
+
+        List<StoredIdentity> created = s.identities().createAll(burst);
+
+        assertThat(created).hasSize(300);
+        for (int i = 0; i < burst.size(); i++) {
+            NewIdentity n = burst.get(i);
+            StoredIdentity expected = new StoredIdentity(n.id(), n.nick(), n.color(), clock.instant(), clock.instant());
+            assertThat(created.get(i)).isEqualTo(expected);
+            assertThat(s.identities().findByToken(n.token())).contains(expected);
+        }
+        assertThat(s.identities().createAll(List.of())).isEmpty();
+    }
+
+    @Test
+    void aBatchWithATakenIdOrTokenStoresNoneOfIt() {
+        Storage s = open();
+        String takenToken = unique("token");
+        s.identities().create(new NewIdentity(unique("id"), takenToken, "first", "#000000"));
+        NewIdentity fine = new NewIdentity(unique("id"), unique("token"), "fine", "#000000");
+        NewIdentity clash = new NewIdentity(unique("id"), takenToken, "clash", "#000000");
+
+        assertThatThrownBy(() -> s.identities().createAll(List.of(fine, clash)))
+                .isInstanceOf(StoreConflictException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(takenToken));
+        assertThat(s.identities().find(fine.id())).isEmpty();
+        assertThat(s.identities().find(clash.id())).isEmpty();
+        // and the connection it used is usable again: the next batch commits
+        assertThat(s.identities().createAll(List.of(fine))).hasSize(1);
+        assertThat(s.identities().findByToken(fine.token())).isPresent();
     }
 
     @Test

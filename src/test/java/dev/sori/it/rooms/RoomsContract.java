@@ -893,6 +893,24 @@ abstract class RoomsContract {
     }
 
     @Test
+    void everyTokenGivenInWelcomeResumesItsIdentityAfterSigkill() throws Exception {
+        Storage storage = newStorage();
+        ServerProcess first = startOwn(storage);
+        // A burst of anonymous connections, whose new identities the server commits together.
+        List<TestClient> burst = IntStream.range(0, 40).parallel().mapToObj(i -> connect(first)).toList();
+        first.process().destroyForcibly(); // SIGKILL right after the last welcome: no orderly shutdown
+        assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        ServerProcess second = startOwn(storage);
+        for (TestClient before : burst) {
+            TestClient after = connect(second, before.token());
+            assertThat(after.token()).as("the token given in welcome resumes").isEqualTo(before.token());
+            assertThat(after.nick()).isEqualTo(before.nick());
+            assertThat(after.welcome().getString("color")).isEqualTo(before.welcome().getString("color"));
+        }
+    }
+
+    @Test
     void everyAckedMessageSurvivesSigkillWithItsSeq() throws Exception {
         Storage storage = newStorage();
         ServerProcess first = startOwn(storage);
