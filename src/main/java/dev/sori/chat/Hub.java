@@ -177,12 +177,15 @@ public final class Hub implements AutoCloseable {
     }
 
     private void welcome(Client client, Identity identity, String token) {
+        // In general before welcome goes out: a client that has its welcome is a member, so a
+        // message posted after it reaches it. Admission gates it, so nothing the room says
+        // overtakes welcome; open releases what waited.
+        Room general = lobby.general();
+        general.admit(client);
         client.send(ServerFrame.event("welcome", new Welcome(client.sid(), identity.token(), identity.nick(),
                 identity.color(), PUBLIC_ROOM, serverInfo,
                 new Welcome.Limits(settings.maxMessageChars(), Nicknames.MAX_CHARS))));
         client.welcomed();
-        Room general = lobby.general();
-        general.admit(client);
         general.open(client, null);
         lobby.countChanged(general);
         LOG.log(Level.INFO, "connect sid={0} identity={1} resumed={2} connections={3,number,#}",

@@ -92,6 +92,27 @@ class WelcomeAndIdentityIT {
         }
     }
 
+    /**
+     * A client that holds its {@code welcome} is in {@code general}: a message posted right
+     * after it reaches it. (It used to be admitted just after welcome went out, so a post in that
+     * gap missed it, about one time in 150: hence 600 newcomers, and no rate limit for the one
+     * who greets them all.)
+     */
+    @Test
+    void aMessagePostedTheMomentSomeoneIsWelcomedReachesThem() {
+        server = RunningServer.startWithoutRateLimit();
+        try (TestClient a = server.connect()) {
+            for (int i = 0; i < 600; i++) {
+                try (TestClient b = server().connect()) {
+                    a.send("new_message", TestClient.quote("just in time " + i), null);
+                    assertThat(b.next("message").getJsonObject("payload").getString("text"))
+                            .as("newcomer %d", i).isEqualTo("just in time " + i);
+                    b.closeAndWait();
+                }
+            }
+        }
+    }
+
     @Test
     void aTokenResumesTheIdentityAfterARename() {
         String token;
