@@ -917,15 +917,7 @@ abstract class RoomsContract {
         TestClient owner = connect(first);
         ack(owner, "nickname", q("Crash Owner"));
         String room = createRoom(owner, "{\"title\":\"crash test\"}");
-        List<Poster> posters = new ArrayList<>();
-        CountDownLatch enoughAcks = new CountDownLatch(300);
-        for (int n = 0; n < 3; n++) {
-            TestClient c = connect(first);
-            ack(c, "join", "{\"room\":" + q(room) + "}");
-            posters.add(new Poster(c, room, "p" + n, 10, enoughAcks));
-        }
-        posters.forEach(Poster::start);
-        assertThat(enoughAcks.await(60, TimeUnit.SECONDS)).as("300 acks while posting").isTrue();
+        List<Poster> posters = postUntil300Acks(first, room, "p");
 
         first.process().destroyForcibly(); // SIGKILL, mid-traffic
         assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -969,15 +961,7 @@ abstract class RoomsContract {
         ServerProcess first = startOwn(storage);
         TestClient owner = connect(first);
         String room = createRoom(owner, "{\"title\":\"orderly stop\"}");
-        List<Poster> posters = new ArrayList<>();
-        CountDownLatch enoughAcks = new CountDownLatch(300);
-        for (int n = 0; n < 3; n++) {
-            TestClient c = connect(first);
-            ack(c, "join", "{\"room\":" + q(room) + "}");
-            posters.add(new Poster(c, room, "t" + n, 10, enoughAcks));
-        }
-        posters.forEach(Poster::start);
-        assertThat(enoughAcks.await(60, TimeUnit.SECONDS)).as("300 acks while posting").isTrue();
+        List<Poster> posters = postUntil300Acks(first, room, "t");
 
         int exit = first.terminate(Duration.ofSeconds(20)); // SIGTERM, mid-traffic
         assertThat(exit).as("exit code after SIGTERM; output:%n%s", first.output()).isIn(0, 143);
@@ -1023,6 +1007,23 @@ abstract class RoomsContract {
         }
         assertThat(acked).isGreaterThanOrEqualTo(300);
         return acked;
+    }
+
+    /**
+     * Three members of {@code room} posting as fast as they may (10 requests in flight each),
+     * started, and back once 300 acks have come: the traffic a crash or stop test cuts into.
+     */
+    private List<Poster> postUntil300Acks(ServerProcess server, String room, String prefix) throws InterruptedException {
+        List<Poster> posters = new ArrayList<>();
+        CountDownLatch enoughAcks = new CountDownLatch(300);
+        for (int n = 0; n < 3; n++) {
+            TestClient c = connect(server);
+            ack(c, "join", "{\"room\":" + q(room) + "}");
+            posters.add(new Poster(c, room, prefix + n, 10, enoughAcks));
+        }
+        posters.forEach(Poster::start);
+        assertThat(enoughAcks.await(60, TimeUnit.SECONDS)).as("300 acks while posting").isTrue();
+        return posters;
     }
 
     /** The close code {@code client} received, or -1 when its connection failed with an I/O error instead. */
