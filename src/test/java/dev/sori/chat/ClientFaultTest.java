@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sori.protocol.ClientFrameDecoder;
 import dev.sori.testing.FaultyMessageLog;
+import dev.sori.testing.LogCapture;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,36 +26,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClientFaultTest {
     private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
     private final Hub hub = new Hub(ChatSettings.defaults(), "test",
-            faulty(ChatStorage.inMemory(Hub.MEMORY_HISTORY, now::get)), now::get);
-    private final Logger clientLog = Logger.getLogger(Client.class.getName());
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    private static ChatStorage faulty(ChatStorage storage) {
-        return new ChatStorage(new FaultyMessageLog(storage.messages()), storage.rooms(), storage.identities());
-    }
+            FaultyMessageLog.in(ChatStorage.inMemory(Hub.MEMORY_HISTORY, now::get)), now::get);
+    private LogCapture log;
 
     @BeforeEach
     void captureLog() {
-        clientLog.addHandler(capture);
+        log = LogCapture.of(Client.class.getName());
     }
 
     @AfterEach
     void close() {
-        clientLog.removeHandler(capture);
+        log.close();
         hub.close();
     }
 
@@ -85,8 +63,8 @@ class ClientFaultTest {
         assertThat(b.closeCode).isZero();
 
         // one line (and the stack), naming the connection, never the text
-        assertThat(records).hasSize(1);
-        LogRecord record = records.get(0);
+        assertThat(log.records()).hasSize(1);
+        LogRecord record = log.records().get(0);
         assertThat(record.getLevel()).isEqualTo(java.util.logging.Level.SEVERE);
         assertThat(record.getMessage()).contains(alice.sid()).contains("new_message").contains("1011")
                 .doesNotContain("secret").doesNotContain("\n");
@@ -141,7 +119,7 @@ class ClientFaultTest {
             assertThat(c.closeCode).isZero();
             client.handle(new ClientFrameDecoder().decode("{\"type\":\"ping\"}"));
             assertThat(c.closeCode).isEqualTo(CloseCodes.POLICY_VIOLATION);
-            assertThat(records).singleElement().satisfies(r -> assertThat(r.getMessage()).contains("1008"));
+            assertThat(log.records()).singleElement().satisfies(r -> assertThat(r.getMessage()).contains("1008"));
         }
     }
 

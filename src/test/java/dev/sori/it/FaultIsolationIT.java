@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sori.chat.ChatSettings;
 import dev.sori.chat.ChatStorage;
 import dev.sori.testing.FaultyMessageLog;
+import dev.sori.testing.LogCapture;
 import dev.sori.testing.RunningServer;
 import dev.sori.testing.TestClient;
 import jakarta.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,36 +25,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * no message text; the others in the room see that client leave and chat on.
  */
 class FaultIsolationIT {
-    private final Logger root = Logger.getLogger("");
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture log;
     private RunningServer server;
 
     @BeforeEach
     void start() {
-        root.addHandler(capture);
-        ChatStorage memory = ChatStorage.inMemory(1000, System::currentTimeMillis);
+        log = LogCapture.of("");
         server = RunningServer.start(ChatSettings.defaults(),
-                new ChatStorage(new FaultyMessageLog(memory.messages()), memory.rooms(), memory.identities()));
+                FaultyMessageLog.in(ChatStorage.inMemory(1000, System::currentTimeMillis)));
     }
 
     @AfterEach
     void stop() {
         server.close();
-        root.removeHandler(capture);
+        log.close();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -82,10 +64,10 @@ class FaultIsolationIT {
             assertThat(ItSupport.healthConnections(server.base())).isEqualTo(2);
         }
 
-        List<LogRecord> errors = records.stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        List<LogRecord> errors = log.records().stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
         assertThat(errors).as("error records").hasSize(1);
         assertThat(errors.get(0).getMessage()).contains("closing with 1011").doesNotContain("zebra");
-        for (LogRecord r : records) {
+        for (LogRecord r : log.records()) {
             assertThat(String.valueOf(r.getMessage()) + " " + java.util.Arrays.toString(r.getParameters()))
                     .doesNotContain("zebra");
             if (r.getThrown() != null) {

@@ -1,5 +1,6 @@
 package dev.sori.testing;
 
+import dev.sori.chat.ChatStorage;
 import dev.sori.chat.MessageLog;
 import dev.sori.protocol.ChatMessage;
 import java.util.List;
@@ -21,6 +22,11 @@ public final class FaultyMessageLog implements MessageLog {
 
     public FaultyMessageLog(MessageLog delegate) {
         this.delegate = delegate;
+    }
+
+    /** {@code storage} with its message log behind a {@code FaultyMessageLog}. */
+    public static ChatStorage in(ChatStorage storage) {
+        return new ChatStorage(new FaultyMessageLog(storage.messages()), storage.rooms(), storage.identities());
     }
 
     @Override
