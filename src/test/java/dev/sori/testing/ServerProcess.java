@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -172,6 +173,26 @@ public final class ServerProcess implements AutoCloseable {
     public String output() {
         synchronized (output) {
             return String.join("\n", output);
+        }
+    }
+
+    /**
+     * Waits until everything the process printed contains each of {@code parts}, and returns it.
+     * The server writes a log line before the frame that a test reacts to, but this side reads the
+     * pipe on its own thread: asserting on {@link #output()} at once is a race.
+     */
+    public String awaitOutput(Duration timeout, String... parts) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String text = output();
+            if (Arrays.stream(parts).allMatch(text::contains)) {
+                return text;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("within " + timeout + " the server did not print all of "
+                        + List.of(parts) + "; it printed:\n" + text);
+            }
+            Thread.sleep(20);
         }
     }
 
