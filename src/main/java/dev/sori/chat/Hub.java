@@ -50,6 +50,7 @@ public final class Hub implements AutoCloseable {
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final Lobby lobby;
     private final ScheduledExecutorService scheduler;
+    private final FanOut fanOut;
     private final ExecutorService passwordHashing;
     private final Passwords passwords = new Passwords();
     private final PasswordGuard passwordGuard;
@@ -83,7 +84,8 @@ public final class Hub implements AutoCloseable {
         this.log = storage.messages();
         this.identities = new Identities(settings.maxIdentities(), storage.identities());
         Collection<Client> everyone = clients.values();
-        this.lobby = new Lobby(settings, clock, storage, () -> everyone);
+        this.fanOut = FanOut.perCore();
+        this.lobby = new Lobby(settings, clock, storage, () -> everyone, fanOut);
         log.onStored(message -> {
             Room room = lobby.find(message.room());
             if (room != null) {
@@ -318,6 +320,7 @@ public final class Hub implements AutoCloseable {
         scheduler.shutdownNow();
         passwordHashing.shutdownNow();
         log.close();
+        fanOut.close();
         LOG.log(Level.INFO, "closed {0,number,#} connections", all.size());
     }
 }

@@ -43,23 +43,26 @@ final class Lobby {
      * update queued after the removal would bring the deleted room back into every lobby.
      */
     private final Object announcing = new Object();
+    private final FanOut fanOut;
 
     /** Loads the saved rooms from {@code catalog} (blocking: call it at start-up). */
-    Lobby(ChatSettings settings, LongSupplier clock, ChatStorage storage, Supplier<Collection<Client>> everyone) {
+    Lobby(ChatSettings settings, LongSupplier clock, ChatStorage storage, Supplier<Collection<Client>> everyone,
+          FanOut fanOut) {
         this.settings = settings;
+        this.fanOut = fanOut;
         this.clock = clock;
         this.log = storage.messages();
         this.catalog = storage.rooms();
         this.everyone = everyone;
         this.general = new Room(Hub.PUBLIC_ROOM, "General", null, null, null, null, log.lastSeq(Hub.PUBLIC_ROOM),
-                clock.getAsLong(), clock, settings.maxPendingFrames());
+                clock.getAsLong(), clock, settings.maxPendingFrames(), fanOut);
         rooms.put(general.id(), general);
         long now = clock.getAsLong();
         for (RoomCatalog.Saved saved : catalog.load()) {
             // A room that had members when the server stopped is empty now: count its emptiness from now.
             long emptySince = saved.emptiedAt() > 0 ? saved.emptiedAt() : now;
             rooms.put(saved.id(), new Room(saved.id(), saved.title(), saved.ownerId(), saved.ownerNick(), saved.max(),
-                    saved.passwordHash(), saved.lastSeq(), emptySince, clock, settings.maxPendingFrames()));
+                    saved.passwordHash(), saved.lastSeq(), emptySince, clock, settings.maxPendingFrames(), fanOut));
         }
     }
 
@@ -83,7 +86,7 @@ final class Lobby {
         // The catalog refers to the owner's identity: it must be saved first.
         return owner.saved().thenCompose(v -> catalog.create(saved)).thenApply(v -> {
             Room room = new Room(roomId, title, owner.id(), owner.nick(), max, passwordHash, 0, now, clock,
-                    settings.maxPendingFrames());
+                    settings.maxPendingFrames(), fanOut);
             rooms.put(roomId, room);
             toEveryone("room_created", room.info());
             return room;

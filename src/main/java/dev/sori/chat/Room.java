@@ -45,6 +45,7 @@ public final class Room {
     private final String passwordHash;
     private final LongSupplier clock;
     private final int maxGatedFrames;
+    private final FanOut fanOut;
 
     private final Set<Client> members = new LinkedHashSet<>(); // guarded by this
     private final Map<Client, List<EncodedFrame>> gated = new HashMap<>(); // guarded by this
@@ -72,7 +73,7 @@ public final class Room {
      * @param emptySince clock millis since when the room has been empty
      */
     Room(String id, String title, String ownerId, String ownerNick, Integer max, String passwordHash, long lastSeq,
-         long emptySince, LongSupplier clock, int maxGatedFrames) {
+         long emptySince, LongSupplier clock, int maxGatedFrames, FanOut fanOut) {
         this.id = id;
         this.title = title;
         this.ownerId = ownerId;
@@ -83,6 +84,7 @@ public final class Room {
         this.emptySince = emptySince;
         this.clock = clock;
         this.maxGatedFrames = maxGatedFrames;
+        this.fanOut = fanOut;
     }
 
     public String id() {
@@ -388,10 +390,8 @@ public final class Room {
         }
     }
 
-    private static void flush(List<Outbox> outboxes) {
-        for (Outbox outbox : outboxes) {
-            outbox.flush();
-        }
+    private void flush(List<Outbox> outboxes) {
+        fanOut.flush(outboxes);
     }
 
     @Override
