@@ -3,6 +3,7 @@ package dev.sori.server;
 import dev.sori.chat.Hub;
 import dev.sori.websocket.ChatEndpoint;
 import dev.sori.websocket.CurrentHub;
+import dev.sori.websocket.RawFrameWriters;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,14 +19,13 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter;
-import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
- * One Grizzly listener that serves the page, {@code /healthz} and, through Tyrus's
- * {@link WebSocketAddOn}, the {@code /chat} WebSocket endpoint on the same port.
+ * One Grizzly listener that serves the page, {@code /healthz} and, through Tyrus's WebSocket
+ * filter ({@link WebSocketUpgrade}), the {@code /chat} WebSocket endpoint on the same port.
  *
  * <p>We build the {@link HttpServer} ourselves instead of using Tyrus's {@code Server}, which
  * makes its own listener, binds every interface and serves static files only from a folder.
@@ -74,7 +74,9 @@ public final class StandaloneServer implements AutoCloseable {
             // and --send-timeout cuts it loose; and the kernel memory a stuck peer pins is bounded.
             listener.getTransport().getConnectionMonitoringConfig().addProbes(new SendBufferSize(edge.socketSendBuffer()));
         }
-        listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
+        listener.registerAddOn(new WebSocketUpgrade(container, CONTEXT_PATH));
+        // Fan-out frames go straight into Grizzly's write queue rather than through Tyrus's writer.
+        RawFrameWriters.install(new GrizzlyFrameWriters());
         HandshakeDeadlines deadlines = new HandshakeDeadlines(edge.handshakeTimeout());
         OriginCheckFilter originCheck = new OriginCheckFilter(edge.origins());
         listener.registerAddOn((ignored, chain) -> {

@@ -55,7 +55,7 @@ final class TyrusFrameConnection implements Connection {
                 Object socket = p.remoteSocket().get(remote);
                 Object handler = socket == null ? null : p.socketHandler().get(socket);
                 Object writer = handler == null ? null : p.handlerWriter().get(handler);
-                return writer instanceof Writer w ? new TyrusFrameConnection(session, w) : null;
+                return writer instanceof Writer w ? new TyrusFrameConnection(session, RawFrameWriters.forFrames(w)) : null;
             } catch (ReflectiveOperationException | RuntimeException e) {
                 unavailable = true;
                 System.getLogger(TyrusFrameConnection.class.getName()).log(System.Logger.Level.INFO,
@@ -65,22 +65,10 @@ final class TyrusFrameConnection implements Connection {
         }
 
         static Path resolve(Class<?> remoteClass) throws NoSuchFieldException {
-            Field remoteSocket = fieldOfType(remoteClass, "org.glassfish.tyrus.core.TyrusWebSocket");
-            Field socketHandler = fieldOfType(remoteSocket.getType(), "org.glassfish.tyrus.core.ProtocolHandler");
-            Field handlerWriter = fieldOfType(socketHandler.getType(), Writer.class.getName());
+            Field remoteSocket = PrivateFields.ofType(remoteClass, "org.glassfish.tyrus.core.TyrusWebSocket");
+            Field socketHandler = PrivateFields.ofType(remoteSocket.getType(), "org.glassfish.tyrus.core.ProtocolHandler");
+            Field handlerWriter = PrivateFields.ofType(socketHandler.getType(), Writer.class.getName());
             return new Path(remoteClass, remoteSocket, socketHandler, handlerWriter);
-        }
-
-        private static Field fieldOfType(Class<?> owner, String typeName) throws NoSuchFieldException {
-            for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
-                for (Field field : c.getDeclaredFields()) {
-                    if (field.getType().getName().equals(typeName)) {
-                        field.setAccessible(true);
-                        return field;
-                    }
-                }
-            }
-            throw new NoSuchFieldException(owner.getName() + " has no field of type " + typeName);
         }
     }
 
