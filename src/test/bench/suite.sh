@@ -7,15 +7,26 @@
 #   src/test/bench/suite.sh fanout-jfr           # the fan-out again, with a JFR profile of the server
 #   QUIET_LOAD=1.5 src/test/bench/suite.sh       # before each scenario, wait (up to QUIET_WAIT s, default
 #                                                # 1800) for the 1-minute load average to drop below 1.5
+#   SERVER=node src/test/bench/suite.sh fanout   # the same scenarios against the Node `ws` yardstick
+#                                                # (src/test/bench/node-ws/) instead of Sori
 #
 # Results (JSON, server logs, the chart, profiles) go to $OUT (default target/bench/suite-<time>/).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-[[ -f target/server.jar ]] || mvn -q -B package -DskipTests -DskipBrowserTests
+SERVER=${SERVER:-sori}
+case $SERVER in
+  sori) [[ -f target/server.jar ]] || mvn -q -B package -DskipTests -DskipBrowserTests ;;
+  node) [[ -d src/test/bench/node-ws/node_modules ]] || (cd src/test/bench/node-ws && npm ci --silent) ;;
+  *) echo "SERVER is sori or node" >&2; exit 2 ;;
+esac
 SERVER_OPTS=${SERVER_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC}
 OUT=${OUT:-target/bench/suite-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
-echo "results in $OUT; server JVM flags: $SERVER_OPTS; open files: $(ulimit -n)"
+if [[ $SERVER == sori ]]; then
+  echo "results in $OUT; server JVM flags: $SERVER_OPTS; open files: $(ulimit -n)"
+else
+  echo "results in $OUT; server: Node $(node --version) with ws $(node -p "require('./src/test/bench/node-ws/node_modules/ws/package.json').version"); open files: $(ulimit -n)"
+fi
 
 SERVER_PID=
 URL=
@@ -25,7 +36,15 @@ start_server() { # NAME [extra JVM flags]
   # shellcheck disable=SC2086
   # Every generator client comes from 127.0.0.1: no per-address connection cap. The rate limit stays
   # on (the generator keeps each sender at or below 18 messages/s, under the default 20/s).
-  java $SERVER_OPTS "$@" -jar target/server.jar --host 127.0.0.1 --port 0 --max-connections-per-address 0 >"$log" 2>&1 &
+  if [[ $SERVER == sori ]]; then
+    # A fresh embedded database per scenario, so that no run depends on the one before (or on a
+    # server still holding ./data).
+    rm -rf "$OUT/data"
+    java $SERVER_OPTS "$@" -jar target/server.jar --host 127.0.0.1 --port 0 --max-connections-per-address 0 \
+      --data-dir "$OUT/data" >"$log" 2>&1 &
+  else
+    node src/test/bench/node-ws/server.mjs --host 127.0.0.1 --port 0 >"$log" 2>&1 &
+  fi
   SERVER_PID=$!
   URL=
   for _ in $(seq 1 300); do
@@ -52,24 +71,47 @@ wait_quiet() {
 run() { # NAME bench-options...
   local name=$1; shift
   wait_quiet
-  start_server "$name"
+  # shellcheck disable=SC2086
+  start_server "$name" ${JVM_EXTRA:-}
   echo "== $name (load $(cut -d' ' -f1-3 /proc/loadavg)): bench $*"
   src/test/bench/bench.sh --url "$URL" --pid "$SERVER_PID" --out "$OUT/$name.json" --label "$name" "$@" \
     2>&1 | grep -v '^\[' | tee "$OUT/$name.out"
   stop_server
 }
 
-all=(fanout fanout-jfr ceiling memory joinstorm connect-raw connect-churn connect-hold stuck stuck-fast)
+# Handshakes against a warmed-up server: the same raw run three times on one server; passes 2 and 3
+# are the steady state (the first carries the JIT's compilation of the handshake path).
+run_warm_connect() {
+  wait_quiet
+  start_server connect-warm
+  for pass in 1 2 3; do
+    echo "== connect-warm pass $pass (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    src/test/bench/bench.sh --url "$URL" --pid "$SERVER_PID" --out "$OUT/connect-warm-$pass.json" \
+      --label "connect-warm-$pass" --scenario connect --clients 4000 --mode raw --in-flight 64 \
+      2>&1 | grep -v '^\[' | tee "$OUT/connect-warm-$pass.out"
+  done
+  stop_server
+}
+
+all=(fanout fanout-jfr ceiling memory memory-lean joinstorm connect-raw connect-warm connect-churn connect-hold stuck stuck-fast)
 for s in "${@:-${all[@]}}"; do
   case $s in
     fanout)        run fanout --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup 10 --duration 30 ;;
     fanout-jfr)    run fanout-jfr --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup 10 --duration 30 \
                      --jfr "$OUT/fanout.jfr" ;;
     ceiling)       run ceiling --scenario ceiling --clients 2000 --senders 10 --warmup 3 --duration 10 ;;
-    memory)        run memory --scenario memory --clients 10000 ;;
+    # Against Node there is no live heap to read (jcmd speaks only to a JVM).
+    memory)        run memory --scenario memory --clients 10000 $([[ $SERVER == node ]] && echo --heap false) ;;
+    # The same with a small young generation, as the README suggests for many idle connections.
+    memory-lean)   JVM_EXTRA="-Xms32m -Xmn24m" run memory-lean --scenario memory --clients 10000 ;;
+    # 4,000 idle connections: small enough for the Node yardstick, whose uncoalesced join storm
+    # makes 10,000 take far longer than the rest of the suite.
+    memory-4k)     JVM_EXTRA="-Xms32m -Xmn24m" run memory-4k --scenario memory --clients 4000 \
+                     $([[ $SERVER == node ]] && echo --heap false) ;;
     joinstorm)     run joinstorm --scenario joinstorm --clients 5000 ;;
     # Plain-socket handshakes (connect, upgrade, welcome, close): the generator's cost is minimal.
     connect-raw)   run connect-raw --scenario connect --clients 4000 --mode raw --in-flight 64 ;;
+    connect-warm)  run_warm_connect ;;
     connect-churn) run connect-churn --scenario connect --clients 2000 --mode churn ;;
     connect-hold)  run connect-hold --scenario connect --clients 2000 --mode hold ;;
     stuck)         run stuck --scenario stuck --clients 2000 --stuck 10 --rate 40000 --warmup 5 --duration 60 \

@@ -121,17 +121,18 @@ final class Scenarios {
         return r;
     }
 
-    /** Opens N clients and lets the room settle; the result of the join goes into {@code r}. */
+    /** Opens N more clients and lets the room settle; the result of the join goes into {@code r}. */
     private static void openRoom(Options o, Generator g, int n, Map<String, Object> r) throws InterruptedException {
         long timeout = o.getLong("settle-timeout", 600) * 1000;
         long t0 = System.nanoTime();
         Map<String, Object> c = g.connect(n, o.getInt("in-flight", 64), false, timeout);
-        long settledAt = g.awaitSettled(g.baseCount + n, timeout);
+        int members = g.baseCount + g.clients.size();
+        long settledAt = g.awaitSettled(members, timeout);
         c.put("settleSeconds", settledAt > 0 ? (settledAt - t0) / 1e9 : null);
         r.put("join", c);
         if (settledAt < 0) {
-            throw new IllegalStateException("the room did not settle: " + g.unsettled(g.baseCount + n)
-                    + " clients have not seen count " + (g.baseCount + n) + "; " + g.run.samples());
+            throw new IllegalStateException("the room did not settle: " + g.unsettled(members)
+                    + " clients have not seen count " + members + "; " + g.run.samples());
         }
         Thread.sleep(o.getLong("quiet-ms", 1000));
     }
@@ -181,7 +182,13 @@ final class Scenarios {
         return p instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
-    /** N idle connections: the server's RSS (and live heap) per connection. */
+    /**
+     * N idle connections: the server's RSS (and live heap) per connection, two ways. <em>Whole</em>:
+     * from the fresh server to N connections, so it also carries one-time costs (the JIT's code
+     * and arenas, the young generation's first touch). <em>Marginal</em>: from N/2 to N
+     * connections, the cost of one more connection once the server is running, which is how
+     * per-connection memory is usually quoted.
+     */
     static Map<String, Object> memory(Options o, Generator g, int n) throws InterruptedException {
         long pid = g.serverPid;
         if (pid <= 0) {
@@ -190,30 +197,46 @@ final class Scenarios {
         boolean heap = o.getBoolean("heap", true);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("clients", n);
-        long rss0 = ProcStats.rssKiB(pid);
-        long heap0 = heap ? ProcStats.liveHeapBytes(pid) : -1;
-        long rss0gc = ProcStats.rssKiB(pid);
-        openRoom(o, g, n, r);
+        Map<String, Object> start = memoryPoint(o, pid, heap, 0);
+        openRoom(o, g, n / 2, new LinkedHashMap<>());
         Thread.sleep(o.getLong("idle-ms", 3000));
-        long rss1 = ProcStats.rssKiB(pid);
-        long heap1 = heap ? ProcStats.liveHeapBytes(pid) : -1;
-        long rss1gc = ProcStats.rssKiB(pid);
-        int open = g.openClients().size();
-        r.put("openConnections", open);
-        r.put("serverRssKiBBefore", rss0);
-        r.put("serverRssKiBBeforeAfterGc", rss0gc);
-        r.put("serverRssKiBAfter", rss1);
-        r.put("serverRssKiBAfterAfterGc", rss1gc);
-        r.put("rssKiBPerConnection", (rss1 - rss0) / (double) open);
-        r.put("rssKiBPerConnectionAfterGc", (rss1gc - rss0gc) / (double) open);
-        if (heap) {
-            r.put("liveHeapBytesBefore", heap0);
-            r.put("liveHeapBytesAfter", heap1);
-            r.put("liveHeapKiBPerConnection", (heap1 - heap0) / 1024.0 / open);
-        }
+        Map<String, Object> half = memoryPoint(o, pid, heap, g.openClients().size());
+        openRoom(o, g, n - n / 2, r);
+        Thread.sleep(o.getLong("idle-ms", 3000));
+        Map<String, Object> full = memoryPoint(o, pid, heap, g.openClients().size());
+        r.put("openConnections", full.get("connections"));
+        r.put("points", List.of(start, half, full));
+        perConnection(r, "", start, full, heap);
+        perConnection(r, "Marginal", half, full, heap);
         r.put("serverThreads", ProcStats.threads(pid));
         r.put("closedWith1013", g.run.closes1013.sum());
         return r;
+    }
+
+    /** The server's RSS, then its live heap (a full GC), then its RSS again. */
+    private static Map<String, Object> memoryPoint(Options o, long pid, boolean heap, int connections) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("connections", connections);
+        p.put("rssKiB", ProcStats.rssKiB(pid));
+        if (heap) {
+            p.put("liveHeapBytes", ProcStats.liveHeapBytes(pid));
+        }
+        p.put("rssKiBAfterGc", ProcStats.rssKiB(pid));
+        return p;
+    }
+
+    private static void perConnection(Map<String, Object> r, String suffix, Map<String, Object> from,
+                                      Map<String, Object> to, boolean heap) {
+        double added = ((Number) to.get("connections")).intValue() - ((Number) from.get("connections")).intValue();
+        r.put("rssKiBPerConnection" + suffix, delta(from, to, "rssKiB") / added);
+        r.put("rssKiBPerConnection" + suffix + "AfterGc", delta(from, to, "rssKiBAfterGc") / added);
+        if (heap) {
+            r.put("liveHeapKiBPerConnection" + suffix, delta(from, to, "liveHeapBytes") / 1024.0 / added);
+        }
+    }
+
+    private static double delta(Map<String, Object> from, Map<String, Object> to, String key) {
+        return ((Number) to.get(key)).doubleValue() - ((Number) from.get(key)).doubleValue();
     }
 
     /**
@@ -411,9 +434,11 @@ final class Scenarios {
                     r.get("coalescedFramesReceived"), num(r.get("serverCpuSeconds"))));
             case "fanout" -> sb.append(stepLine(r)).append(" targets ").append(r.get("targets"));
             case "memory" -> sb.append(String.format(Locale.ROOT,
-                    "%s connections: %.2f KiB RSS each (%.2f after GC), live heap %.2f KiB each",
+                    "%s connections: %.2f KiB RSS each (%.2f after GC), live heap %.2f KiB each; "
+                            + "marginal (the second half): %.2f KiB RSS each, live heap %.2f KiB each",
                     r.get("openConnections"), num(r.get("rssKiBPerConnection")),
-                    num(r.get("rssKiBPerConnectionAfterGc")), num(r.get("liveHeapKiBPerConnection"))));
+                    num(r.get("rssKiBPerConnectionAfterGc")), num(r.get("liveHeapKiBPerConnection")),
+                    num(r.get("rssKiBPerConnectionMarginal")), num(r.get("liveHeapKiBPerConnectionMarginal"))));
             case "stuck" -> sb.append(String.format(Locale.ROOT,
                     "p99 %.2f ms without, %.2f ms with %s stuck (%+.1f%%); stuck sockets' close codes %s; RSS max %s → %s KiB",
                     num(r.get("p99MillisWithout")), num(r.get("p99MillisWith")), r.get("stuck"),
