@@ -1,5 +1,9 @@
 package dev.sori.server;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.LogManager;
 
 /** One line per log event on standard error, unless the user configured JUL themselves. */
@@ -15,10 +19,22 @@ final class Logging {
         if (System.getProperty("java.util.logging.manager") == null) {
             System.setProperty("java.util.logging.manager", ShutdownLastLogManager.class.getName());
         }
-        if (System.getProperty("java.util.logging.config.file") == null
-                && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format",
-                    "%1$tF %1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
+        if (System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null
+                || System.getProperty("java.util.logging.SimpleFormatter.format") != null) {
+            return; // the user's configuration, or the JDK's with the user's line format
+        }
+        // The JDK's default configuration (INFO and up, to standard error), with Sori's line.
+        String defaults = String.join("\n",
+                "handlers = java.util.logging.ConsoleHandler",
+                ".level = INFO",
+                "java.util.logging.ConsoleHandler.level = INFO",
+                "java.util.logging.ConsoleHandler.formatter = " + LogLineFormatter.class.getName());
+        try {
+            LogManager.getLogManager().readConfiguration(
+                    new ByteArrayInputStream(defaults.getBytes(StandardCharsets.ISO_8859_1)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading from memory
         }
     }
 
