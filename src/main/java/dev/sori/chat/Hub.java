@@ -1,10 +1,13 @@
 package dev.sori.chat;
 
+import dev.sori.protocol.ChatMessage;
 import dev.sori.protocol.ServerFrame;
 import dev.sori.protocol.Welcome;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -86,12 +89,7 @@ public final class Hub implements AutoCloseable {
         Collection<Client> everyone = clients.values();
         this.fanOut = FanOut.perCore();
         this.lobby = new Lobby(settings, clock, storage, () -> everyone, fanOut);
-        log.onStored(message -> {
-            Room room = lobby.find(message.room());
-            if (room != null) {
-                room.deliver(message);
-            }
-        });
+        log.onStored(this::deliver);
         this.passwordGuard = new PasswordGuard(settings.passwordAttempts(), System::nanoTime);
         this.connectionCap = new ConnectionCap(settings.maxConnectionsPerAddress());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sori-housekeeping"));
@@ -322,5 +320,25 @@ public final class Hub implements AutoCloseable {
         log.close();
         fanOut.close();
         LOG.log(Level.INFO, "closed {0,number,#} connections", all.size());
+    }
+
+    /** A run of stored messages to their rooms: each room gets its part of the run at once, in seq order. */
+    private void deliver(List<ChatMessage> run) {
+        if (run.size() == 1) {
+            deliverTo(run.get(0).room(), run);
+            return;
+        }
+        Map<String, List<ChatMessage>> byRoom = new LinkedHashMap<>();
+        for (ChatMessage message : run) {
+            byRoom.computeIfAbsent(message.room(), r -> new ArrayList<>()).add(message);
+        }
+        byRoom.forEach(this::deliverTo);
+    }
+
+    private void deliverTo(String roomId, List<ChatMessage> messages) {
+        Room room = lobby.find(roomId);
+        if (room != null) {
+            room.deliver(messages);
+        }
     }
 }

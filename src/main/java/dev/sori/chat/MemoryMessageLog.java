@@ -20,7 +20,7 @@ public final class MemoryMessageLog implements MessageLog {
     private final int capacity;
     private final LongSupplier clock;
     private final Map<String, RoomLog> rooms = new ConcurrentHashMap<>();
-    private volatile Consumer<ChatMessage> delivery = m -> { };
+    private volatile Consumer<List<ChatMessage>> delivery = run -> { };
 
     public MemoryMessageLog(int capacity, LongSupplier clock) {
         this.capacity = capacity;
@@ -28,7 +28,7 @@ public final class MemoryMessageLog implements MessageLog {
     }
 
     @Override
-    public void onStored(Consumer<ChatMessage> delivery) {
+    public void onStored(Consumer<List<ChatMessage>> delivery) {
         this.delivery = delivery;
     }
 
@@ -44,7 +44,7 @@ public final class MemoryMessageLog implements MessageLog {
             if (log.messages.size() > capacity) {
                 log.messages.removeFirst();
             }
-            delivery.accept(message);
+            delivery.accept(List.of(message));
         }
         return CompletableFuture.completedFuture(message);
     }

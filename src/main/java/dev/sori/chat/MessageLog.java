@@ -15,12 +15,14 @@ import java.util.function.Consumer;
 public interface MessageLog extends AutoCloseable {
 
     /**
-     * Sets where stored messages go, before the first {@link #append}. For one room, the
-     * delivery is called strictly in {@code seq} order and never concurrently, so calling the
-     * room's fan-out from it keeps every member in {@code seq} order. It must not block: other
-     * rooms' messages may wait behind it.
+     * Sets where stored messages go, before the first {@link #append}. The delivery gets runs of
+     * messages (never empty; possibly of several rooms) and is never called concurrently; for one
+     * room, the messages arrive strictly in {@code seq} order across all runs, so calling the
+     * room's fan-out from it keeps every member in {@code seq} order. A run holds more than one
+     * message when several were stored while the delivery was busy: a room can then send them to
+     * each member in one write. It must not block: other rooms' messages may wait behind it.
      */
-    void onStored(Consumer<ChatMessage> delivery);
+    void onStored(Consumer<List<ChatMessage>> delivery);
 
     /**
      * Stores a message, stamps its {@code ts} and gives it its room's next {@code seq} (1, 2, 3…

@@ -242,15 +242,31 @@ public final class Room {
         flush(toFlush);
     }
 
-    /** Sends a stored message to every member. Called through the {@link MessageLog}'s delivery, in seq order. */
-    void deliver(ChatMessage message) {
-        EncodedFrame frame = EncodedFrame.of(Json.write(ServerFrame.event("message", message)));
+    /**
+     * Sends stored messages, oldest first, to every member. Called through the {@link MessageLog}'s
+     * delivery, in seq order. Each message is encoded once; a member gets them all in one write
+     * (its outbox joins what is queued), so a run of messages that bunched up while the last
+     * fan-out was going costs each member one system call, not one per message.
+     */
+    void deliver(List<ChatMessage> messages) {
+        List<EncodedFrame> frames = new ArrayList<>(messages.size());
+        for (ChatMessage message : messages) {
+            frames.add(EncodedFrame.of(Json.write(ServerFrame.event("message", message))));
+        }
         List<Outbox> toFlush;
         synchronized (this) {
-            lastDelivered = Math.max(lastDelivered, message.seq());
+            lastDelivered = Math.max(lastDelivered, messages.get(messages.size() - 1).seq());
             toFlush = new ArrayList<>(members.size());
             queuePendingPresence(toFlush); // the sender's join before its first message
-            queueToAll(frame, toFlush);
+            if (frames.size() == 1) {
+                queueToAll(frames.get(0), toFlush);
+            } else {
+                for (Client member : members) {
+                    for (EncodedFrame frame : frames) {
+                        queueTo(member, frame, toFlush);
+                    }
+                }
+            }
         }
         flush(toFlush);
     }
@@ -385,7 +401,8 @@ public final class Room {
             return;
         }
         Outbox outbox = member.outbox();
-        if (outbox.offer(frame)) {
+        // Several frames in a row for one member need one flush.
+        if (outbox.offer(frame) && (toFlush.isEmpty() || toFlush.get(toFlush.size() - 1) != outbox)) {
             toFlush.add(outbox);
         }
     }

@@ -111,9 +111,9 @@ public final class DatabaseChatStorage implements AutoCloseable {
         private final MessageStore store = storage.messages();
 
         @Override
-        public void onStored(Consumer<ChatMessage> delivery) {
+        public void onStored(Consumer<List<ChatMessage>> delivery) {
             // The store calls its listeners on one thread, in commit order: each room in seq order.
-            store.addCommitListener(stored -> delivery.accept(toChat(stored)));
+            store.addCommitListener(run -> delivery.accept(toChat(run)));
         }
 
         @Override

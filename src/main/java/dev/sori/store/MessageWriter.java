@@ -8,12 +8,15 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +32,7 @@ import javax.sql.DataSource;
  * Group commit: one thread takes whatever appends are queued (up to the batch size), allocates
  * each room's seqs and inserts the messages in one transaction, and hands the outcome to one
  * delivery thread, which calls the {@link CommitListener}s and completes the futures in commit
- * order. While a transaction is in flight the next batch accumulates, so the busier the room, the
+ * order (several outcomes in one run when delivery is behind). While a transaction is in flight the next batch accumulates, so the busier the room, the
  * bigger the batches and the fewer the commits per message.
  *
  * <p>A permit per accepted append, returned only when its future completes, bounds the memory of
@@ -38,6 +41,8 @@ import javax.sql.DataSource;
 final class MessageWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MessageWriter.class.getName());
     private static final long IDLE_POLL_MILLIS = 50;
+    /** Messages per delivery run, at most (a run may pass it by one transaction's batch). */
+    static final int MAX_RUN = 1024;
     static final long LINGER_GAP_NANOS = Long.getLong("sori.store.lingerGapMicros", 200) * 1000;
     static final long LINGER_MAX_NANOS = Long.getLong("sori.store.lingerMaxMicros", 2000) * 1000;
     private static final String INSERT = "INSERT INTO messages (room_id, seq, author_id, nick, color, body, ts)"
@@ -56,6 +61,8 @@ final class MessageWriter implements AutoCloseable {
     private volatile boolean closed;
     private final Thread writer;
     private final ExecutorService delivery;
+    /** Outcomes committed and not yet delivered, in commit order. */
+    private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
 
     private final AtomicLong transactions = new AtomicLong();
@@ -379,15 +386,39 @@ final class MessageWriter implements AutoCloseable {
             }
         }
         failed.addAndGet(outcome.noRoom().size() + outcome.failed().size());
-        delivery.execute(() -> {
-            for (Assigned a : outcome.stored()) {
-                for (CommitListener listener : listeners) {
-                    try {
-                        listener.committed(a.stored());
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "commit listener threw " + e.getClass().getName());
-                    }
+        outcomes.add(outcome);
+        delivery.execute(this::deliverQueued);
+    }
+
+    /**
+     * Delivers every outcome queued by now (up to about {@value #MAX_RUN} messages): the listeners
+     * hear their messages as one run, then the futures complete, in commit order. When delivery
+     * keeps up, each task finds its own outcome; when the listeners fall behind the commits,
+     * outcomes bunch up and go out together, and the tasks that find the queue empty do nothing.
+     * There is a task for every outcome, so none is left behind when a run stops at the cap.
+     */
+    private void deliverQueued() {
+        List<Outcome> taken = new ArrayList<>();
+        List<StoredMessage> run = new ArrayList<>();
+        Outcome next;
+        while (run.size() < MAX_RUN && (next = outcomes.poll()) != null) {
+            taken.add(next);
+            for (Assigned a : next.stored()) {
+                run.add(a.stored());
+            }
+        }
+        if (!run.isEmpty()) {
+            List<StoredMessage> messages = Collections.unmodifiableList(run);
+            for (CommitListener listener : listeners) {
+                try {
+                    listener.committed(messages);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "commit listener threw " + e.getClass().getName());
                 }
+            }
+        }
+        for (Outcome outcome : taken) {
+            for (Assigned a : outcome.stored()) {
                 permits.release();
                 a.pending().future().complete(a.stored());
             }
@@ -399,7 +430,7 @@ final class MessageWriter implements AutoCloseable {
                 permits.release();
                 p.future().completeExceptionally(outcome.failure());
             }
-        });
+        }
     }
 
     // Once the outcome is known, a failure to hand the connection back must not change it: a

@@ -244,6 +244,96 @@ class HubTest {
         assertThat(chatty.closeCode).isZero();
     }
 
+    /**
+     * Messages stored while the delivery was busy with a fan-out arrive as one run: every member
+     * gets them in seq order, in one write, each encoded once.
+     */
+    @Test
+    void aRunOfStoredMessagesReachesEachMemberInOneWrite() {
+        HeldDeliveries log = new HeldDeliveries(new MemoryMessageLog(100, now::get));
+        hub.close();
+        hub = new Hub(ChatSettings.defaults(), "test",
+                new ChatStorage(log, RoomCatalog.NONE, IdentityCatalog.NONE), now::get);
+        FakeConnection a = new FakeConnection().writingFrames();
+        FakeConnection b = new FakeConnection().writingFrames();
+        Client alice = hub.connect(a, null);
+        hub.connect(b, null);
+        a.writes.clear();
+        b.writes.clear();
+
+        log.hold = true;
+        for (int i = 1; i <= 3; i++) {
+            alice.handle(request("{\"type\":\"new_message\",\"payload\":\"m" + i + "\"}"));
+        }
+        assertThat(b.writes).as("nothing delivered while held").isEmpty();
+        log.release();
+
+        assertThat(b.writes).hasSize(1);
+        assertThat(b.writes.get(0)).extracting(f -> payload(f).getInt("seq")).containsExactly(1, 2, 3);
+        assertThat(a.writes.get(0)).extracting(f -> payload(f).getString("text")).containsExactly("m1", "m2", "m3");
+        assertThat(a.writes.get(0).get(1)).isEqualTo(b.writes.get(0).get(1));
+    }
+
+    /** A message log whose deliveries can be held back and then handed on as one run. */
+    private static final class HeldDeliveries implements MessageLog {
+        private final MessageLog delegate;
+        private final List<dev.sori.protocol.ChatMessage> held = new java.util.ArrayList<>();
+        private java.util.function.Consumer<List<dev.sori.protocol.ChatMessage>> delivery;
+        boolean hold;
+
+        HeldDeliveries(MessageLog delegate) {
+            this.delegate = delegate;
+            delegate.onStored(run -> {
+                if (hold) {
+                    held.addAll(run);
+                } else {
+                    delivery.accept(run);
+                }
+            });
+        }
+
+        void release() {
+            hold = false;
+            delivery.accept(List.copyOf(held));
+            held.clear();
+        }
+
+        @Override
+        public void onStored(java.util.function.Consumer<List<dev.sori.protocol.ChatMessage>> delivery) {
+            this.delivery = delivery;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<dev.sori.protocol.ChatMessage> append(Draft draft) {
+            return delegate.append(draft);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Recovery> recover(String room, long since, long upTo, int max) {
+            return delegate.recover(room, since, upTo, max);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<List<dev.sori.protocol.ChatMessage>> before(String room, long before, int limit) {
+            return delegate.before(room, before, limit);
+        }
+
+        @Override
+        public long lastSeq(String room) {
+            return delegate.lastSeq(room);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> deleteRoom(String room) {
+            return delegate.deleteRoom(room);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
     private static ClientFrame request(String json) {
         ClientFrame frame = new ClientFrameDecoder().decode(json);
         assertThat(frame).isInstanceOf(ClientFrame.Request.class);

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -143,8 +144,10 @@ abstract class MessageStoreContract extends StoreContract {
         List<String> rooms = List.of(newRoom(s), newRoom(s), newRoom(s));
         Map<String, List<Long>> heard = new ConcurrentHashMap<>();
         List<String> listenerThreads = new CopyOnWriteArrayList<>();
-        s.messages().addCommitListener(m -> {
-            heard.computeIfAbsent(m.room(), r -> Collections.synchronizedList(new ArrayList<>())).add(m.seq());
+        s.messages().addCommitListener(run -> {
+            for (StoredMessage m : run) {
+                heard.computeIfAbsent(m.room(), r -> Collections.synchronizedList(new ArrayList<>())).add(m.seq());
+            }
             listenerThreads.add(Thread.currentThread().getName());
         });
         Map<String, List<Long>> completed = new ConcurrentHashMap<>();
@@ -215,6 +218,48 @@ abstract class MessageStoreContract extends StoreContract {
     }
 
     @Test
+    void commitsThatBunchUpBehindASlowListenerReachItAsOneRunInSeqOrder() throws Exception {
+        Storage s = open();
+        String room = newRoom(s);
+        CountDownLatch firstHeard = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<List<Long>> runs = new CopyOnWriteArrayList<>();
+        s.messages().addCommitListener(run -> {
+            runs.add(seqs(run));
+            firstHeard.countDown();
+            try {
+                release.await(); // a fan-out that takes long
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<StoredMessage> first = s.messages().append(message(room, "first"));
+        assertThat(firstHeard.await(10, TimeUnit.SECONDS)).isTrue();
+        // While the listener is busy with seq 1, 20 more are committed one after another.
+        List<CompletableFuture<StoredMessage>> later = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            CompletableFuture<StoredMessage> next = s.messages().append(message(room, "later " + i));
+            awaitCommitted(s, room, i + 2);
+            later.add(next);
+        }
+        assertThat(first).as("completes only after its listener returned").isNotDone();
+        assertThat(later).noneMatch(CompletableFuture::isDone);
+        release.countDown();
+
+        assertThat(seqs(later.stream().map(CompletableFuture::join).toList())).isEqualTo(range(2, 21));
+        assertThat(first.join().seq()).isEqualTo(1);
+        assertThat(runs).containsExactly(List.of(1L), range(2, 21));
+    }
+
+    private void awaitCommitted(Storage s, String room, long seq) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (s.writerStats().committed() < seq) {
+            assertThat(System.nanoTime()).as("seq %d committed in time", seq).isLessThan(deadline);
+            Thread.sleep(2);
+        }
+    }
+
+    @Test
     void groupCommitPutsManyAppendsInFewTransactions() {
         Storage s = open(backend.settings().withBatchSize(512), java.time.Clock.systemUTC());
         String room = newRoom(s);
@@ -243,7 +288,7 @@ abstract class MessageStoreContract extends StoreContract {
         for (Storage node : List.of(nodeA, nodeB)) {
             List<Long> h = Collections.synchronizedList(new ArrayList<>());
             heard.put(node, h);
-            node.messages().addCommitListener(m -> h.add(m.seq()));
+            node.messages().addCommitListener(run -> run.forEach(m -> h.add(m.seq())));
         }
         ExecutorService producers = Executors.newFixedThreadPool(8);
         for (int t = 0; t < 8; t++) {

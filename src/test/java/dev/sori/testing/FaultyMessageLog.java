@@ -30,7 +30,7 @@ public final class FaultyMessageLog implements MessageLog {
     }
 
     @Override
-    public void onStored(Consumer<ChatMessage> delivery) {
+    public void onStored(Consumer<List<ChatMessage>> delivery) {
         delegate.onStored(delivery);
     }
 
