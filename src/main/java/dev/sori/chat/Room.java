@@ -258,13 +258,9 @@ public final class Room {
             lastDelivered = Math.max(lastDelivered, messages.get(messages.size() - 1).seq());
             toFlush = new ArrayList<>(members.size());
             queuePendingPresence(toFlush); // the sender's join before its first message
-            if (frames.size() == 1) {
-                queueToAll(frames.get(0), toFlush);
-            } else {
-                for (Client member : members) {
-                    for (EncodedFrame frame : frames) {
-                        queueTo(member, frame, toFlush);
-                    }
+            for (Client member : members) {
+                for (EncodedFrame frame : frames) {
+                    queueTo(member, frame, toFlush);
                 }
             }
         }
