@@ -32,8 +32,9 @@ import javax.sql.DataSource;
  * Group commit: one thread takes whatever appends are queued (up to the batch size), allocates
  * each room's seqs and inserts the messages in one transaction, and hands the outcome to one
  * delivery thread, which calls the {@link CommitListener}s and completes the futures in commit
- * order (several outcomes in one run when delivery is behind). While a transaction is in flight the next batch accumulates, so the busier the room, the
- * bigger the batches and the fewer the commits per message.
+ * order (several outcomes in one run when delivery is behind). While a transaction is in flight
+ * the next batch accumulates, so the busier the room, the bigger the batches and the fewer the
+ * commits per message.
  *
  * <p>A permit per accepted append, returned only when its future completes, bounds the memory of
  * everything in flight, the delivery backlog included.
