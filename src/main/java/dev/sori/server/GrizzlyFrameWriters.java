@@ -5,15 +5,20 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.function.UnaryOperator;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.IOEvent;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
+import org.glassfish.grizzly.asyncqueue.AsyncWriteQueueRecord;
 import org.glassfish.grizzly.asyncqueue.MessageCloner;
+import org.glassfish.grizzly.asyncqueue.TaskQueue;
 import org.glassfish.grizzly.asyncqueue.WritableMessage;
 import org.glassfish.grizzly.memory.ByteBufferWrapper;
 import org.glassfish.grizzly.nio.NIOTransport;
+import org.glassfish.grizzly.nio.transport.TCPNIOConnection;
 import org.glassfish.grizzly.ssl.SSLUtils;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter;
 import org.glassfish.tyrus.spi.Writer;
@@ -26,11 +31,16 @@ import org.glassfish.tyrus.spi.Writer;
  * from a thread cache that misses on the fan-out threads. Together about half of the Java time
  * per delivery in the fan-out profile (docs/benchmarks.md).
  *
- * <p>Without TLS the frame goes to the transport's asynchronous write queue, as Grizzly's
- * transport filter would put it (written at once when the queue is empty). With TLS it goes
- * through the connection's filter chain (our frame chain: transport, TLS, frames) to be encrypted.
- * Tyrus's own frames (pongs, close) still take Tyrus's writer; the session's state keeps data from
- * following a close frame ({@code TyrusFrameConnection}).
+ * <p>Without TLS the frames go straight to the socket: one {@code write()} on the fan-out thread
+ * when nothing else is queued for the connection, which is nearly always. Grizzly's asynchronous
+ * write queue would do the same write, but its bookkeeping around it (a pooled record, a
+ * thread-local reentrancy counter, the completion's result objects) was about half of the Java
+ * time per delivery at 200,000 deliveries/s (docs/benchmarks.md, step 6). The turn to write is
+ * still taken through that queue, so Tyrus's own frames (pongs, close), which take Tyrus's writer
+ * and so the queue, never interleave with ours, and what the socket cannot take at once is left
+ * to the queue. With TLS the frames go through the connection's filter chain (our frame chain:
+ * transport, TLS, frames) to be encrypted. The session's state keeps data from following a close
+ * frame ({@code TyrusFrameConnection}).
  *
  * <p>{@link GrizzlyWriter} keeps its connection in a field that is not public; it is found by
  * type once. If it is not there, frames take Tyrus's writer as before.
@@ -69,11 +79,13 @@ final class GrizzlyFrameWriters implements UnaryOperator<Writer> {
         return PrivateFields.ofType(GrizzlyWriter.class, Connection.class.getName());
     }
 
-    /** Writes frames into the connection's write queue; closing stays Tyrus's business. */
+    /** Writes frames to the connection's socket or write queue; closing stays Tyrus's business. */
     static final class Direct extends Writer {
         private final Writer tyrusWriter;
         private final Connection<SocketAddress> connection;
         private final AsyncQueueWriter<SocketAddress> queue;
+        /** The socket, where frames may be written without the write queue; null with TLS. */
+        private final TCPNIOConnection socket;
 
         @SuppressWarnings("unchecked")
         Direct(Writer tyrusWriter, Connection<?> connection, boolean secure) {
@@ -82,6 +94,8 @@ final class GrizzlyFrameWriters implements UnaryOperator<Writer> {
             this.queue = secure || !(connection.getTransport() instanceof NIOTransport nio)
                     ? null
                     : (AsyncQueueWriter<SocketAddress>) nio.getAsyncQueueIO().getWriter();
+            this.socket = queue != null && connection instanceof TCPNIOConnection tcp
+                    && tcp.getChannel() instanceof SocketChannel ? tcp : null;
         }
 
         @Override
@@ -90,14 +104,67 @@ final class GrizzlyFrameWriters implements UnaryOperator<Writer> {
                 done.failed(new IllegalStateException("connection is not open"));
                 return;
             }
-            // A new wrapper per member: the write queue consumes it, and the frames are shared.
-            ByteBufferWrapper buffer = new ByteBufferWrapper(frames);
-            Completion completion = new Completion(frames, done);
-            if (queue != null) {
-                queue.write(connection, null, buffer, completion, (MessageCloner<WritableMessage>) null);
+            if (socket != null) {
+                writeToSocket(frames, done);
+            } else if (queue != null) {
+                // A new wrapper per member: the write queue consumes it, and the frames are shared.
+                queue.write(connection, null, new ByteBufferWrapper(frames), new Completion(frames, done),
+                        (MessageCloner<WritableMessage>) null);
             } else {
-                connection.write(null, (WritableMessage) buffer, completion);
+                connection.write(null, (WritableMessage) new ByteBufferWrapper(frames), new Completion(frames, done));
             }
+        }
+
+        /**
+         * Writes the frames with one {@code write()} on the socket when nothing else is queued for
+         * it, else queues them behind what is. The turn is taken as Grizzly's own writer takes it
+         * (reserve the bytes in the connection's write queue; whoever finds it empty writes now),
+         * so the frames stay in order with Tyrus's (pongs, close frames), which go through that
+         * queue. What the socket does not take at once is left to the queue, as Grizzly does.
+         */
+        private void writeToSocket(ByteBuffer frames, org.glassfish.tyrus.spi.CompletionHandler<ByteBuffer> done) {
+            TaskQueue<AsyncWriteQueueRecord> pending = socket.getAsyncWriteQueue();
+            int size = frames.remaining();
+            if (size == 0) {
+                done.completed(frames);
+                return;
+            }
+            if (pending.reserveSpace(size) != size) {
+                pending.offer(record(frames, done));
+                return;
+            }
+            int written;
+            try {
+                written = ((SocketChannel) socket.getChannel()).write(frames);
+            } catch (IOException e) {
+                // The socket is broken: close now, as Grizzly's writer does. A graceful close would
+                // queue behind this turn, which never ends.
+                connection.terminateWithReason(e);
+                done.failed(e);
+                return;
+            }
+            boolean whole = written == size;
+            int stillPending = pending.releaseSpaceAndNotify(written);
+            if (whole) {
+                done.completed(frames);
+            } else {
+                // Still our turn: the rest goes first when the socket can take more.
+                pending.setCurrentElement(record(frames, done));
+            }
+            try {
+                if (!whole) {
+                    socket.enableIOEvent(IOEvent.WRITE);
+                } else if (stillPending != 0) {
+                    socket.simulateIOEvent(IOEvent.WRITE); // queued behind us meanwhile
+                }
+            } catch (IOException e) {
+                connection.terminateWithReason(e); // which fails what is queued
+            }
+        }
+
+        private AsyncWriteQueueRecord record(ByteBuffer frames, org.glassfish.tyrus.spi.CompletionHandler<ByteBuffer> done) {
+            return AsyncWriteQueueRecord.create(connection, new ByteBufferWrapper(frames), new Completion(frames, done),
+                    null, null, false);
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.sori.testing;
 import dev.sori.chat.ChatSettings;
 import dev.sori.chat.ChatStorage;
 import dev.sori.chat.Hub;
+import dev.sori.server.EdgeSettings;
 import dev.sori.server.StandaloneServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,9 +51,18 @@ public final class RunningServer implements AutoCloseable {
         return start(new Hub(settings, "test", storage));
     }
 
+    /** With the given edge settings, e.g. a small socket send buffer. */
+    public static RunningServer start(ChatSettings settings, EdgeSettings edge) {
+        return start(new Hub(settings, "test"), edge);
+    }
+
     private static RunningServer start(Hub hub) {
+        return start(hub, EdgeSettings.defaults());
+    }
+
+    private static RunningServer start(Hub hub, EdgeSettings edge) {
         try {
-            return new RunningServer(hub, StandaloneServer.start("127.0.0.1", 0, hub));
+            return new RunningServer(hub, StandaloneServer.start("127.0.0.1", 0, hub, edge));
         } catch (IOException e) {
             hub.close();
             throw new UncheckedIOException(e);
