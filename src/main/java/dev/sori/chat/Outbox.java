@@ -6,9 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One client's queue of outgoing frames. Anyone may {@link #offer} a frame from any thread
@@ -33,11 +30,23 @@ public final class Outbox {
     private static final int SEND_RETURNED = 2;
     private static final int SEND_COMPLETED = 3;
 
+    // The counters and flags are fields of the outbox itself rather than atomic objects of their
+    // own: a broadcast touches thousands of outboxes once each, and every separate object is one
+    // more cache miss per member (and more memory per connection).
     private static final VarHandle PHASE;
+    private static final VarHandle PENDING_FRAMES;
+    private static final VarHandle PENDING_BYTES;
+    private static final VarHandle DRAINING;
+    private static final VarHandle OVERFLOWED;
 
     static {
         try {
-            PHASE = MethodHandles.lookup().findVarHandle(Outbox.class, "phase", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PHASE = lookup.findVarHandle(Outbox.class, "phase", int.class);
+            PENDING_FRAMES = lookup.findVarHandle(Outbox.class, "pendingFrames", int.class);
+            PENDING_BYTES = lookup.findVarHandle(Outbox.class, "pendingBytes", long.class);
+            DRAINING = lookup.findVarHandle(Outbox.class, "draining", boolean.class);
+            OVERFLOWED = lookup.findVarHandle(Outbox.class, "overflowed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -54,10 +63,11 @@ public final class Outbox {
     private final Listener listener;
 
     private final ConcurrentLinkedQueue<EncodedFrame> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pendingFrames = new AtomicInteger();
-    private final AtomicLong pendingBytes = new AtomicLong();
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private volatile int pendingFrames;
+    private volatile long pendingBytes;
+    /** True while one thread drains the queue; only that thread sends. */
+    private volatile boolean draining;
+    private volatile boolean overflowed;
     @SuppressWarnings("unused") // accessed through PHASE
     private volatile int phase = IDLE;
     /** System.nanoTime() when the send in flight started, NO_SEND when none is. */
@@ -78,17 +88,17 @@ public final class Outbox {
      * member's frames in the room's order while no network call runs under the lock.
      */
     public boolean offer(EncodedFrame frame) {
-        if (overflowed.get()) {
+        if (overflowed) {
             return false;
         }
-        int frames = pendingFrames.incrementAndGet();
-        long bytes = pendingBytes.addAndGet(frame.bytes());
+        int frames = (int) PENDING_FRAMES.getAndAdd(this, 1) + 1;
+        long bytes = (long) PENDING_BYTES.getAndAdd(this, (long) frame.bytes()) + frame.bytes();
         if (frames > maxFrames || bytes > maxBytes) {
             overflow(frames, bytes);
             return false;
         }
         queue.add(frame);
-        return !draining.get();
+        return !draining;
     }
 
     /** Queues a frame and sends it unless a flush is already under way. */
@@ -100,11 +110,11 @@ public final class Outbox {
 
     /** Sends queued frames until the queue is empty or a send is still in flight. */
     public void flush() {
-        while (!queue.isEmpty() && !overflowed.get() && draining.compareAndSet(false, true)) {
+        while (!queue.isEmpty() && !overflowed && DRAINING.compareAndSet(this, false, true)) {
             if (drain()) {
                 return; // a send is in flight; its completion continues the drain
             }
-            draining.set(false);
+            draining = false;
             // A frame offered between the last poll and the reset above is picked up by the loop.
         }
     }
@@ -113,7 +123,7 @@ public final class Outbox {
     private boolean drain() {
         EncodedFrame frame;
         while ((frame = queue.poll()) != null) {
-            if (overflowed.get()) {
+            if (overflowed) {
                 return false;
             }
             PHASE.setVolatile(this, IN_SEND);
@@ -173,9 +183,9 @@ public final class Outbox {
 
     private void completed(int frames, long bytes, Throwable failure) {
         sendStartedNanos = NO_SEND;
-        pendingFrames.addAndGet(-frames);
-        pendingBytes.addAndGet(-bytes);
-        if (failure != null && overflowed.compareAndSet(false, true)) {
+        PENDING_FRAMES.getAndAdd(this, -frames);
+        PENDING_BYTES.getAndAdd(this, -bytes);
+        if (failure != null && OVERFLOWED.compareAndSet(this, false, true)) {
             // The connection is broken: stop sending to it; the container reports the close.
             queue.clear();
             listener.sendFailed(failure);
@@ -185,7 +195,7 @@ public final class Outbox {
         }
         // drain() returned while this send was in flight: resume draining on this thread.
         if (!drain()) {
-            draining.set(false);
+            draining = false;
             flush();
         }
     }
@@ -202,7 +212,7 @@ public final class Outbox {
 
     /** Gives up on this client as if its queue had overflowed (something queued for it elsewhere did). */
     public void abandon() {
-        overflow(pendingFrames.get(), pendingBytes.get());
+        overflow(pendingFrames, pendingBytes);
     }
 
     /**
@@ -211,7 +221,7 @@ public final class Outbox {
      * given up.
      */
     public boolean giveUp() {
-        if (overflowed.compareAndSet(false, true)) {
+        if (OVERFLOWED.compareAndSet(this, false, true)) {
             queue.clear();
             return true;
         }
@@ -219,21 +229,21 @@ public final class Outbox {
     }
 
     private void overflow(int frames, long bytes) {
-        if (overflowed.compareAndSet(false, true)) {
+        if (OVERFLOWED.compareAndSet(this, false, true)) {
             queue.clear();
             listener.overflowed(frames, bytes);
         }
     }
 
     public int pendingFrames() {
-        return pendingFrames.get();
+        return pendingFrames;
     }
 
     public long pendingBytes() {
-        return pendingBytes.get();
+        return pendingBytes;
     }
 
     public boolean isOverflowed() {
-        return overflowed.get();
+        return overflowed;
     }
 }
