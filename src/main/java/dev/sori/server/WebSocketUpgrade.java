@@ -89,9 +89,10 @@ final class WebSocketUpgrade implements AddOn {
             if (!upgraded && TYRUS_CONNECTION.isSet(connection)) {
                 // The 101 response is already encoded and queued; what follows is frames only.
                 // Reads and closes from now on go to the frame chain, and the HTTP codec's request
-                // in progress is no longer referenced by anything.
+                // in progress and the HTTP chain's state are no longer referenced by anything.
                 connection.setProcessor(frameChain);
                 connection.getAttributes().removeAttribute(org.glassfish.grizzly.http.HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
+                HttpChainStates.forget(connection);
             }
             return next;
         }
