@@ -34,7 +34,7 @@ import java.util.Map;
 public final class Bench {
     private static final String USAGE = String.join("\n",
             "usage: bench --url ws://HOST:PORT/chat [--pid SERVER_PID] --scenario NAME [options]",
-            "  common:   --client jdk|tyrus (jdk)  --threads N (0: JDK client work on its selector thread)  --clients N  --in-flight N (64)",
+            "  common:   --client jdk|tyrus|raw (jdk)  --threads N (0: JDK client work on its selector thread)  --clients N  --in-flight N (64)",
             "            --settle-timeout S (600)  --label TEXT  --out FILE.json  --hold-seconds S (keep connections)",
             "  connect:  --clients 2000 --mode hold|churn|raw (hold)",
             "  joinstorm:--clients 5000",

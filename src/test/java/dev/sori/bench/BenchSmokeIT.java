@@ -7,25 +7,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A tiny run of the benchmark's fan-out scenario against the packaged server, through the same
  * code as the real benchmark, so that the generator cannot rot. Not a performance test: it
- * checks that nothing is lost and that a sane report is written.
+ * checks that nothing is lost and that a sane report is written, for the default client and
+ * for the raw one.
  */
 class BenchSmokeIT {
 
-    @Test
+    @ParameterizedTest(name = "--client {0}")
+    @ValueSource(strings = {"jdk", "raw"})
     @SuppressWarnings("unchecked")
-    void tinyFanOutLosesNothingAndWritesItsReport() throws Exception {
-        Path out = Paths.get(System.getProperty("sori.targetDir", "target"), "bench", "smoke-fanout.json");
+    void tinyFanOutLosesNothingAndWritesItsReport(String client) throws Exception {
+        Path out = Paths.get(System.getProperty("sori.targetDir", "target"), "bench", "smoke-fanout-" + client + ".json");
         Files.deleteIfExists(out);
         // As src/test/bench/suite.sh runs it: no cap on connections from 127.0.0.1; and, since this
         // tiny run packs its rate into 2 senders (100 messages/s each), no rate limit either.
         try (ServerProcess server = ServerProcess.startUnlimited()) {
             Map<String, Object> report = Bench.run("--url", server.chat().toString(), "--pid", Long.toString(server.pid()),
-                    "--scenario", "fanout", "--clients", "20", "--senders", "2", "--msg-rate", "200",
+                    "--client", client, "--scenario", "fanout", "--clients", "20", "--senders", "2", "--msg-rate", "200",
                     "--warmup", "0.5", "--duration", "1.5", "--drain", "5", "--in-flight", "8", "--quiet-ms", "200",
                     "--settle-timeout", "30", "--out", out.toString(), "--label", "smoke");
 

@@ -4,9 +4,11 @@ import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The WebSocket client library the generator drives. Two implementations: the JDK's
- * {@code java.net.http.WebSocket} ({@link JdkTransport}, the default) and Tyrus's client on one
- * shared Grizzly container ({@link TyrusTransport}); {@code --client} picks one.
+ * The WebSocket client library the generator drives. Three implementations: the JDK's
+ * {@code java.net.http.WebSocket} ({@link JdkTransport}, the default), Tyrus's client on one
+ * shared Grizzly container ({@link TyrusTransport}), and a lean RFC 6455 client on plain NIO
+ * channels ({@link RawTransport}) that costs the generator the least CPU; {@code --client}
+ * picks one.
  */
 interface Transport extends AutoCloseable {
 
@@ -45,8 +47,10 @@ interface Transport extends AutoCloseable {
                 return new JdkTransport(threads);
             case "tyrus":
                 return new TyrusTransport(threads);
+            case "raw":
+                return new RawTransport(threads);
             default:
-                throw new IllegalArgumentException("--client must be jdk or tyrus, not " + name);
+                throw new IllegalArgumentException("--client must be jdk, tyrus or raw, not " + name);
         }
     }
 }
