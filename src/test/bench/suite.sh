@@ -9,6 +9,8 @@
 #                                                # 1800) for the 1-minute load average to drop below 1.5
 #   SERVER=node src/test/bench/suite.sh fanout   # the same scenarios against the Node `ws` yardstick
 #                                                # (src/test/bench/node-ws/) instead of Sori
+#   CLIENT=jdk src/test/bench/suite.sh fanout     # the generator's client library: raw (default, the lean
+#                                                # one), jdk (steps 1-5 of docs/benchmarks.md) or tyrus
 #
 # Results (JSON, server logs, the chart, profiles) go to $OUT (default target/bench/suite-<time>/).
 set -euo pipefail
@@ -20,6 +22,8 @@ case $SERVER in
   *) echo "SERVER is sori or node" >&2; exit 2 ;;
 esac
 SERVER_OPTS=${SERVER_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC}
+# The README's memory-first flags: a small young generation, an old one that grows only as needed.
+LEAN_OPTS=${LEAN_OPTS:--XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xms32m -Xmn24m}
 OUT=${OUT:-target/bench/suite-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 if [[ $SERVER == sori ]]; then
@@ -74,7 +78,8 @@ run() { # NAME bench-options...
   # shellcheck disable=SC2086
   start_server "$name" ${JVM_EXTRA:-}
   echo "== $name (load $(cut -d' ' -f1-3 /proc/loadavg)): bench $*"
-  src/test/bench/bench.sh --url "$URL" --pid "$SERVER_PID" --out "$OUT/$name.json" --label "$name" "$@" \
+  src/test/bench/bench.sh --url "$URL" --pid "$SERVER_PID" --out "$OUT/$name.json" --label "$name" \
+    --client "${CLIENT:-raw}" "$@" \
     2>&1 | grep -v '^\[' | tee "$OUT/$name.out"
   stop_server
 }
@@ -87,7 +92,7 @@ run_warm_connect() {
   for pass in 1 2 3; do
     echo "== connect-warm pass $pass (load $(cut -d' ' -f1-3 /proc/loadavg))"
     src/test/bench/bench.sh --url "$URL" --pid "$SERVER_PID" --out "$OUT/connect-warm-$pass.json" \
-      --label "connect-warm-$pass" --scenario connect --clients 4000 --mode raw --in-flight 64 \
+      --label "connect-warm-$pass" --client "${CLIENT:-raw}" --scenario connect --clients 4000 --mode raw --in-flight 64 \
       2>&1 | grep -v '^\[' | tee "$OUT/connect-warm-$pass.out"
   done
   stop_server
@@ -102,11 +107,11 @@ for s in "${@:-${all[@]}}"; do
     ceiling)       run ceiling --scenario ceiling --clients 2000 --senders 10 --warmup 3 --duration 10 ;;
     # Against Node there is no live heap to read (jcmd speaks only to a JVM).
     memory)        run memory --scenario memory --clients 10000 $([[ $SERVER == node ]] && echo --heap false) ;;
-    # The same with a small young generation, as the README suggests for many idle connections.
-    memory-lean)   JVM_EXTRA="-Xms32m -Xmn24m" run memory-lean --scenario memory --clients 10000 ;;
+    # The same with the README's memory-first flags for many idle connections.
+    memory-lean)   SERVER_OPTS=$LEAN_OPTS run memory-lean --scenario memory --clients 10000 ;;
     # 4,000 idle connections: small enough for the Node yardstick, whose uncoalesced join storm
     # makes 10,000 take far longer than the rest of the suite.
-    memory-4k)     JVM_EXTRA="-Xms32m -Xmn24m" run memory-4k --scenario memory --clients 4000 \
+    memory-4k)     SERVER_OPTS=$LEAN_OPTS run memory-4k --scenario memory --clients 4000 \
                      $([[ $SERVER == node ]] && echo --heap false) ;;
     joinstorm)     run joinstorm --scenario joinstorm --clients 5000 ;;
     # Plain-socket handshakes (connect, upgrade, welcome, close): the generator's cost is minimal.

@@ -350,7 +350,7 @@ final class Scenarios {
         int retries = o.getInt("retries", 1); // a step that fails on latency alone is run again
         boolean failed = false;
         List<Double> rates = o.getDoubles("rates",
-                "10000,20000,40000,60000,80000,120000,160000,200000,240000,280000,320000,400000");
+                "10000,20000,40000,60000,80000,120000,160000,200000,240000,280000,320000,400000,480000,560000,640000,800000");
         double warmPhase = o.getDouble("warm-phase", 10);
         if (warmPhase > 0) { // the first load after a join storm is not representative: discard it
             g.load(senders(g, minSenders), rates.get(0) / members, 0, warmPhase, o.getDouble("drain", 10), 0);
