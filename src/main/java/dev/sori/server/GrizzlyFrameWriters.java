@@ -144,12 +144,14 @@ final class GrizzlyFrameWriters implements UnaryOperator<Writer> {
                 return;
             }
             boolean whole = written == size;
+            if (!whole) {
+                // Still our turn: the rest goes first when the socket can take more. Set before the
+                // written bytes are released, so no one can find the queue without it.
+                pending.setCurrentElement(record(frames, done));
+            }
             int stillPending = pending.releaseSpaceAndNotify(written);
             if (whole) {
                 done.completed(frames);
-            } else {
-                // Still our turn: the rest goes first when the socket can take more.
-                pending.setCurrentElement(record(frames, done));
             }
             try {
                 if (!whole) {
