@@ -48,9 +48,14 @@ final class FanOut implements AutoCloseable {
         });
     }
 
-    /** One worker per core beyond the first. */
+    /**
+     * One worker per core beyond the first, or {@code -Dsori.fanout-threads=N} workers (0: the
+     * delivering thread sends everything), e.g. on a machine whose other cores are busy with
+     * something else.
+     */
     static FanOut perCore() {
-        return new FanOut(Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new FanOut(Math.max(0, Integer.getInteger("sori.fanout-threads", cores - 1)));
     }
 
     /** Sends what is queued in {@code outboxes}; returns once the caller's own part is sent. */

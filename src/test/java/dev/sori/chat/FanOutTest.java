@@ -108,4 +108,24 @@ class FanOutTest {
             connections.forEach(c -> assertThat(c.sent).containsExactly("hello"));
         }
     }
+
+    @Test
+    void theWorkersCanBeSetWithASystemProperty() {
+        String before = System.getProperty("sori.fanout-threads");
+        System.setProperty("sori.fanout-threads", "0");
+        try (FanOut fanOut = FanOut.perCore()) {
+            List<Outbox> outboxes = outboxes(3_000);
+            queue(outboxes, "hello");
+            fanOut.flush(outboxes);
+            // Sent before flush returned, all on this thread: no worker took a part.
+            connections.forEach(c -> assertThat(c.sent).containsExactly("hello"));
+            connections.forEach(c -> assertThat(c.threads).containsOnly(Thread.currentThread().getName()));
+        } finally {
+            if (before == null) {
+                System.clearProperty("sori.fanout-threads");
+            } else {
+                System.setProperty("sori.fanout-threads", before);
+            }
+        }
+    }
 }
