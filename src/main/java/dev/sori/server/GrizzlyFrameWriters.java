@@ -24,9 +24,8 @@ import org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter;
 import org.glassfish.tyrus.spi.Writer;
 
 /**
- * The chat's pre-built frames written straight into Grizzly's write queue for the connection,
- * which is what Tyrus's {@link GrizzlyWriter} ends up doing after a detour that the fan-out paid
- * once per member: a task queue and lock of its own per write (the outbox already keeps one
+ * The chat's pre-built frames written to the connection without Tyrus's {@link GrizzlyWriter},
+ * which ends up in Grizzly's write queue after a detour that the fan-out paid once per member: a task queue and lock of its own per write (the outbox already keeps one
  * write in flight per connection), a walk of the connection's filter chain, and a buffer wrapper
  * from a thread cache that misses on the fan-out threads. Together about half of the Java time
  * per delivery in the fan-out profile (docs/benchmarks.md).
@@ -35,7 +34,7 @@ import org.glassfish.tyrus.spi.Writer;
  * when nothing else is queued for the connection, which is nearly always. Grizzly's asynchronous
  * write queue would do the same write, but its bookkeeping around it (a pooled record, a
  * thread-local reentrancy counter, the completion's result objects) was about half of the Java
- * time per delivery at 200,000 deliveries/s (docs/benchmarks.md, step 6). The turn to write is
+ * time per delivery at 200,000 deliveries/s (docs/benchmarks.md, steps 5 and 6). The turn to write is
  * still taken through that queue, so Tyrus's own frames (pongs, close), which take Tyrus's writer
  * and so the queue, never interleave with ours, and what the socket cannot take at once is left
  * to the queue. With TLS the frames go through the connection's filter chain (our frame chain:
