@@ -1,7 +1,5 @@
 package dev.sori.chat;
 
-import java.util.Locale;
-
 /**
  * A stable colour for an identity, derived from a hash of its id the way the color-hash
  * package does it for the gif-chat tutorial: the hash picks a hue and one of a few saturations
@@ -24,12 +22,12 @@ public final class Colors {
         double saturation = SATURATION[(int) (hash % SATURATION.length)];
         hash /= SATURATION.length;
         double lightness = LIGHTNESS[(int) (hash % LIGHTNESS.length)];
-        String color = toHex(hue, saturation, lightness);
-        while (contrastOnWhite(color) < MIN_CONTRAST_ON_WHITE) {
+        int rgb = rgb(hue, saturation, lightness);
+        while (contrastOnWhite(rgb) < MIN_CONTRAST_ON_WHITE) {
             lightness -= 0.02;
-            color = toHex(hue, saturation, lightness);
+            rgb = rgb(hue, saturation, lightness);
         }
-        return color;
+        return hex(rgb);
     }
 
     /** FNV-1a over the chars, then MurmurHash3's finaliser so that similar keys spread. */
@@ -47,38 +45,49 @@ public final class Colors {
         return h;
     }
 
-    static String toHex(double hueDegrees, double s, double l) {
+    /** HSL to {@code 0xrrggbb}, each channel rounded to the nearest of 0-255. */
+    static int rgb(double hueDegrees, double s, double l) {
         double c = (1 - Math.abs(2 * l - 1)) * s;
         double h = hueDegrees / 60.0;
         double x = c * (1 - Math.abs(h % 2 - 1));
-        double[] rgb;
+        double r;
+        double g;
+        double b;
         if (h < 1) {
-            rgb = new double[] {c, x, 0};
+            r = c; g = x; b = 0;
         } else if (h < 2) {
-            rgb = new double[] {x, c, 0};
+            r = x; g = c; b = 0;
         } else if (h < 3) {
-            rgb = new double[] {0, c, x};
+            r = 0; g = c; b = x;
         } else if (h < 4) {
-            rgb = new double[] {0, x, c};
+            r = 0; g = x; b = c;
         } else if (h < 5) {
-            rgb = new double[] {x, 0, c};
+            r = x; g = 0; b = c;
         } else {
-            rgb = new double[] {c, 0, x};
+            r = c; g = 0; b = x;
         }
         double m = l - c / 2;
-        return String.format(Locale.ROOT, "#%02x%02x%02x",
-                Math.round((rgb[0] + m) * 255), Math.round((rgb[1] + m) * 255), Math.round((rgb[2] + m) * 255));
+        return (channel(r + m) << 16) | (channel(g + m) << 8) | channel(b + m);
     }
 
-    /** The WCAG contrast ratio of {@code #rrggbb} text on a white background. */
-    static double contrastOnWhite(String hex) {
-        double[] weights = {0.2126, 0.7152, 0.0722};
-        double luminance = 0;
-        for (int i = 0; i < 3; i++) {
-            double v = Integer.parseInt(hex.substring(1 + 2 * i, 3 + 2 * i), 16) / 255.0;
-            v = v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
-            luminance += weights[i] * v;
-        }
+    private static int channel(double v) {
+        return (int) Math.round(v * 255);
+    }
+
+    /** {@code 0xrrggbb} as {@code #rrggbb}. (Every identity gets one; String.format cost more than the rest.) */
+    static String hex(int rgb) {
+        String digits = Integer.toHexString(rgb | 0x1000000); // the leading 1 keeps the zeros
+        return "#" + digits.substring(1);
+    }
+
+    /** The WCAG contrast ratio of {@code 0xrrggbb} text on a white background. */
+    static double contrastOnWhite(int rgb) {
+        double luminance = 0.2126 * linear(rgb >> 16) + 0.7152 * linear(rgb >> 8) + 0.0722 * linear(rgb);
         return 1.05 / (luminance + 0.05);
+    }
+
+    private static double linear(int channel) {
+        double v = (channel & 0xff) / 255.0;
+        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
     }
 }
