@@ -9,6 +9,10 @@
 #                                                # 1800) for the 1-minute load average to drop below 1.5
 #   SERVER=node src/test/bench/suite.sh fanout   # the same scenarios against the Node `ws` yardstick
 #                                                # (src/test/bench/node-ws/) instead of Sori
+#   SERVER=socketio src/test/bench/suite.sh fanout  # ... or against the Socket.IO yardstick
+#                                                # (src/test/bench/node-socketio/; the generator runs with
+#                                                # --wire socketio; fanout-jfr is skipped: JFR is Java-only;
+#                                                # stuck runs but sees no 1013: Socket.IO has no close code)
 #   CLIENT=jdk src/test/bench/suite.sh fanout     # the generator's client library: raw (default, the lean
 #                                                # one), jdk (steps 1-5 of docs/benchmarks.md) or tyrus
 #
@@ -19,8 +23,11 @@ SERVER=${SERVER:-sori}
 case $SERVER in
   sori) [[ -f target/server.jar ]] || mvn -q -B package -DskipTests -DskipBrowserTests ;;
   node) [[ -d src/test/bench/node-ws/node_modules ]] || (cd src/test/bench/node-ws && npm ci --silent) ;;
-  *) echo "SERVER is sori or node" >&2; exit 2 ;;
+  socketio) [[ -d src/test/bench/node-socketio/node_modules ]] || (cd src/test/bench/node-socketio && npm ci --silent) ;;
+  *) echo "SERVER is sori, node or socketio" >&2; exit 2 ;;
 esac
+# The Socket.IO yardstick carries each frame as a Socket.IO event; the others speak the protocol as is.
+if [[ $SERVER == socketio ]]; then WIRE=socketio; else WIRE=sori; fi
 SERVER_OPTS=${SERVER_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC}
 # The README's memory-first flags: a small young generation, an old one that grows only as needed.
 LEAN_OPTS=${LEAN_OPTS:--XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xms32m -Xmn24m}
@@ -28,8 +35,10 @@ OUT=${OUT:-target/bench/suite-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 if [[ $SERVER == sori ]]; then
   echo "results in $OUT; server JVM flags: $SERVER_OPTS; open files: $(ulimit -n)"
-else
+elif [[ $SERVER == node ]]; then
   echo "results in $OUT; server: Node $(node --version) with ws $(node -p "require('./src/test/bench/node-ws/node_modules/ws/package.json').version"); open files: $(ulimit -n)"
+else
+  echo "results in $OUT; server: Node $(node --version) with socket.io $(node -p "require('./src/test/bench/node-socketio/node_modules/socket.io/package.json').version"); open files: $(ulimit -n)"
 fi
 
 SERVER_PID=
@@ -46,8 +55,10 @@ start_server() { # NAME [extra JVM flags]
     rm -rf "$OUT/data"
     java $SERVER_OPTS "$@" -jar target/server.jar --host 127.0.0.1 --port 0 --max-connections-per-address 0 \
       --data-dir "$OUT/data" >"$log" 2>&1 &
-  else
+  elif [[ $SERVER == node ]]; then
     node src/test/bench/node-ws/server.mjs --host 127.0.0.1 --port 0 >"$log" 2>&1 &
+  else
+    node src/test/bench/node-socketio/server.mjs --host 127.0.0.1 --port 0 >"$log" 2>&1 &
   fi
   SERVER_PID=$!
   URL=
@@ -79,7 +90,7 @@ run() { # NAME bench-options...
   start_server "$name" ${JVM_EXTRA:-}
   echo "== $name (load $(cut -d' ' -f1-3 /proc/loadavg)): bench $*"
   src/test/bench/bench.sh --url "$URL" --pid "$SERVER_PID" --out "$OUT/$name.json" --label "$name" \
-    --client "${CLIENT:-raw}" "$@" \
+    --client "${CLIENT:-raw}" --wire "$WIRE" "$@" \
     2>&1 | grep -v '^\[' | tee "$OUT/$name.out"
   stop_server
 }
@@ -92,27 +103,33 @@ run_warm_connect() {
   for pass in 1 2 3; do
     echo "== connect-warm pass $pass (load $(cut -d' ' -f1-3 /proc/loadavg))"
     src/test/bench/bench.sh --url "$URL" --pid "$SERVER_PID" --out "$OUT/connect-warm-$pass.json" \
-      --label "connect-warm-$pass" --client "${CLIENT:-raw}" --scenario connect --clients 4000 --mode raw --in-flight 64 \
+      --label "connect-warm-$pass" --client "${CLIENT:-raw}" --wire "$WIRE" --scenario connect --clients 4000 --mode raw --in-flight 64 \
       2>&1 | grep -v '^\[' | tee "$OUT/connect-warm-$pass.out"
   done
   stop_server
+}
+
+# Against Node there is no live heap to read (jcmd speaks only to a JVM).
+no_heap() { [[ $SERVER == sori ]] || echo --heap false; }
+skip_socketio() { # NAME WHY: true (and says so) when NAME cannot run against the Socket.IO yardstick
+  [[ $SERVER == socketio ]] || return 1
+  echo "== $1: not supported against SERVER=socketio ($2); skipped"
 }
 
 all=(fanout fanout-jfr ceiling memory memory-lean joinstorm connect-raw connect-warm connect-churn connect-hold stuck stuck-fast)
 for s in "${@:-${all[@]}}"; do
   case $s in
     fanout)        run fanout --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup 10 --duration 30 ;;
-    fanout-jfr)    run fanout-jfr --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup 10 --duration 30 \
+    fanout-jfr)    skip_socketio fanout-jfr "JFR profiles a JVM" || run fanout-jfr --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup 10 --duration 30 \
                      --jfr "$OUT/fanout.jfr" ;;
     ceiling)       run ceiling --scenario ceiling --clients 2000 --senders 10 --warmup 3 --duration 10 ;;
-    # Against Node there is no live heap to read (jcmd speaks only to a JVM).
-    memory)        run memory --scenario memory --clients 10000 $([[ $SERVER == node ]] && echo --heap false) ;;
+    memory)        run memory --scenario memory --clients 10000 $(no_heap) ;;
     # The same with the README's memory-first flags for many idle connections.
-    memory-lean)   SERVER_OPTS=$LEAN_OPTS run memory-lean --scenario memory --clients 10000 ;;
+    memory-lean)   SERVER_OPTS=$LEAN_OPTS run memory-lean --scenario memory --clients 10000 $(no_heap) ;;
     # 4,000 idle connections: small enough for the Node yardstick, whose uncoalesced join storm
     # makes 10,000 take far longer than the rest of the suite.
     memory-4k)     SERVER_OPTS=$LEAN_OPTS run memory-4k --scenario memory --clients 4000 \
-                     $([[ $SERVER == node ]] && echo --heap false) ;;
+                     $(no_heap) ;;
     joinstorm)     run joinstorm --scenario joinstorm --clients 5000 ;;
     # Plain-socket handshakes (connect, upgrade, welcome, close): the generator's cost is minimal.
     connect-raw)   run connect-raw --scenario connect --clients 4000 --mode raw --in-flight 64 ;;

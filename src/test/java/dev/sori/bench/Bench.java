@@ -41,6 +41,8 @@ public final class Bench {
             "usage: bench --url ws://HOST:PORT/chat [--pid SERVER_PID] --scenario NAME [options]",
             "  common:   --client raw|jdk|tyrus (raw)  --threads N (0: one selector thread for raw; JDK client work on its selector thread)  --clients N  --in-flight N (64)",
             "            --settle-timeout S (600)  --label TEXT  --out FILE.json  --hold-seconds S (keep connections)",
+            "            --wire sori|socketio (sori; socketio: each frame as a Socket.IO event \"frame\", for the",
+            "            Socket.IO yardstick, whose URL path is ignored: src/test/bench/node-socketio/)",
             "  connect:  --clients 2000 --mode hold|churn|raw (hold)",
             "  joinstorm:--clients 5000",
             "  fanout:   --clients 2000 --senders 10 --rate 40000 (deliveries/s offered) --warmup 5 --duration 20",
@@ -94,7 +96,7 @@ public final class Bench {
             warnings.add("server open-files limit " + serverLimit + " is below " + (clients + 200));
         }
         result.put("warnings", warnings);
-        Transport transport = Transport.create(o.get("client", DEFAULT_CLIENT), o.getInt("threads", 0));
+        Transport transport = Transport.create(o.get("client", DEFAULT_CLIENT), o.getInt("threads", 0), wire(o));
         try (Generator g = new Generator(url, pid, transport)) {
             Map<String, Object> body = switch (scenario) {
                 case "connect" -> Scenarios.connect(o, g, clients);
@@ -132,6 +134,10 @@ public final class Bench {
         return result;
     }
 
+    static String wire(Options o) {
+        return o.get("wire", "sori");
+    }
+
     private static int defaultClients(String scenario) {
         return switch (scenario) {
             case "joinstorm" -> 5000;
@@ -157,6 +163,7 @@ public final class Bench {
         gen.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         gen.put("jvmArgs", ManagementFactory.getRuntimeMXBean().getInputArguments());
         gen.put("client", o.get("client", DEFAULT_CLIENT));
+        gen.put("wire", wire(o));
         gen.put("threads", o.getInt("threads", 0));
         gen.put("pid", ProcStats.selfPid());
         gen.put("openFilesLimit", ProcStats.openFilesLimit(ProcStats.selfPid()));

@@ -48,7 +48,7 @@ final class Scenarios {
             Thread w = new Thread(() -> {
                 while (next.getAndIncrement() < n) {
                     long t0 = System.nanoTime();
-                    try (StuckClient c = new StuckClient(g.url, 65536)) {
+                    try (StuckClient c = new StuckClient(g.url, 65536, socketIo(o))) {
                         String first = c.readTextFrame();
                         if (!first.contains("\"welcome\"")) {
                             throw new IOException("first frame was not welcome: " + first);
@@ -83,6 +83,10 @@ final class Scenarios {
         r.put("serverCpuMicrosPerHandshake",
                 (after.serverCpuNanos() - before.serverCpuNanos()) / 1e3 / Math.max(1, h.getTotalCount()));
         return r;
+    }
+
+    private static boolean socketIo(Options o) {
+        return Bench.wire(o).equals("socketio");
     }
 
     /** N clients join one room; how long until every one of them has seen the final count. */
@@ -284,7 +288,7 @@ final class Scenarios {
             // Phase B: K clients that never read.
             List<StuckClient> stuck = new ArrayList<>();
             for (int i = 0; i < k; i++) {
-                stuck.add(new StuckClient(g.url, o.getInt("rcvbuf", 4096)));
+                stuck.add(new StuckClient(g.url, o.getInt("rcvbuf", 4096), socketIo(o)));
             }
             g.extraMembers = k;
             Generator.waitUntil(() -> readers.stream().allMatch(c -> c.closed || c.lastCount >= full), 60_000);

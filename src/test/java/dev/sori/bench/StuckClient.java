@@ -21,12 +21,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * handshake on the generator's side). As a client that never reads: a plain socket with a small receive buffer that does the
  * WebSocket handshake, reads exactly the handshake response and nothing more until
  * {@link #inspect}, which afterwards reads what piled up to see how the server ended it.
+ *
+ * <p>With {@code socketIo} it speaks the Socket.IO yardstick's wire ({@link SocketIoTransport}):
+ * the handshake goes on to Engine.IO's open packet and the namespace connect ({@code 40}), so that
+ * the server counts it in the room, and {@link #readTextFrame} returns the protocol frames unwrapped.
  */
 final class StuckClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
+    private final OutputStream out;
+    private final boolean socketIo;
 
-    StuckClient(URI chat, int receiveBuffer) throws IOException {
+    StuckClient(URI url, int receiveBuffer, boolean socketIo) throws IOException {
+        this.socketIo = socketIo;
+        URI chat = socketIo ? socketIoEndpoint(url) : url;
         socket = new Socket();
         socket.setReceiveBufferSize(receiveBuffer);
         int port = chat.getPort() < 0 ? 80 : chat.getPort();
@@ -38,7 +46,7 @@ final class StuckClient implements AutoCloseable {
         String request = "GET " + path + " HTTP/1.1\r\nHost: " + chat.getHost() + ":" + port
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
                 + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        OutputStream out = socket.getOutputStream();
+        out = socket.getOutputStream();
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         in = socket.getInputStream();
@@ -57,6 +65,21 @@ final class StuckClient implements AutoCloseable {
         String response = head.toString(StandardCharsets.US_ASCII);
         if (!response.startsWith("HTTP/1.1 101")) {
             throw new IOException("handshake refused: " + response.lines().findFirst().orElse(""));
+        }
+        if (socketIo) {
+            String open = readFrame();
+            if (!open.startsWith("0")) {
+                throw new IOException("expected the Engine.IO open packet, got " + open);
+            }
+            sendText("40");
+        }
+    }
+
+    private static URI socketIoEndpoint(URI url) throws IOException {
+        try {
+            return SocketIoTransport.endpoint(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
         }
     }
 
@@ -123,8 +146,30 @@ final class StuckClient implements AutoCloseable {
         return len;
     }
 
-    /** Reads the next frame (server frames are unmasked) and returns its payload as text. */
+    /**
+     * Reads the next frame and returns its payload as text; with Socket.IO, the next protocol frame
+     * (Engine.IO and Socket.IO control packets are skipped, pings answered).
+     */
     String readTextFrame() throws IOException {
+        if (!socketIo) {
+            return readFrame();
+        }
+        while (true) {
+            String p = readFrame();
+            if (p.startsWith(SocketIoTransport.EVENT_PREFIX) && p.endsWith("]")) {
+                return p.substring(SocketIoTransport.EVENT_PREFIX.length(), p.length() - 1);
+            } else if (p.equals("2")) {
+                sendText("3");
+            } else if (p.startsWith("44")) {
+                throw new IOException("socket.io connect error: " + p.substring(2));
+            } else if (p.startsWith("41")) {
+                throw new EOFException("socket.io namespace disconnect");
+            }
+        }
+    }
+
+    /** Reads the next frame (server frames are unmasked) and returns its payload as text. */
+    private String readFrame() throws IOException {
         readByte();
         long len = readPayloadLength();
         byte[] payload = in.readNBytes((int) len);
@@ -132,6 +177,23 @@ final class StuckClient implements AutoCloseable {
             throw new EOFException("closed mid-frame");
         }
         return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    /** One masked text frame of under 126 bytes (the Socket.IO control packets: "40", "3"). */
+    private void sendText(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) (0x80 | payload.length);
+        int mask = ThreadLocalRandom.current().nextInt();
+        for (int i = 0; i < 4; i++) {
+            frame[2 + i] = (byte) (mask >>> (24 - 8 * i));
+        }
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ frame[2 + (i & 3)]);
+        }
+        out.write(frame);
+        out.flush();
     }
 
     private int readByte() throws IOException {

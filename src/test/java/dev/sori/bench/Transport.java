@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code java.net.http.WebSocket} ({@link JdkTransport}, the default), Tyrus's client on one
  * shared Grizzly container ({@link TyrusTransport}), and a lean RFC 6455 client on plain NIO
  * channels ({@link RawTransport}) that costs the generator the least CPU; {@code --client}
- * picks one.
+ * picks one. {@code --wire socketio} puts {@link SocketIoTransport} on top of it, for the
+ * Socket.IO yardstick.
  */
 interface Transport extends AutoCloseable {
 
@@ -40,6 +41,15 @@ interface Transport extends AutoCloseable {
 
     @Override
     void close();
+
+    /** {@code wire}: {@code sori} (the protocol's frames as they are) or {@code socketio}. */
+    static Transport create(String name, int threads, String wire) {
+        if (!wire.equals("sori") && !wire.equals("socketio")) {
+            throw new IllegalArgumentException("--wire must be sori or socketio, not " + wire);
+        }
+        Transport client = create(name, threads);
+        return wire.equals("socketio") ? new SocketIoTransport(client) : client;
+    }
 
     static Transport create(String name, int threads) {
         switch (name) {
