@@ -2,6 +2,7 @@ package dev.sori.chat;
 
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +18,10 @@ public final class Identities {
     private static final Base64.Encoder TOKEN_ENCODING = Base64.getUrlEncoder().withoutPadding();
     /** Crockford's base32: digits, then letters without I, L, O, U; in ASCII order. */
     private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    /** Characters of creation time at the front of the ids and tokens made here. */
+    private static final int TIME_CHARS = 10;
+    /** A token made here: its time, then 32 random bytes in base64url (43 characters). */
+    private static final int TOKEN_CHARS = TIME_CHARS + 43;
 
     private final SecureRandom random = new SecureRandom();
     private final IdentityCatalog catalog;
@@ -85,7 +90,7 @@ public final class Identities {
      */
     private CompletionStage<Identity> fresh() {
         String id = newId(System.currentTimeMillis());
-        String token = randomString(32);
+        String token = newToken(id);
         String nick = Nicknames.anonymous(random);
         String color = Colors.of(id);
         CompletionStage<Void> saved = catalog.create(id, token, nick, color);
@@ -133,6 +138,34 @@ public final class Identities {
             low >>>= 5;
         }
         return new String(out);
+    }
+
+    /**
+     * A new token for the identity {@code id}: the id's creation time, then 256 random bits in
+     * base64url. The random part is the secret. The time in front is only there for the catalog:
+     * it keys tokens by it (see {@link #timePrefix}), so that a burst of new identities is appended
+     * to the end of its token index, as to its primary key, instead of dirtying a random page of
+     * it per identity, which made the commit before {@code welcome} the dearest part of a handshake.
+     */
+    String newToken(String id) {
+        return id.substring(0, TIME_CHARS) + randomString(32);
+    }
+
+    /**
+     * The creation time at the front of a token made here ({@value #TIME_CHARS} characters of
+     * Crockford's base32); "" for any other string, such as a token of the earlier layout (43
+     * random characters, no time), which therefore keeps its old key.
+     */
+    public static String timePrefix(String token) {
+        if (token.length() != TOKEN_CHARS) {
+            return "";
+        }
+        for (int i = 0; i < TIME_CHARS; i++) {
+            if (Arrays.binarySearch(CROCKFORD, token.charAt(i)) < 0) {
+                return "";
+            }
+        }
+        return token.substring(0, TIME_CHARS);
     }
 
     private String randomString(int bytes) {

@@ -88,4 +88,31 @@ class IdentitiesTest {
         assertThat(identities.newId(0)).startsWith("0000000000");
         assertThat(identities.newId(1_469_918_176_385L)).startsWith("01ARYZ6S41");
     }
+
+    @Test
+    void tokensStartWithTheirIdsTimeSoThatTheyTooSortInTheOrderTheyWereMade() throws Exception {
+        Identities identities = new Identities(100, IdentityCatalog.NONE);
+        String earlier = identities.newToken(identities.newId(1_763_700_000_000L));
+        String id = identities.newId(1_763_700_000_001L);
+        String token = identities.newToken(id);
+
+        assertThat(token).hasSize(53).startsWith(id.substring(0, 10)).matches("[0-9A-HJKMNP-TV-Z]{10}[A-Za-z0-9_-]{43}");
+        assertThat(token).isGreaterThan(earlier);
+        assertThat(identities.newToken(id)).as("the secret part is random").isNotEqualTo(token);
+        assertThat(Identities.timePrefix(token)).isEqualTo(id.substring(0, 10));
+        // The tokens a server gives out have it.
+        Identity fresh = identities.resume(null).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(Identities.timePrefix(fresh.token())).isEqualTo(fresh.id().substring(0, 10));
+    }
+
+    @Test
+    void tokensOfTheEarlierLayoutAndStrangersHaveNoTimePrefix() {
+        String secret = "Zk3m0c1Yqv2-4xWjR8pL_tN6bH9sD0aE5gU7iO3yK1w"; // 43 characters, the earlier layout
+        assertThat(Identities.timePrefix(secret)).isEmpty();
+        assertThat(Identities.timePrefix("")).isEmpty();
+        assertThat(Identities.timePrefix("not-a-token-this-server-gave")).isEmpty();
+        // 53 characters, but 'I', 'L', 'O' and 'U' are not in Crockford's alphabet.
+        assertThat(Identities.timePrefix("01ARYZ6S4I" + secret)).isEmpty();
+        assertThat(Identities.timePrefix("01ARYZ6S41" + secret)).isEqualTo("01ARYZ6S41");
+    }
 }

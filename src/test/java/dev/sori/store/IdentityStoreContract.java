@@ -62,6 +62,29 @@ abstract class IdentityStoreContract extends StoreContract {
     }
 
     @Test
+    void aTokenThatStartsWithItsTimeIsKeyedByThatTimeThenItsSha256() throws Exception {
+        Storage s = open();
+        String id = unique("id");
+        // The layout Identities makes: ten characters of time, then 43 of base64url secret.
+        String token = "01ARYZ6S41" + "Zk3m0c1Yqv2-4xWjR8pL_tN6bH9sD0aE5gU" + unique("").substring(1);
+        assertThat(token).hasSize(53);
+        StoredIdentity created = s.identities().create(new NewIdentity(id, token, "nico", "#264653"));
+
+        try (Connection c = backend.connect();
+                PreparedStatement ps = c.prepareStatement("SELECT token_hash FROM identities WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                String sha256 = HexFormat.of().formatHex(
+                        MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+                assertThat(rs.getString("token_hash")).isEqualTo("01ARYZ6S41" + sha256).doesNotContain(token.substring(10));
+            }
+        }
+        assertThat(s.identities().findByToken(token)).contains(created);
+        assertThat(s.identities().findByToken("01ARYZ6S42" + token.substring(10))).as("another time, same secret").isEmpty();
+    }
+
+    @Test
     void idsAndTokensAreUnique() {
         Storage s = open();
         String id = unique("id");
