@@ -16,41 +16,19 @@
 // automatic join of `general` with `system` join/leave counts, `new_message` with `ack` and the
 // room's gap-free `seq`, `nickname`, `ping`, `history`, errors for bad frames, the per-connection
 // rate limit, a slow-client disconnect past 1 MiB of backlog, the 64 KiB frame limit and
-// Socket.IO's own heartbeat (its defaults: a ping every 25 s, 20 s to answer).
+// Socket.IO's own heartbeat (its defaults: a ping every 25 s, 20 s to answer). The protocol's
+// rules and handlers are shared with the `ws` yardstick (../yardstick-chat/chat.mjs); what is
+// Socket.IO's own is here.
 import http from 'node:http';
-import crypto from 'node:crypto';
 import { Server } from 'socket.io';
+import {
+  createChat, options, ProtocolError, MAX_FRAME_BYTES, PUBLIC_ROOM, SLOW_CLIENT_BYTES,
+} from '../yardstick-chat/chat.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
-);
+const args = options(process.argv);
 const HOST = args.host ?? '127.0.0.1';
 const PORT = Number(args.port ?? 8092);
-
-const MAX_MESSAGE_CHARS = 2000;
-const MAX_NICK_CHARS = 32;
-const MAX_FRAME_BYTES = 64 * 1024; // larger frames: the WebSocket underneath closes with 1009 by itself
-const HISTORY_KEPT = 100; // per room
-const RATE_PER_SECOND = 20; // messages per connection, sustained
-const RATE_BURST = 40;
-const SLOW_CLIENT_BYTES = 1024 * 1024; // outgoing backlog past which a client is disconnected
 const SLOW_CLIENT_CHECK_MS = 500;
-const PUBLIC_ROOM = 'general';
-const COLORS = ['#2a9d8f', '#e76f51', '#264653', '#8d5a97', '#3d5a80', '#9c6644',
-  '#6a994e', '#bc4749', '#1d7874', '#7b2cbf', '#b5179e', '#4361ee'];
-
-// Rooms live in memory only, history included, as in ../node-ws: a restart forgets everything.
-// Membership is Socket.IO's own (socket.join); this map only keeps each room's seq and its last
-// HISTORY_KEPT messages. Only `general` exists: the tutorials have one room.
-const rooms = new Map();
-function room(name) {
-  let r = rooms.get(name);
-  if (!r) {
-    r = { name, seq: 0, history: [] };
-    rooms.set(name, r);
-  }
-  return r;
-}
 
 const server = http.createServer((req, res) => {
   res.writeHead(req.url === '/' ? 200 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -59,142 +37,34 @@ const server = http.createServer((req, res) => {
 // Socket.IO's defaults otherwise: pingInterval 25 s, pingTimeout 20 s, no permessage-deflate.
 const io = new Server(server, { maxHttpBufferSize: MAX_FRAME_BYTES });
 
-function broadcast(r, type, payload) {
-  io.to(r.name).emit('frame', { type, payload }); // encoded once per broadcast by Socket.IO
-}
-
-function send(socket, frame) {
-  socket.emit('frame', frame);
-}
-
-function reply(socket, id, payload) {
-  if (id !== undefined) send(socket, { type: 'ack', id, payload });
-}
-
-class ProtocolError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-  }
-}
-
-function count(r) {
-  return io.of('/').adapter.rooms.get(r.name)?.size ?? 0;
-}
-
-function systemEvent(r, kind, user, extra) {
-  broadcast(r, 'system', { room: r.name, kind, nick: user.nick, ...extra, color: user.color, count: count(r), ts: Date.now() });
-}
-
-function textOf(payload) {
-  const text = typeof payload === 'string' ? payload : payload?.text;
-  if (typeof text !== 'string' || text.length < 1 || text.length > MAX_MESSAGE_CHARS) {
-    throw new ProtocolError('invalid_argument', `text must be 1-${MAX_MESSAGE_CHARS} characters`);
-  }
-  return text;
-}
-
-function roomOf(socket, payload) {
-  const name = typeof payload === 'object' && payload !== null && payload.room !== undefined ? payload.room : PUBLIC_ROOM;
-  const r = rooms.get(name);
-  if (!r || !socket.rooms.has(name)) throw new ProtocolError('not_in_room', `not in room ${name}`);
-  return r;
-}
-
-function allowed(user) { // a token bucket per connection
-  const now = Date.now();
-  user.tokens = Math.min(RATE_BURST, user.tokens + ((now - user.refilled) * RATE_PER_SECOND) / 1000);
-  user.refilled = now;
-  if (user.tokens < 1) return false;
-  user.tokens -= 1;
-  return true;
-}
-
-const handlers = {
-  new_message(socket, user, payload) {
-    const text = textOf(payload);
-    const r = roomOf(socket, payload);
-    if (!allowed(user)) throw new ProtocolError('rate_limited', 'too many messages');
-    const message = { room: r.name, seq: ++r.seq, nick: user.nick, color: user.color, text, ts: Date.now() };
-    r.history.push(message);
-    if (r.history.length > HISTORY_KEPT) r.history.shift();
-    return [{ room: r.name, seq: message.seq }, () => broadcast(r, 'message', message)];
-  },
-  nickname(socket, user, payload) {
-    const nick = typeof payload === 'string' ? payload.trim() : '';
-    if (nick.length < 1 || nick.length > MAX_NICK_CHARS || /\p{Cc}/u.test(nick)) {
-      throw new ProtocolError('invalid_argument', `a nickname is 1-${MAX_NICK_CHARS} characters, no control characters`);
-    }
-    const old = user.nick;
-    user.nick = nick;
-    return [{ nick, color: user.color }, () => { for (const r of user.rooms) systemEvent(r, 'nick', user, { old }); }];
-  },
-  history(socket, user, payload) {
-    const r = roomOf(socket, payload);
-    const limit = Math.min(100, Math.max(1, Number(payload?.limit ?? 50) || 50));
-    const before = Number(payload?.before ?? Infinity);
-    const older = r.history.filter((m) => m.seq < before);
-    return [{ messages: older.slice(-limit) }];
-  },
-  ping(socket, user, payload) {
-    return [payload ?? null];
-  },
-};
-for (const type of ['join', 'leave', 'create_room', 'delete_room', 'list_rooms', 'typing']) {
-  handlers[type] = () => { throw new ProtocolError('unsupported', `${type} is not implemented by this yardstick`); };
-}
+// Membership is Socket.IO's own (socket.join); the chat's rooms only keep seq and history.
+const chat = createChat({
+  send: (socket, frame) => socket.emit('frame', frame),
+  broadcast: (r, type, payload) => io.to(r.name).emit('frame', { type, payload }), // encoded once per broadcast
+  isMember: (socket, r) => socket.rooms.has(r.name),
+  count: (r) => io.of('/').adapter.rooms.get(r.name)?.size ?? 0,
+});
 
 // Socket.IO has already parsed the JSON: a malformed packet never gets here (its parser closes the
 // connection), so `bad_json` cannot happen; a binary attachment stands for a binary frame.
-function onFrame(socket, user, frame) {
-  let id;
-  try {
-    if (Buffer.isBuffer(frame) || frame instanceof ArrayBuffer || ArrayBuffer.isView(frame)) {
-      throw new ProtocolError('unsupported', 'binary frames are not supported');
-    }
-    if (typeof frame !== 'object' || frame === null || Array.isArray(frame) || typeof frame.type !== 'string'
-        || (frame.id !== undefined && (typeof frame.id !== 'string' || frame.id.length > 64))) {
-      throw new ProtocolError('bad_envelope', 'expected {"type","payload"?,"id"?}');
-    }
-    id = frame.id;
-    const handler = Object.hasOwn(handlers, frame.type) ? handlers[frame.type] : null;
-    if (!handler) throw new ProtocolError('unknown_type', `unknown type ${frame.type}`);
-    const [ack, then] = handler(socket, user, frame.payload);
-    reply(socket, id, ack); // the ack first, then the broadcast (which the sender receives too)
-    if (then) then();
-  } catch (e) {
-    const known = e instanceof ProtocolError;
-    if (!known) console.error(e);
-    const error = { code: known ? e.code : 'internal', message: known ? e.message : 'internal error' };
-    send(socket, id !== undefined ? { type: 'error', id, payload: error } : { type: 'error', payload: error });
+function check(frame) {
+  if (Buffer.isBuffer(frame) || frame instanceof ArrayBuffer || ArrayBuffer.isView(frame)) {
+    throw new ProtocolError('unsupported', 'binary frames are not supported');
   }
+  return frame;
 }
 
-let connections = 0;
 io.on('connection', (socket) => {
-  // Every token is a fresh one: the tutorials remember no one, so a token is never resumed.
-  const n = ++connections;
-  const user = {
-    sid: crypto.randomUUID(), token: crypto.randomUUID(),
-    nick: `Anon-${String(crypto.randomInt(10000)).padStart(4, '0')}`, color: COLORS[n % COLORS.length],
-    rooms: new Set(), tokens: RATE_BURST, refilled: Date.now(),
-  };
-  send(socket, {
-    type: 'welcome',
-    payload: {
-      sid: user.sid, token: user.token, nick: user.nick, color: user.color, room: PUBLIC_ROOM,
-      server: { name: 'node-socketio-yardstick', version: '1' },
-      limits: { maxMessageChars: MAX_MESSAGE_CHARS, maxNickChars: MAX_NICK_CHARS },
-    },
-  });
-  const general = room(PUBLIC_ROOM);
+  const user = chat.newUser();
+  chat.welcome(socket, user, 'node-socketio-yardstick');
+  const general = chat.room(PUBLIC_ROOM);
   socket.join(general.name);
   user.rooms.add(general);
-  systemEvent(general, 'join', user); // to everyone in the room, the newcomer included
+  chat.systemEvent(general, 'join', user); // to everyone in the room, the newcomer included
 
-  socket.on('frame', (frame) => onFrame(socket, user, frame));
+  socket.on('frame', (frame) => chat.onFrame(socket, user, () => check(frame)));
   socket.on('disconnect', () => { // Socket.IO has already taken the socket out of its rooms
-    for (const r of user.rooms) systemEvent(r, 'leave', user);
+    for (const r of user.rooms) chat.systemEvent(r, 'leave', user);
     user.rooms.clear();
   });
 });
