@@ -95,14 +95,15 @@ run() { # NAME bench-options...
   stop_server
 }
 
-# Handshakes against a warmed-up server: the same raw run WARM_PASSES (default 8) times on one
-# server. The first carries the JIT's compilation of the handshake path; passes 2 and 3 are what
-# earlier records call warm; by the last, the server has stored 28,000 identities, as one that has
-# been up for a while has (and more), and the JIT has settled.
+# Handshakes against a warmed-up server: the same raw run WARM_PASSES (default 20) times on one
+# server. The first carries the JIT's first compilation of the handshake path; passes 2 and 3 are
+# what records before step 7 call warm, yet a JVM keeps compiling (H2's code above all) for a
+# minute of handshakes; by the last pass it has settled, and the server holds 76,000 identities,
+# as one that has been up for a while does.
 run_warm_connect() {
   wait_quiet
   start_server connect-warm
-  for pass in $(seq 1 "${WARM_PASSES:-8}"); do
+  for pass in $(seq 1 "${WARM_PASSES:-20}"); do
     echo "== connect-warm pass $pass (load $(cut -d' ' -f1-3 /proc/loadavg))"
     src/test/bench/bench.sh --url "$URL" --pid "$SERVER_PID" --out "$OUT/connect-warm-$pass.json" \
       --label "connect-warm-$pass" --client "${CLIENT:-raw}" --wire "$WIRE" --scenario connect --clients 4000 --mode raw --in-flight 64 \
