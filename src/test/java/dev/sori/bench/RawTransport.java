@@ -727,42 +727,43 @@ final class RawTransport implements Transport {
             return encode(0x8, new byte[] {(byte) (code >>> 8), (byte) code}, 0, 2);
         }
 
-        /** One final, masked client frame. */
-        static ByteBuffer encode(int opcode, byte[] payload, int off, int len) {
-            int header = len < 126 ? 2 : len < 65536 ? 4 : 10;
-            byte[] f = new byte[header + 4 + len];
-            f[0] = (byte) (0x80 | opcode);
-            if (len < 126) {
-                f[1] = (byte) (0x80 | len);
-            } else if (len < 65536) {
-                f[1] = (byte) (0x80 | 126);
-                f[2] = (byte) (len >>> 8);
-                f[3] = (byte) len;
-            } else {
-                f[1] = (byte) (0x80 | 127);
-                for (int i = 0; i < 8; i++) {
-                    f[2 + i] = (byte) ((long) len >>> (56 - 8 * i));
-                }
+    }
+
+    /** One final, masked client frame (also {@link StuckClient}'s few sends). */
+    static ByteBuffer encode(int opcode, byte[] payload, int off, int len) {
+        int header = len < 126 ? 2 : len < 65536 ? 4 : 10;
+        byte[] f = new byte[header + 4 + len];
+        f[0] = (byte) (0x80 | opcode);
+        if (len < 126) {
+            f[1] = (byte) (0x80 | len);
+        } else if (len < 65536) {
+            f[1] = (byte) (0x80 | 126);
+            f[2] = (byte) (len >>> 8);
+            f[3] = (byte) len;
+        } else {
+            f[1] = (byte) (0x80 | 127);
+            for (int i = 0; i < 8; i++) {
+                f[2 + i] = (byte) ((long) len >>> (56 - 8 * i));
             }
-            int mask = ThreadLocalRandom.current().nextInt();
-            byte m0 = (byte) (mask >>> 24), m1 = (byte) (mask >>> 16), m2 = (byte) (mask >>> 8), m3 = (byte) mask;
-            f[header] = m0;
-            f[header + 1] = m1;
-            f[header + 2] = m2;
-            f[header + 3] = m3;
-            int p = header + 4;
-            int i = 0;
-            for (; i + 3 < len; i += 4) {
-                f[p + i] = (byte) (payload[off + i] ^ m0);
-                f[p + i + 1] = (byte) (payload[off + i + 1] ^ m1);
-                f[p + i + 2] = (byte) (payload[off + i + 2] ^ m2);
-                f[p + i + 3] = (byte) (payload[off + i + 3] ^ m3);
-            }
-            for (; i < len; i++) {
-                f[p + i] = (byte) (payload[off + i] ^ f[header + (i & 3)]);
-            }
-            return ByteBuffer.wrap(f);
         }
+        int mask = ThreadLocalRandom.current().nextInt();
+        byte m0 = (byte) (mask >>> 24), m1 = (byte) (mask >>> 16), m2 = (byte) (mask >>> 8), m3 = (byte) mask;
+        f[header] = m0;
+        f[header + 1] = m1;
+        f[header + 2] = m2;
+        f[header + 3] = m3;
+        int p = header + 4;
+        int i = 0;
+        for (; i + 3 < len; i += 4) {
+            f[p + i] = (byte) (payload[off + i] ^ m0);
+            f[p + i + 1] = (byte) (payload[off + i + 1] ^ m1);
+            f[p + i + 2] = (byte) (payload[off + i + 2] ^ m2);
+            f[p + i + 3] = (byte) (payload[off + i + 3] ^ m3);
+        }
+        for (; i < len; i++) {
+            f[p + i] = (byte) (payload[off + i] ^ f[header + (i & 3)]);
+        }
+        return ByteBuffer.wrap(f);
     }
 
     static String expectedAccept(String key) {

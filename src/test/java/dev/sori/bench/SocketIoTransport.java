@@ -67,6 +67,12 @@ final class SocketIoTransport implements Transport {
         return EVENT_PREFIX + frame + "]";
     }
 
+    /** The protocol frame a {@code frame} event carries, or null for any other packet. */
+    static String unwrap(String packet) {
+        return packet.startsWith(EVENT_PREFIX) && packet.endsWith("]")
+                ? packet.substring(EVENT_PREFIX.length(), packet.length() - 1) : null;
+    }
+
     @Override
     public void close() {
         inner.close();
@@ -88,8 +94,9 @@ final class SocketIoTransport implements Transport {
 
         @Override
         public void onText(String text) {
-            if (text.startsWith(EVENT_PREFIX) && text.endsWith("]")) {
-                handler.onText(text.substring(EVENT_PREFIX.length(), text.length() - 1));
+            String frame = unwrap(text);
+            if (frame != null) {
+                handler.onText(frame);
             } else if (text.equals("2")) {
                 sendRaw("3"); // at once: the server drops who does not answer within pingTimeout
             } else if (text.startsWith("40")) {

@@ -156,8 +156,9 @@ final class StuckClient implements AutoCloseable {
         }
         while (true) {
             String p = readFrame();
-            if (p.startsWith(SocketIoTransport.EVENT_PREFIX) && p.endsWith("]")) {
-                return p.substring(SocketIoTransport.EVENT_PREFIX.length(), p.length() - 1);
+            String frame = SocketIoTransport.unwrap(p);
+            if (frame != null) {
+                return frame;
             } else if (p.equals("2")) {
                 sendText("3");
             } else if (p.startsWith("44")) {
@@ -179,20 +180,9 @@ final class StuckClient implements AutoCloseable {
         return new String(payload, StandardCharsets.UTF_8);
     }
 
-    /** One masked text frame of under 126 bytes (the Socket.IO control packets: "40", "3"). */
     private void sendText(String text) throws IOException {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        byte[] frame = new byte[6 + payload.length];
-        frame[0] = (byte) 0x81;
-        frame[1] = (byte) (0x80 | payload.length);
-        int mask = ThreadLocalRandom.current().nextInt();
-        for (int i = 0; i < 4; i++) {
-            frame[2 + i] = (byte) (mask >>> (24 - 8 * i));
-        }
-        for (int i = 0; i < payload.length; i++) {
-            frame[6 + i] = (byte) (payload[i] ^ frame[2 + (i & 3)]);
-        }
-        out.write(frame);
+        out.write(RawTransport.encode(0x1, payload, 0, payload.length).array());
         out.flush();
     }
 
