@@ -1,7 +1,6 @@
 package dev.sori.chat;
 
 import dev.sori.protocol.Acks;
-import dev.sori.protocol.ChatMessage;
 import dev.sori.protocol.ClientFrame;
 import dev.sori.protocol.ErrorCode;
 import dev.sori.protocol.Json;
@@ -241,6 +240,8 @@ public final class Client {
         Throwable cause = unwrap(failure);
         if (cause instanceof ProtocolException p) {
             send(ServerFrame.error(request.id(), p.code(), p.getMessage()));
+        } else if (cause instanceof RoomNotFoundException) {
+            send(ServerFrame.error(request.id(), ErrorCode.NOT_FOUND, "no such room"));
         } else if (cause instanceof UnavailableException) {
             send(ServerFrame.error(request.id(), ErrorCode.UNAVAILABLE, "storage is unavailable; try again shortly"));
         } else {
@@ -290,12 +291,24 @@ public final class Client {
         }
     }
 
+    /**
+     * Posts a message. The ack follows the message's delivery to the room (so the sender's own
+     * copy, unless it asked for {@code echo:false}, comes first); a resent {@code cid} is acked
+     * with the original's place and {@code duplicate}, and delivered to nobody.
+     */
     private CompletionStage<Acks.Posted> post(Requests.NewMessage request) {
         String text = Messages.validateText(request.text(), hub.settings().maxMessageChars());
         Room room = targetRoom(request.room());
-        MessageLog.Draft draft = new MessageLog.Draft(room.id(), identity.id(), identity.nick(), identity.color(),
-                text);
-        return hub.log().append(draft).thenApply(m -> new Acks.Posted(m.room(), m.seq()));
+        Message draft = Message.draft(room.id(), identity.id(), identity.nick(), identity.color(), text,
+                request.cid(), request.echo() ? null : sid);
+        return hub.log().append(draft).thenCompose(appended -> {
+            Message m = appended.message();
+            Acks.Posted ack = new Acks.Posted(m.room(), m.seq(), request.cid(), appended.duplicate() ? Boolean.TRUE : null);
+            if (appended.duplicate()) {
+                return CompletableFuture.completedFuture(ack);
+            }
+            return room.sequencer().delivered(m.seq()).thenApply(v -> ack);
+        });
     }
 
     private Room targetRoom(String roomId) {
@@ -396,8 +409,8 @@ public final class Client {
                 throw failure instanceof CompletionException c ? c : new CompletionException(failure);
             }
             EncodedFrame ack = requestId == null ? null : encode(ServerFrame.ack(requestId,
-                    new Acks.Joined(room.id(), room.title(), admission.count(), admission.members(),
-                            recovery.messages(), recovery.recovered())));
+                    new Acks.Joined(room.id(), room.title(), admission.count(), admission.people(), admission.members(),
+                            Frames.wire(recovery.messages()), recovery.recovered())));
             room.open(this, ack);
             return REPLIED;
         });
@@ -457,7 +470,7 @@ public final class Client {
         if (before < 1) {
             throw ProtocolException.invalidArgument("\"before\" must be a seq, at least 1");
         }
-        return hub.log().before(room.id(), before, limit).thenApply(Acks.History::new);
+        return hub.log().before(room.id(), before, limit).thenApply(page -> new Acks.History(Frames.wire(page)));
     }
 
     private Object typing(Requests.RoomRef ref) {

@@ -1,6 +1,5 @@
 package dev.sori.chat;
 
-import dev.sori.protocol.ChatMessage;
 import dev.sori.protocol.ServerFrame;
 import dev.sori.protocol.Welcome;
 import java.lang.System.Logger.Level;
@@ -50,6 +49,7 @@ public final class Hub implements AutoCloseable {
     private final LongSupplier clock;
     private final Identities identities;
     private final MessageLog log;
+    private final RoomBus bus;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final Lobby lobby;
     private final ScheduledExecutorService scheduler;
@@ -81,18 +81,31 @@ public final class Hub implements AutoCloseable {
     }
 
     Hub(ChatSettings settings, String version, ChatStorage storage, LongSupplier clock) {
+        this(settings, version, storage, clock, new LocalRoomBus(), new LocalPresence());
+    }
+
+    /**
+     * A hub on the given storage, bus and presence: committed messages go from the log to the
+     * bus, and from the bus through each room's {@link Sequencer} to its members.
+     */
+    Hub(ChatSettings settings, String version, ChatStorage storage, LongSupplier clock, RoomBus bus,
+        Presence presence) {
         this.settings = settings;
-        this.serverInfo = new Welcome.ServerInfo("sori", version);
+        this.serverInfo = new Welcome.ServerInfo("sori", version, Welcome.ServerInfo.PROTOCOL,
+                Welcome.ServerInfo.FEATURES);
         this.clock = clock;
         this.log = storage.messages();
+        this.bus = bus;
         this.identities = new Identities(settings.maxIdentities(), storage.identities());
         Collection<Client> everyone = clients.values();
         this.fanOut = FanOut.perCore();
-        this.lobby = new Lobby(settings, clock, storage, () -> everyone, fanOut);
-        log.onStored(this::deliver);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sori-housekeeping"));
+        this.lobby = new Lobby(settings, clock, storage, () -> everyone, fanOut, presence,
+                Sequencer.GapFiller.of(log, scheduler));
+        bus.subscribe(this::received);
+        log.onStored(bus::publish);
         this.passwordGuard = new PasswordGuard(settings.passwordAttempts(), System::nanoTime);
         this.connectionCap = new ConnectionCap(settings.maxConnectionsPerAddress());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sori-housekeeping"));
         // One thread, a short queue: PBKDF2 is slow on purpose, and a flood of attempts must be
         // refused rather than queued (see Client#join).
         this.passwordHashing = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32),
@@ -182,7 +195,7 @@ public final class Hub implements AutoCloseable {
         // overtakes welcome; open releases what waited.
         Room general = lobby.general();
         general.admit(client);
-        client.send(ServerFrame.event("welcome", new Welcome(client.sid(), identity.token(), identity.nick(),
+        client.send(ServerFrame.event("welcome", new Welcome(client.sid(), identity.uid(), identity.token(), identity.nick(),
                 identity.color(), PUBLIC_ROOM, serverInfo,
                 new Welcome.Limits(settings.maxMessageChars(), Nicknames.MAX_CHARS))));
         client.welcomed();
@@ -318,27 +331,33 @@ public final class Hub implements AutoCloseable {
         scheduler.shutdownNow();
         passwordHashing.shutdownNow();
         log.close();
+        bus.close();
         fanOut.close();
         LOG.log(Level.INFO, "closed {0,number,#} connections", all.size());
     }
 
-    /** A run of stored messages to their rooms: each room gets its part of the run at once, in seq order. */
-    private void deliver(List<ChatMessage> run) {
-        if (run.size() == 1) {
-            deliverTo(run.get(0).room(), run);
+    /** A run from the bus to its rooms' sequencers: each room gets its part of the run at once. */
+    private void received(List<Message> run) {
+        String first = run.get(0).room();
+        boolean oneRoom = true;
+        for (int i = 1, n = run.size(); i < n && oneRoom; i++) {
+            oneRoom = run.get(i).room().equals(first);
+        }
+        if (oneRoom) {
+            toSequencer(first, run);
             return;
         }
-        Map<String, List<ChatMessage>> byRoom = new LinkedHashMap<>();
-        for (ChatMessage message : run) {
+        Map<String, List<Message>> byRoom = new LinkedHashMap<>();
+        for (Message message : run) {
             byRoom.computeIfAbsent(message.room(), r -> new ArrayList<>()).add(message);
         }
-        byRoom.forEach(this::deliverTo);
+        byRoom.forEach(this::toSequencer);
     }
 
-    private void deliverTo(String roomId, List<ChatMessage> messages) {
+    private void toSequencer(String roomId, List<Message> messages) {
         Room room = lobby.find(roomId);
-        if (room != null) {
-            room.deliver(messages);
+        if (room != null) { // a room deleted meanwhile has nobody to tell
+            room.sequencer().offer(messages);
         }
     }
 }

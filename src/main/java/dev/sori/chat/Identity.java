@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class Identity {
     private final String id;
+    private final String uid;
     private final String token;
     private final String color;
     private final CompletionStage<Void> saved;
@@ -15,6 +16,7 @@ public final class Identity {
 
     Identity(String id, String token, String nick, String color, CompletionStage<Void> saved) {
         this.id = id;
+        this.uid = Uids.of(id);
         this.token = token;
         this.color = color;
         this.nick = nick;
@@ -23,6 +25,11 @@ public final class Identity {
 
     public String id() {
         return id;
+    }
+
+    /** The public id clients know this identity by ({@link Uids}). */
+    public String uid() {
+        return uid;
     }
 
     /** The secret that resumes this identity; never log it. */

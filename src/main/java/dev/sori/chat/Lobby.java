@@ -44,25 +44,30 @@ final class Lobby {
      */
     private final Object announcing = new Object();
     private final FanOut fanOut;
+    private final Presence presence;
+    private final Sequencer.GapFiller gaps;
 
     /** Loads the saved rooms from {@code catalog} (blocking: call it at start-up). */
     Lobby(ChatSettings settings, LongSupplier clock, ChatStorage storage, Supplier<Collection<Client>> everyone,
-          FanOut fanOut) {
+          FanOut fanOut, Presence presence, Sequencer.GapFiller gaps) {
         this.settings = settings;
+        this.presence = presence;
+        this.gaps = gaps;
         this.fanOut = fanOut;
         this.clock = clock;
         this.log = storage.messages();
         this.catalog = storage.rooms();
         this.everyone = everyone;
         this.general = new Room(Hub.PUBLIC_ROOM, "General", null, null, null, null, log.lastSeq(Hub.PUBLIC_ROOM),
-                clock.getAsLong(), clock, settings.maxPendingFrames(), fanOut);
+                clock.getAsLong(), clock, settings.maxPendingFrames(), fanOut, presence, gaps);
         rooms.put(general.id(), general);
         long now = clock.getAsLong();
         for (RoomCatalog.Saved saved : catalog.load()) {
             // A room that had members when the server stopped is empty now: count its emptiness from now.
             long emptySince = saved.emptiedAt() > 0 ? saved.emptiedAt() : now;
             rooms.put(saved.id(), new Room(saved.id(), saved.title(), saved.ownerId(), saved.ownerNick(), saved.max(),
-                    saved.passwordHash(), saved.lastSeq(), emptySince, clock, settings.maxPendingFrames(), fanOut));
+                    saved.passwordHash(), saved.lastSeq(), emptySince, clock, settings.maxPendingFrames(), fanOut,
+                    presence, gaps));
         }
     }
 
@@ -86,7 +91,7 @@ final class Lobby {
         // The catalog refers to the owner's identity: it must be saved first.
         return owner.saved().thenCompose(v -> catalog.create(saved)).thenApply(v -> {
             Room room = new Room(roomId, title, owner.id(), owner.nick(), max, passwordHash, 0, now, clock,
-                    settings.maxPendingFrames(), fanOut);
+                    settings.maxPendingFrames(), fanOut, presence, gaps);
             rooms.put(roomId, room);
             toEveryone("room_created", room.info());
             return room;
@@ -103,9 +108,10 @@ final class Lobby {
                 if (rooms.remove(room.id(), room)) {
                     RoomInfo last = room.info();
                     room.remove();
+                    room.sequencer().release();
                     countsChanged.remove(room);
                     toEveryone("room_removed",
-                            new RoomInfo(last.room(), last.title(), 0, last.max(), last.locked(), last.owner()));
+                            new RoomInfo(last.room(), last.title(), 0, 0, last.max(), last.locked(), last.owner()));
                 }
             }
         });

@@ -1,6 +1,5 @@
 package dev.sori.chat;
 
-import dev.sori.protocol.ChatMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,7 +19,12 @@ public final class MemoryMessageLog implements MessageLog {
     private final int capacity;
     private final LongSupplier clock;
     private final Map<String, RoomLog> rooms = new ConcurrentHashMap<>();
-    private volatile Consumer<List<ChatMessage>> delivery = run -> { };
+    /** author id + cid → the message it named; guarded by itself. */
+    private final Map<String, Message> cids = new java.util.LinkedHashMap<>();
+    private volatile Consumer<List<Message>> delivery = run -> { };
+
+    /** How long an author's {@code cid} is remembered. */
+    static final long CID_MEMORY_MILLIS = 24 * 60 * 60 * 1000L;
 
     public MemoryMessageLog(int capacity, LongSupplier clock) {
         this.capacity = capacity;
@@ -28,25 +32,60 @@ public final class MemoryMessageLog implements MessageLog {
     }
 
     @Override
-    public void onStored(Consumer<List<ChatMessage>> delivery) {
+    public void onStored(Consumer<List<Message>> delivery) {
         this.delivery = delivery;
     }
 
     @Override
-    public CompletionStage<ChatMessage> append(Draft draft) {
+    public CompletionStage<Appended> append(Message draft) {
         RoomLog log = rooms.computeIfAbsent(draft.room(), r -> new RoomLog());
-        ChatMessage message;
+        Message message;
         synchronized (log) { // seq, storage and delivery in one step keep delivery in seq order
-            message = new ChatMessage(draft.room(), log.lastSeq + 1, draft.nick(), draft.color(), draft.text(),
-                    clock.getAsLong());
+            String key = draft.cid() == null || draft.authorId() == null ? null : draft.authorId() + '\n' + draft.cid();
+            long now = clock.getAsLong();
+            if (key != null) {
+                synchronized (cids) {
+                    // In the order they were stored: forget from the front until one is recent.
+                    for (var it = cids.values().iterator(); it.hasNext() && it.next().ts() <= now - CID_MEMORY_MILLIS; ) {
+                        it.remove();
+                    }
+                    Message earlier = cids.get(key);
+                    if (earlier != null) {
+                        return CompletableFuture.completedFuture(new Appended(earlier, true));
+                    }
+                }
+            }
+            message = draft.committed(log.lastSeq + 1, now);
             log.lastSeq = message.seq();
             log.messages.addLast(message);
             if (log.messages.size() > capacity) {
                 log.messages.removeFirst();
             }
+            if (key != null) {
+                synchronized (cids) {
+                    cids.put(key, message);
+                }
+            }
             delivery.accept(List.of(message));
         }
-        return CompletableFuture.completedFuture(message);
+        return CompletableFuture.completedFuture(new Appended(message, false));
+    }
+
+    @Override
+    public CompletionStage<List<Message>> range(String room, long after, long upTo) {
+        RoomLog log = rooms.get(room);
+        if (log == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        synchronized (log) {
+            List<Message> result = new ArrayList<>();
+            for (Message m : log.messages) {
+                if (m.seq() > after && m.seq() <= upTo) {
+                    result.add(m);
+                }
+            }
+            return CompletableFuture.completedFuture(List.copyOf(result));
+        }
     }
 
     @Override
@@ -58,9 +97,9 @@ public final class MemoryMessageLog implements MessageLog {
         synchronized (log) {
             long oldestKept = log.messages.isEmpty() ? log.lastSeq + 1 : log.messages.peekFirst().seq();
             boolean complete = since + 1 >= oldestKept && upTo - since <= max && since <= upTo;
-            List<ChatMessage> result = new ArrayList<>();
+            List<Message> result = new ArrayList<>();
             if (complete) {
-                for (ChatMessage m : log.messages) {
+                for (Message m : log.messages) {
                     if (m.seq() > since && m.seq() <= upTo) {
                         result.add(m);
                     }
@@ -71,7 +110,7 @@ public final class MemoryMessageLog implements MessageLog {
     }
 
     @Override
-    public CompletionStage<List<ChatMessage>> before(String room, long before, int limit) {
+    public CompletionStage<List<Message>> before(String room, long before, int limit) {
         RoomLog log = rooms.get(room);
         if (log == null) {
             return CompletableFuture.completedFuture(List.of());
@@ -82,11 +121,11 @@ public final class MemoryMessageLog implements MessageLog {
     }
 
     /** The last {@code limit} messages with {@code seq <= upTo}, oldest first. */
-    private static List<ChatMessage> latest(RoomLog log, long upTo, int limit) {
-        ArrayDeque<ChatMessage> result = new ArrayDeque<>();
-        Iterator<ChatMessage> newestFirst = log.messages.descendingIterator();
+    private static List<Message> latest(RoomLog log, long upTo, int limit) {
+        ArrayDeque<Message> result = new ArrayDeque<>();
+        Iterator<Message> newestFirst = log.messages.descendingIterator();
         while (newestFirst.hasNext() && result.size() < limit) {
-            ChatMessage m = newestFirst.next();
+            Message m = newestFirst.next();
             if (m.seq() <= upTo) {
                 result.addFirst(m);
             }
@@ -117,7 +156,7 @@ public final class MemoryMessageLog implements MessageLog {
     }
 
     private static final class RoomLog {
-        final ArrayDeque<ChatMessage> messages = new ArrayDeque<>();
+        final ArrayDeque<Message> messages = new ArrayDeque<>();
         long lastSeq;
     }
 }

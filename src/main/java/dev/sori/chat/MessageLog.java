@@ -1,37 +1,40 @@
 package dev.sori.chat;
 
-import dev.sori.protocol.ChatMessage;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
  * Where rooms' messages are kept and where their {@code seq} comes from: memory for tests and
- * small setups, a database for durability. Every implementation runs {@code MessageLogContract}.
+ * small setups, a database for durability.
  *
  * <p>Nothing here blocks the caller: an implementation that does I/O does it on threads of its
- * own and completes the returned stages there.
+ * own and completes the returned stages there. Failures are storage failures only
+ * ({@link UnavailableException}, {@link RoomNotFoundException}); what a client is told is the
+ * protocol layer's choice.
  */
 public interface MessageLog extends AutoCloseable {
 
     /**
-     * Sets where stored messages go, before the first {@link #append}. The delivery gets runs of
-     * messages (never empty; possibly of several rooms) and is never called concurrently; for one
-     * room, the messages arrive strictly in {@code seq} order across all runs, so calling the
-     * room's fan-out from it keeps every member in {@code seq} order. A run holds more than one
-     * message when several were stored while the delivery was busy: a room can then send them to
-     * each member in one write. It must not block: other rooms' messages may wait behind it.
+     * Sets where committed messages go, before the first {@link #append}: the chat publishes them
+     * on its {@link RoomBus}. The consumer gets runs of messages (never empty; possibly of several
+     * rooms) and is never called concurrently; for one room, the messages arrive strictly in
+     * {@code seq} order across all runs. A run holds more than one message when several were
+     * committed while the consumer was busy. It must not block: other rooms' messages wait behind it.
      */
-    void onStored(Consumer<List<ChatMessage>> delivery);
+    void onStored(Consumer<List<Message>> committed);
 
     /**
-     * Stores a message, stamps its {@code ts} and gives it its room's next {@code seq} (1, 2, 3…
-     * with no gap and no duplicate, even with several servers on one database). Once the message
-     * is durable it goes to the delivery; the returned stage completes after that. When the
-     * message cannot be stored the stage fails with {@link UnavailableException} and nothing is
-     * delivered: nothing is announced that was not stored.
+     * Stores a {@linkplain Message#draft draft}, stamps its {@code ts} and gives it its room's next
+     * {@code seq} (1, 2, 3… with no gap and no duplicate). Once the message is durable it goes to
+     * the {@link #onStored} consumer; the returned stage completes after that. A draft whose
+     * {@code cid} its author already stored in the last 24 hours is not stored: the stage completes
+     * with the earlier message as a {@linkplain Appended#duplicate duplicate}, and nothing is
+     * delivered. When the message cannot be stored the stage fails with {@link UnavailableException}
+     * (or {@link RoomNotFoundException}) and nothing is delivered: nothing is announced that was
+     * not stored.
      */
-    CompletionStage<ChatMessage> append(Draft draft);
+    CompletionStage<Appended> append(Message draft);
 
     /**
      * Exactly the messages of {@code room} with {@code since < seq <= upTo}, oldest first, marked
@@ -41,8 +44,14 @@ public interface MessageLog extends AutoCloseable {
      */
     CompletionStage<Recovery> recover(String room, long since, long upTo, int max);
 
+    /**
+     * The kept messages of {@code room} with {@code after < seq <= upTo}, oldest first: all of
+     * them unless some are no longer kept. For filling a gap in a room's live stream.
+     */
+    CompletionStage<List<Message>> range(String room, long after, long upTo);
+
     /** Up to {@code limit} messages of {@code room} with {@code seq < before}, oldest first. */
-    CompletionStage<List<ChatMessage>> before(String room, long before, int limit);
+    CompletionStage<List<Message>> before(String room, long before, int limit);
 
     /** The highest {@code seq} stored for {@code room}, 0 when it has none. */
     long lastSeq(String room);
@@ -53,11 +62,7 @@ public interface MessageLog extends AutoCloseable {
     @Override
     void close();
 
-    /** A message before it has a {@code seq} and a {@code ts}. */
-    record Draft(String room, String authorId, String nick, String color, String text) {
-    }
-
     /** The answer to {@link #recover}. */
-    record Recovery(List<ChatMessage> messages, boolean recovered) {
+    record Recovery(List<Message> messages, boolean recovered) {
     }
 }

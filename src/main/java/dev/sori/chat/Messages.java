@@ -18,6 +18,9 @@ public final class Messages {
         if (text.length() > maxChars && text.codePointCount(0, text.length()) > maxChars) {
             throw ProtocolException.invalidArgument("the message text must be at most " + maxChars + " characters");
         }
+        if (text.indexOf('\u0000') >= 0) { // no database keeps it faithfully (PostgreSQL refuses it)
+            throw ProtocolException.invalidArgument("the message text must not contain NUL characters");
+        }
         return text;
     }
 }

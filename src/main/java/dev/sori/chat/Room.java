@@ -1,12 +1,9 @@
 package dev.sori.chat;
 
 import dev.sori.protocol.Acks;
-import dev.sori.protocol.ChatMessage;
 import dev.sori.protocol.ErrorCode;
-import dev.sori.protocol.Json;
 import dev.sori.protocol.ProtocolException;
 import dev.sori.protocol.RoomInfo;
-import dev.sori.protocol.ServerFrame;
 import dev.sori.protocol.SystemEvent;
 import dev.sori.protocol.Typing;
 import java.util.ArrayList;
@@ -19,6 +16,10 @@ import java.util.function.LongSupplier;
 
 /**
  * A room: its members, what it delivers to them, and who may enter.
+ *
+ * <p>Committed messages reach it only through its {@link Sequencer} ({@link #sequencer}), fed by
+ * the {@link RoomBus}: {@link #deliver} sees each seq once, in order. Its counts ({@code count},
+ * {@code people}) come from the {@link Presence}, which it tells of every entry and exit.
  *
  * <p>Every change of membership and every delivery happens under the room's lock, and so does
  * queuing the resulting frame to every member: that is what gives all members the same order.
@@ -46,6 +47,9 @@ public final class Room {
     private final LongSupplier clock;
     private final int maxGatedFrames;
     private final FanOut fanOut;
+    private final Presence presence;
+    private final Sequencer sequencer;
+    private Presence.Headcount headcount = Presence.Headcount.EMPTY; // guarded by this
 
     private final Set<Client> members = new LinkedHashSet<>(); // guarded by this
     private final Map<Client, List<EncodedFrame>> gated = new HashMap<>(); // guarded by this
@@ -63,6 +67,7 @@ public final class Room {
     private String pendingKind; // guarded by this; join or leave being collected, null when none
     private List<String> pendingNicks; // guarded by this; allocated with the first batch
     private List<String> pendingColors; // guarded by this
+    private List<String> pendingUids; // guarded by this
     /** The joiners in the pending batch: a join ack leaves them out of its member list, the batch names them. */
     private Set<Client> pendingJoiners; // guarded by this
     private volatile boolean presencePending;
@@ -73,7 +78,8 @@ public final class Room {
      * @param emptySince clock millis since when the room has been empty
      */
     Room(String id, String title, String ownerId, String ownerNick, Integer max, String passwordHash, long lastSeq,
-         long emptySince, LongSupplier clock, int maxGatedFrames, FanOut fanOut) {
+         long emptySince, LongSupplier clock, int maxGatedFrames, FanOut fanOut, Presence presence,
+         Sequencer.GapFiller gaps) {
         this.id = id;
         this.title = title;
         this.ownerId = ownerId;
@@ -85,6 +91,13 @@ public final class Room {
         this.clock = clock;
         this.maxGatedFrames = maxGatedFrames;
         this.fanOut = fanOut;
+        this.presence = presence;
+        this.sequencer = new Sequencer(id, lastSeq, this::deliver, gaps);
+    }
+
+    /** Where the bus hands this room's committed messages. */
+    Sequencer sequencer() {
+        return sequencer;
     }
 
     public String id() {
@@ -123,8 +136,14 @@ public final class Room {
         return passwordHash;
     }
 
+    /** Connections in the room. */
     public synchronized int count() {
-        return members.size();
+        return headcount.connections();
+    }
+
+    /** Distinct identities in the room. */
+    public synchronized int people() {
+        return headcount.people();
     }
 
     synchronized boolean hasMember(Client client) {
@@ -132,11 +151,11 @@ public final class Room {
     }
 
     synchronized RoomInfo info() {
-        return new RoomInfo(id, title, members.size(), max, passwordHash != null, ownerNick);
+        return new RoomInfo(id, title, headcount.connections(), headcount.people(), max, passwordHash != null, ownerNick);
     }
 
     /** What a newly admitted member needs for its join ack. */
-    record Admission(long upTo, int count, List<Acks.Member> members, boolean alreadyMember) {
+    record Admission(long upTo, int count, int people, List<Acks.Member> members, boolean alreadyMember) {
     }
 
     /**
@@ -160,6 +179,7 @@ public final class Room {
                 // Pending leaves go out first, to the members they concern and with their count.
                 flushPendingOtherThan(SystemEvent.JOIN, toFlush);
                 members.add(client);
+                headcount = presence.joined(id, client.identity().id());
                 emptySince = 0;
                 client.entered(this);
             }
@@ -168,7 +188,8 @@ public final class Room {
                 announce(SystemEvent.JOIN, client, members.size() - 1, toFlush);
             }
             List<Acks.Member> known = memberList(client);
-            admission = new Admission(lastDelivered, known.size(), known, already);
+            // The counts of the list, which a pending coalesced batch then completes (see memberList).
+            admission = new Admission(lastDelivered, known.size(), distinctUids(known), known, already);
         }
         flush(toFlush);
         return admission;
@@ -203,6 +224,7 @@ public final class Room {
             // Pending joins go out first, with a count that still includes the leaver.
             flushPendingOtherThan(SystemEvent.LEAVE, toFlush);
             members.remove(client);
+            headcount = presence.left(id, client.identity().id());
             gated.remove(client);
             client.left(this);
             if (members.isEmpty()) {
@@ -224,6 +246,8 @@ public final class Room {
         members.clear();
         gated.clear();
         clearPending();
+        presence.forget(id);
+        headcount = Presence.Headcount.EMPTY;
         return former;
     }
 
@@ -243,24 +267,32 @@ public final class Room {
     }
 
     /**
-     * Sends stored messages, oldest first, to every member. Called through the {@link MessageLog}'s
-     * delivery, in seq order. Each message is encoded once; a member gets them all in one write
-     * (its outbox joins what is queued), so a run of messages that bunched up while the last
-     * fan-out was going costs each member one system call, not one per message.
+     * Sends committed messages, oldest first, to every member. Called by the room's
+     * {@link Sequencer} only, one run at a time, each seq once and in order. Each message is
+     * encoded once; a member gets them all in one write (its outbox joins what is queued), so a
+     * run of messages that bunched up while the last fan-out was going costs each member one
+     * system call, not one per message. A message posted with {@code echo:false} skips the
+     * connection that posted it.
      */
-    void deliver(List<ChatMessage> messages) {
-        List<EncodedFrame> frames = new ArrayList<>(messages.size());
-        for (ChatMessage message : messages) {
-            frames.add(EncodedFrame.of(Json.write(ServerFrame.event("message", message))));
+    void deliver(List<Message> messages) {
+        int n = messages.size();
+        EncodedFrame[] frames = new EncodedFrame[n];
+        boolean anyExcept = false;
+        for (int i = 0; i < n; i++) {
+            Message message = messages.get(i);
+            frames[i] = Frames.message(message);
+            anyExcept |= message.except() != null;
         }
         List<Outbox> toFlush;
         synchronized (this) {
-            lastDelivered = Math.max(lastDelivered, messages.get(messages.size() - 1).seq());
+            lastDelivered = messages.get(n - 1).seq();
             toFlush = new ArrayList<>(members.size());
             queuePendingPresence(toFlush); // the sender's join before its first message
             for (Client member : members) {
-                for (EncodedFrame frame : frames) {
-                    queueTo(member, frame, toFlush);
+                for (int i = 0; i < n; i++) {
+                    if (!anyExcept || !member.sid().equals(messages.get(i).except())) {
+                        queueTo(member, frames[i], toFlush);
+                    }
                 }
             }
         }
@@ -270,8 +302,7 @@ public final class Room {
     /** Tells the other members that {@code client} is typing. */
     void typing(Client client) {
         Identity who = client.identity();
-        EncodedFrame frame = EncodedFrame.of(Json.write(ServerFrame.event("typing",
-                new Typing(id, who.nick(), who.color()))));
+        EncodedFrame frame = Frames.event("typing", new Typing(id, who.uid(), who.nick(), who.color()));
         List<Outbox> toFlush = new ArrayList<>();
         synchronized (this) {
             queuePendingPresence(toFlush);
@@ -313,6 +344,7 @@ public final class Room {
         if (pendingNicks == null) {
             pendingNicks = new ArrayList<>();
             pendingColors = new ArrayList<>();
+            pendingUids = new ArrayList<>();
             pendingJoiners = new java.util.HashSet<>();
         }
         pendingKind = kind;
@@ -320,6 +352,7 @@ public final class Room {
         // announces old -> new, so the batch must carry the old name.
         pendingNicks.add(who.identity().nick());
         pendingColors.add(who.identity().color());
+        pendingUids.add(who.identity().uid());
         if (kind.equals(SystemEvent.JOIN)) {
             pendingJoiners.add(who);
         }
@@ -342,12 +375,12 @@ public final class Room {
             return;
         }
         SystemEvent event = pendingNicks.size() == 1
-                ? SystemEvent.of(id, pendingKind, pendingNicks.get(0), null, pendingColors.get(0), members.size(),
-                        clock.getAsLong())
-                : SystemEvent.coalesced(id, pendingKind, List.copyOf(pendingNicks), List.copyOf(pendingColors),
-                        members.size(), clock.getAsLong());
+                ? SystemEvent.of(id, pendingKind, pendingUids.get(0), pendingNicks.get(0), null, pendingColors.get(0),
+                        headcount.connections(), headcount.people(), clock.getAsLong())
+                : SystemEvent.coalesced(id, pendingKind, List.copyOf(pendingUids), List.copyOf(pendingNicks),
+                        List.copyOf(pendingColors), headcount.connections(), headcount.people(), clock.getAsLong());
         clearPending();
-        queueToAll(EncodedFrame.of(Json.write(ServerFrame.event("system", event))), toFlush);
+        queueToAll(Frames.event("system", event), toFlush);
     }
 
     private void clearPending() {
@@ -355,14 +388,16 @@ public final class Room {
         if (pendingNicks != null) {
             pendingNicks.clear();
             pendingColors.clear();
+            pendingUids.clear();
             pendingJoiners.clear();
         }
         presencePending = false;
     }
 
     private EncodedFrame systemEvent(String kind, Identity who, String old) {
-        SystemEvent event = SystemEvent.of(id, kind, who.nick(), old, who.color(), members.size(), clock.getAsLong());
-        return EncodedFrame.of(Json.write(ServerFrame.event("system", event)));
+        SystemEvent event = SystemEvent.of(id, kind, who.uid(), who.nick(), old, who.color(), headcount.connections(),
+                headcount.people(), clock.getAsLong());
+        return Frames.event("system", event);
     }
 
     /**
@@ -374,10 +409,18 @@ public final class Room {
         List<Acks.Member> list = new ArrayList<>(members.size());
         for (Client member : members) {
             if (member == joiner || pendingJoiners == null || !pendingJoiners.contains(member)) {
-                list.add(new Acks.Member(member.identity().nick(), member.identity().color()));
+                list.add(new Acks.Member(member.identity().uid(), member.identity().nick(), member.identity().color()));
             }
         }
         return list;
+    }
+
+    private static int distinctUids(List<Acks.Member> members) {
+        Set<String> uids = new java.util.HashSet<>();
+        for (Acks.Member m : members) {
+            uids.add(m.uid());
+        }
+        return uids.size();
     }
 
     private void queueToAll(EncodedFrame frame, List<Outbox> toFlush) {

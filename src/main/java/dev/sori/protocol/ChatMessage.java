@@ -2,7 +2,12 @@ package dev.sori.protocol;
 
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
-/** The payload of {@code message}: one posted message as every member of the room sees it. */
-@JsonbPropertyOrder({"room", "seq", "nick", "color", "text", "ts"})
-public record ChatMessage(String room, long seq, String nick, String color, String text, long ts) {
+/**
+ * The payload of {@code message}, and a message in {@code history}: one posted message as every
+ * member of the room sees it. {@code uid} is the author's public id (null, left out, for a message
+ * without an identity); {@code cid} the author's client id for it, when it gave one.
+ */
+@JsonbPropertyOrder({"room", "seq", "uid", "nick", "color", "text", "ts", "cid"})
+public record ChatMessage(String room, long seq, String uid, String nick, String color, String text, long ts,
+                          String cid) {
 }

@@ -15,17 +15,26 @@ public final class Requests {
 
     /**
      * The payload of {@code new_message}: either the seed form, a bare string, or
-     * {@code {"text", "room"?}}.
+     * {@code {"text", "room"?, "cid"?, "echo"?}} (protocol 1.1: {@code cid} makes a resend
+     * harmless, {@code echo: false} spares the sending connection its own message).
      */
-    public record NewMessage(String text, String room) {
+    public record NewMessage(String text, String room, String cid, boolean echo) {
+        /** A cid: 1-64 characters of {@code [A-Za-z0-9_-]}. */
+        private static final java.util.regex.Pattern CID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
         public static NewMessage from(JsonValue payload) {
             if (payload instanceof JsonString s) {
-                return new NewMessage(s.getString(), null);
+                return new NewMessage(s.getString(), null, null, true);
             }
             if (payload instanceof JsonObject o) {
-                return new NewMessage(requiredString(o, "text"), optionalString(o, "room"));
+                String cid = optionalString(o, "cid");
+                if (cid != null && !CID.matcher(cid).matches()) {
+                    throw ProtocolException.invalidArgument("\"cid\" must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
+                }
+                return new NewMessage(requiredString(o, "text"), optionalString(o, "room"), cid,
+                        optionalBoolean(o, "echo", true));
             }
-            throw ProtocolException.invalidArgument("payload must be a string or {\"text\", \"room\"?}");
+            throw ProtocolException.invalidArgument("payload must be a string or {\"text\", \"room\"?, \"cid\"?, \"echo\"?}");
         }
     }
 
@@ -109,6 +118,17 @@ public final class Requests {
             throw ProtocolException.invalidArgument("\"" + name + "\" is required");
         }
         return value;
+    }
+
+    static boolean optionalBoolean(JsonObject o, String name, boolean absent) {
+        JsonValue v = o.get(name);
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            return absent;
+        }
+        if (v.getValueType() == JsonValue.ValueType.TRUE || v.getValueType() == JsonValue.ValueType.FALSE) {
+            return v.getValueType() == JsonValue.ValueType.TRUE;
+        }
+        throw ProtocolException.invalidArgument("\"" + name + "\" must be true or false");
     }
 
     static String optionalString(JsonObject o, String name) {

@@ -1,5 +1,6 @@
 package dev.sori.store;
 
+import dev.sori.chat.Message;
 import java.util.List;
 
 /**
@@ -22,5 +23,5 @@ import java.util.List;
 @FunctionalInterface
 public interface CommitListener {
     /** A run of committed messages, never empty, in commit order; the list must not be kept. */
-    void committed(List<StoredMessage> messages);
+    void committed(List<Message> messages);
 }

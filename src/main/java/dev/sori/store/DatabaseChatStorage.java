@@ -1,13 +1,13 @@
 package dev.sori.store;
 
+import dev.sori.chat.Appended;
 import dev.sori.chat.ChatStorage;
 import dev.sori.chat.IdentityCatalog;
+import dev.sori.chat.Message;
 import dev.sori.chat.MessageLog;
 import dev.sori.chat.RoomCatalog;
+import dev.sori.chat.RoomNotFoundException;
 import dev.sori.chat.UnavailableException;
-import dev.sori.protocol.ChatMessage;
-import dev.sori.protocol.ErrorCode;
-import dev.sori.protocol.ProtocolException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,8 +83,8 @@ public final class DatabaseChatStorage implements AutoCloseable {
     /** Store failures as the chat understands them. */
     private static RuntimeException translate(String what, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof NoSuchRoomException) {
-            return new ProtocolException(ErrorCode.NOT_FOUND, "no such room");
+        if (cause instanceof NoSuchRoomException missing) {
+            return new RoomNotFoundException(missing.room());
         }
         if (cause instanceof StoreUnavailableException) {
             return new UnavailableException(what + ": " + cause.getMessage(), cause);
@@ -95,42 +95,28 @@ public final class DatabaseChatStorage implements AutoCloseable {
         return new CompletionException(cause);
     }
 
-    private static ChatMessage toChat(StoredMessage m) {
-        return new ChatMessage(m.room(), m.seq(), m.nick(), m.color(), m.text(), m.ts());
-    }
-
-    private static List<ChatMessage> toChat(List<StoredMessage> messages) {
-        List<ChatMessage> result = new ArrayList<>(messages.size());
-        for (StoredMessage m : messages) {
-            result.add(toChat(m));
-        }
-        return result;
-    }
-
     private final class Messages implements MessageLog {
         private final MessageStore store = storage.messages();
 
         @Override
-        public void onStored(Consumer<List<ChatMessage>> delivery) {
+        public void onStored(Consumer<List<Message>> committed) {
             // The store calls its listeners on one thread, in commit order: each room in seq order.
-            store.addCommitListener(run -> delivery.accept(toChat(run)));
+            store.addCommitListener(committed::accept);
         }
 
         @Override
-        public CompletionStage<ChatMessage> append(Draft draft) {
-            CompletableFuture<StoredMessage> stored;
-            try {
-                stored = store.append(new NewMessage(draft.room(), draft.authorId(), draft.nick(), draft.color(),
-                        draft.text()));
-            } catch (IllegalArgumentException e) { // e.g. a NUL character, which PostgreSQL refuses
-                return CompletableFuture.failedFuture(ProtocolException.invalidArgument("the text cannot be stored"));
-            }
-            return stored.handle((message, failure) -> {
+        public CompletionStage<Appended> append(Message draft) {
+            return store.append(draft).handle((appended, failure) -> {
                 if (failure != null) {
                     throw translate("storing a message", failure);
                 }
-                return toChat(message);
+                return appended;
             });
+        }
+
+        @Override
+        public CompletionStage<List<Message>> range(String room, long after, long upTo) {
+            return onIo("reading history", () -> store.range(room, after, upTo));
         }
 
         @Override
@@ -144,10 +130,10 @@ public final class DatabaseChatStorage implements AutoCloseable {
                     return new Recovery(List.of(), false);
                 }
                 // The store answers up to its latest commit; later ones reach this client live.
-                List<ChatMessage> upToJoin = new ArrayList<>();
-                for (StoredMessage m : found.messages()) {
+                List<Message> upToJoin = new ArrayList<>();
+                for (Message m : found.messages()) {
                     if (m.seq() <= upTo) {
-                        upToJoin.add(toChat(m));
+                        upToJoin.add(m);
                     }
                 }
                 return new Recovery(upToJoin, true);
@@ -155,8 +141,8 @@ public final class DatabaseChatStorage implements AutoCloseable {
         }
 
         @Override
-        public CompletionStage<List<ChatMessage>> before(String room, long before, int limit) {
-            return onIo("reading history", () -> toChat(store.before(room, before, limit)));
+        public CompletionStage<List<Message>> before(String room, long before, int limit) {
+            return onIo("reading history", () -> store.before(room, before, limit));
         }
 
         @Override

@@ -108,7 +108,7 @@ final class JdbcIdentityStore implements IdentityStore {
 
     @Override
     public boolean rename(String id, String nick) {
-        NewMessage.requireText("nick", nick, NewMessage.MAX_NICK_CHARS);
+        Columns.requireText("nick", nick, Columns.MAX_NICK_CHARS);
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("UPDATE identities SET nick = ? WHERE id = ?")) {
             ps.setString(1, nick);

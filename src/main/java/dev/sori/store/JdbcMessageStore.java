@@ -1,5 +1,8 @@
 package dev.sori.store;
 
+import dev.sori.chat.Appended;
+import dev.sori.chat.Message;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +15,7 @@ import javax.sql.DataSource;
 
 /** {@link MessageStore} on JDBC: appends go through the {@link MessageWriter}, reads straight to the pool. */
 final class JdbcMessageStore implements MessageStore {
-    private static final String COLUMNS = "room_id, seq, author_id, nick, color, body, ts";
+    static final String COLUMNS = "room_id, seq, author_id, nick, color, body, ts, cid";
 
     private final DataSource dataSource;
     private final MessageWriter writer;
@@ -23,8 +26,8 @@ final class JdbcMessageStore implements MessageStore {
     }
 
     @Override
-    public CompletableFuture<StoredMessage> append(NewMessage message) {
-        return writer.submit(message);
+    public CompletableFuture<Appended> append(Message draft) {
+        return writer.submit(draft);
     }
 
     @Override
@@ -33,15 +36,24 @@ final class JdbcMessageStore implements MessageStore {
     }
 
     @Override
-    public List<StoredMessage> latest(String room, int limit) {
+    public List<Message> latest(String room, int limit) {
         return before(room, Long.MAX_VALUE, limit);
     }
 
     @Override
-    public List<StoredMessage> before(String room, long beforeSeq, int limit) {
+    public List<Message> before(String room, long beforeSeq, int limit) {
         requireLimit(limit);
         try (Connection c = dataSource.getConnection()) {
             return newestBelow(c, room, beforeSeq, limit);
+        } catch (SQLException e) {
+            throw SqlFailures.unavailable("reading history", e);
+        }
+    }
+
+    @Override
+    public List<Message> range(String room, long afterSeq, long toSeq) {
+        try (Connection c = dataSource.getConnection()) {
+            return range(c, room, afterSeq, toSeq);
         } catch (SQLException e) {
             throw SqlFailures.unavailable("reading history", e);
         }
@@ -63,7 +75,7 @@ final class JdbcMessageStore implements MessageStore {
                 return new Recovery(List.of(), true, last);
             }
             if (sinceSeq < last && last - sinceSeq <= maxRecovered) {
-                List<StoredMessage> missed = range(c, room, sinceSeq, last);
+                List<Message> missed = range(c, room, sinceSeq, last);
                 if (missed.size() == last - sinceSeq) {
                     return new Recovery(missed, true, last);
                 }
@@ -112,20 +124,20 @@ final class JdbcMessageStore implements MessageStore {
         }
     }
 
-    private static List<StoredMessage> newestBelow(Connection c, String room, long beforeSeq, int limit)
+    private static List<Message> newestBelow(Connection c, String room, long beforeSeq, int limit)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
                 + " FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
             ps.setString(1, room);
             ps.setLong(2, beforeSeq);
             ps.setInt(3, limit);
-            List<StoredMessage> rows = read(ps);
+            List<Message> rows = read(ps);
             Collections.reverse(rows);
             return rows;
         }
     }
 
-    private static List<StoredMessage> range(Connection c, String room, long afterSeq, long toSeq)
+    private static List<Message> range(Connection c, String room, long afterSeq, long toSeq)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
                 + " FROM messages WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq")) {
@@ -136,15 +148,21 @@ final class JdbcMessageStore implements MessageStore {
         }
     }
 
-    private static List<StoredMessage> read(PreparedStatement ps) throws SQLException {
-        List<StoredMessage> rows = new ArrayList<>();
+    private static List<Message> read(PreparedStatement ps) throws SQLException {
+        List<Message> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new StoredMessage(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getLong(7)));
+                rows.add(row(rs, 1));
             }
         }
         return rows;
+    }
+
+    /** The message whose {@link #COLUMNS} start at column {@code first}: the one mapping of a row. */
+    static Message row(ResultSet rs, int first) throws SQLException {
+        return new Message(rs.getString(first), rs.getLong(first + 1), rs.getString(first + 2),
+                rs.getString(first + 3), rs.getString(first + 4), rs.getString(first + 5), rs.getLong(first + 6),
+                rs.getString(first + 7), null);
     }
 
     private static void requireLimit(int limit) {

@@ -1,5 +1,8 @@
 package dev.sori.store;
 
+import dev.sori.chat.Appended;
+import dev.sori.chat.Message;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -35,7 +38,11 @@ public interface MessageStore {
      * Queues {@code message} for the writer and returns at once.
      *
      * <p>The future completes, on the delivery thread, with the stored message after its
-     * transaction committed; for one room these completions happen in seq order. It fails with:
+     * transaction committed; for one room these completions happen in seq order. A draft with a
+     * {@code cid} that its author already stored in the last 24 hours is not stored again: the
+     * future completes with that earlier message, marked {@code duplicate}, and no listener hears
+     * of it. The draft's text, nick, colour and ids must fit their columns ({@link Columns};
+     * {@link IllegalArgumentException} at once otherwise). It fails with:
      * <ul>
      *   <li>{@link StoreUnavailableException} when the queue is full or the store is closed (at
      *       once), or when the database failed (nothing of the batch was stored). One case is in
@@ -47,19 +54,25 @@ public interface MessageStore {
      * The futures are not cancellable in any useful way: cancelling one does not withdraw the
      * message.
      */
-    CompletableFuture<StoredMessage> append(NewMessage message);
+    CompletableFuture<Appended> append(Message draft);
 
     /** Adds a listener for this node's commits (see {@link CommitListener}). */
     void addCommitListener(CommitListener listener);
 
     /** The latest {@code limit} messages of the room, newest last; empty for an unknown room. */
-    List<StoredMessage> latest(String room, int limit);
+    List<Message> latest(String room, int limit);
 
     /**
      * Up to {@code limit} messages with a seq below {@code beforeSeq}, the closest ones, newest
      * last; empty for an unknown room. For paging backwards: pass the oldest seq you have.
      */
-    List<StoredMessage> before(String room, long beforeSeq, int limit);
+    List<Message> before(String room, long beforeSeq, int limit);
+
+    /**
+     * The stored messages of the room with {@code afterSeq < seq <= toSeq}, in seq order: all of
+     * them, unless retention removed some. For filling a gap in a live stream.
+     */
+    List<Message> range(String room, long afterSeq, long toSeq);
 
     /**
      * What a client that saw up to {@code sinceSeq} missed.

@@ -1,5 +1,8 @@
 package dev.sori.store;
 
+import dev.sori.chat.Appended;
+import dev.sori.chat.Message;
+
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,8 +49,15 @@ final class MessageWriter implements AutoCloseable {
     static final int MAX_RUN = 1024;
     static final long LINGER_GAP_NANOS = Long.getLong("sori.store.lingerGapMicros", 200) * 1000;
     static final long LINGER_MAX_NANOS = Long.getLong("sori.store.lingerMaxMicros", 2000) * 1000;
-    private static final String INSERT = "INSERT INTO messages (room_id, seq, author_id, nick, color, body, ts)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO messages (room_id, seq, author_id, nick, color, body, ts, cid)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_CID = "INSERT INTO message_cids (author_id, cid, room_id, seq, created_at)"
+            + " VALUES (?, ?, ?, ?, ?)";
+    private static final String FIND_CID = "SELECT c.created_at, " + prefixed("m.", JdbcMessageStore.COLUMNS)
+            + " FROM message_cids c JOIN messages m ON m.room_id = c.room_id AND m.seq = c.seq"
+            + " WHERE c.author_id = ? AND c.cid = ?";
+    /** How long an author's {@code cid} is remembered (protocol 1.1, "Posting exactly once"). */
+    static final long CID_MEMORY_MILLIS = 24 * 60 * 60 * 1000L;
 
     private final DataSource dataSource;
     private final Dialect dialect;
@@ -74,13 +84,14 @@ final class MessageWriter implements AutoCloseable {
     private boolean failing; // writer thread only: log outages once, not once per batch
     private long commitNanos; // writer thread only: a moving average of what a batch costs
 
-    private record Pending(NewMessage message, CompletableFuture<StoredMessage> future) {
+    private record Pending(Message message, CompletableFuture<Appended> future) {
     }
 
-    private record Assigned(Pending pending, StoredMessage stored) {
+    /** A pending draft and what it became: stored now, or the earlier message of the same cid. */
+    private record Assigned(Pending pending, Message stored, boolean duplicate) {
     }
 
-    /** What became of a batch: stored, refused for want of a room, or failed as a whole. */
+    /** What became of a batch: stored (or known), refused for want of a room, or failed as a whole. */
     private record Outcome(List<Assigned> stored, List<Pending> noRoom, List<Pending> failed, StoreException failure) {
         static Outcome failed(List<Pending> batch, StoreException failure) {
             return new Outcome(List.of(), List.of(), List.copyOf(batch), failure);
@@ -125,9 +136,9 @@ final class MessageWriter implements AutoCloseable {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    CompletableFuture<StoredMessage> submit(NewMessage message) {
-        Objects.requireNonNull(message, "message");
-        CompletableFuture<StoredMessage> future = new CompletableFuture<>();
+    CompletableFuture<Appended> submit(Message message) {
+        validate(message);
+        CompletableFuture<Appended> future = new CompletableFuture<>();
         Lock lock = admission.readLock();
         lock.lock();
         try {
@@ -145,6 +156,24 @@ final class MessageWriter implements AutoCloseable {
             lock.unlock();
         }
         return future;
+    }
+
+    private static void validate(Message m) {
+        Objects.requireNonNull(m, "message");
+        Columns.requireText("room", m.room(), Columns.MAX_ID_CHARS);
+        if (m.authorId() != null) {
+            Columns.requireText("authorId", m.authorId(), Columns.MAX_ID_CHARS);
+        }
+        Columns.requireText("nick", m.nick(), Columns.MAX_NICK_CHARS);
+        Columns.requireText("color", m.color(), Columns.MAX_COLOR_CHARS);
+        Columns.requireText("text", m.text(), Columns.MAX_TEXT_CHARS);
+        if (m.cid() != null) {
+            Columns.requireText("cid", m.cid(), Columns.MAX_CID_CHARS);
+        }
+    }
+
+    private static String prefixed(String prefix, String columns) {
+        return prefix + columns.replace(", ", ", " + prefix);
     }
 
     WriterStats stats() {
@@ -265,8 +294,17 @@ final class MessageWriter implements AutoCloseable {
             List<Assigned> stored = new ArrayList<>(batch.size());
             List<Pending> noRoom = new ArrayList<>(0);
             try {
+                // Which drafts repeat a cid their author stored before (or earlier in this batch).
+                Map<Pending, Message> known = findDuplicates(c, batch, now);
                 for (Map.Entry<String, List<Pending>> e : byRoom.entrySet()) {
                     List<Pending> appends = e.getValue();
+                    if (!known.isEmpty()) {
+                        appends = new ArrayList<>(appends);
+                        appends.removeIf(known::containsKey);
+                        if (appends.isEmpty()) {
+                            continue;
+                        }
+                    }
                     long last = dialect.advanceSeq(c, e.getKey(), appends.size(), now);
                     if (last < 0) {
                         noRoom.addAll(appends);
@@ -274,11 +312,14 @@ final class MessageWriter implements AutoCloseable {
                     }
                     long seq = last - appends.size() + 1;
                     for (Pending p : appends) {
-                        stored.add(new Assigned(p, p.message().stored(seq++, now)));
+                        stored.add(new Assigned(p, p.message().committed(seq++, now), false));
                     }
                 }
                 if (!stored.isEmpty()) {
-                    insert(c, stored);
+                    insert(c, stored, now);
+                }
+                if (!known.isEmpty()) {
+                    resolveDuplicates(batch, known, stored, noRoom);
                 }
             } catch (SQLException e) {
                 rollbackQuietly(c);
@@ -299,10 +340,11 @@ final class MessageWriter implements AutoCloseable {
         }
     }
 
-    private static void insert(Connection c, List<Assigned> rows) throws SQLException {
+    private static void insert(Connection c, List<Assigned> rows, long now) throws SQLException {
+        boolean anyCid = false;
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             for (Assigned a : rows) {
-                StoredMessage m = a.stored();
+                Message m = a.stored();
                 ps.setString(1, m.room());
                 ps.setLong(2, m.seq());
                 ps.setString(3, m.authorId());
@@ -310,9 +352,104 @@ final class MessageWriter implements AutoCloseable {
                 ps.setString(5, m.color());
                 ps.setString(6, m.text());
                 ps.setLong(7, m.ts());
+                ps.setString(8, m.cid());
                 ps.addBatch();
+                anyCid |= m.cid() != null && m.authorId() != null;
             }
             ps.executeBatch();
+        }
+        if (!anyCid) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_CID)) {
+            for (Assigned a : rows) {
+                Message m = a.stored();
+                if (m.cid() != null && m.authorId() != null) {
+                    ps.setString(1, m.authorId());
+                    ps.setString(2, m.cid());
+                    ps.setString(3, m.room());
+                    ps.setLong(4, m.seq());
+                    ps.setLong(5, now);
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * The drafts of the batch whose author already stored their {@code cid}: mapped to the stored
+     * message, or, for a repeat within this batch, to the first draft of that cid (resolved once
+     * that one has its seq). A remembered cid older than {@link #CID_MEMORY_MILLIS} is forgotten
+     * here, so that it may be used again.
+     */
+    private static Map<Pending, Message> findDuplicates(Connection c, List<Pending> batch, long now)
+            throws SQLException {
+        Map<Pending, Message> known = Map.of();
+        Map<String, Pending> firsts = null;
+        for (Pending p : batch) {
+            Message m = p.message();
+            if (m.cid() == null || m.authorId() == null) {
+                continue;
+            }
+            if (firsts == null) {
+                firsts = new java.util.HashMap<>();
+                known = new java.util.IdentityHashMap<>();
+            }
+            String key = m.authorId() + '\n' + m.cid();
+            Pending first = firsts.get(key);
+            if (first != null) {
+                known.put(p, first.message()); // a draft: resolved by resolveDuplicates
+                continue;
+            }
+            Message stored = findCid(c, m.authorId(), m.cid(), now);
+            if (stored != null) {
+                known.put(p, stored);
+            } else {
+                firsts.put(key, p);
+            }
+        }
+        return known;
+    }
+
+    private static Message findCid(Connection c, String authorId, String cid, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FIND_CID)) {
+            ps.setString(1, authorId);
+            ps.setString(2, cid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                if (rs.getLong(1) > now - CID_MEMORY_MILLIS) {
+                    return JdbcMessageStore.row(rs, 2);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM message_cids WHERE author_id = ? AND cid = ?")) {
+            ps.setString(1, authorId);
+            ps.setString(2, cid);
+            ps.executeUpdate();
+        }
+        return null;
+    }
+
+    /** Adds the batch's duplicates to {@code stored}, each with the message its cid first named. */
+    private static void resolveDuplicates(List<Pending> batch, Map<Pending, Message> known, List<Assigned> stored,
+                                          List<Pending> noRoom) {
+        Map<Message, Message> committedDrafts = new java.util.IdentityHashMap<>();
+        for (Assigned a : stored) {
+            committedDrafts.put(a.pending().message(), a.stored());
+        }
+        for (Pending p : batch) {
+            Message original = known.get(p);
+            if (original != null) {
+                Message resolved = original.seq() > 0 ? original : committedDrafts.get(original);
+                if (resolved != null) {
+                    stored.add(new Assigned(p, resolved, true));
+                } else { // the first draft of this cid found no room, and neither does this one
+                    noRoom.add(p);
+                }
+            }
         }
     }
 
@@ -327,7 +464,16 @@ final class MessageWriter implements AutoCloseable {
         if (ifCommitted.stored().isEmpty()) {
             return ifCommitted; // nothing was to be inserted; the missing rooms are missing either way
         }
-        StoredMessage probe = ifCommitted.stored().get(0).stored();
+        Message probe = null;
+        for (Assigned a : ifCommitted.stored()) {
+            if (!a.duplicate()) {
+                probe = a.stored();
+                break;
+            }
+        }
+        if (probe == null) {
+            return ifCommitted; // only duplicates: nothing was inserted
+        }
         Connection c = null;
         try {
             c = dataSource.getConnection();
@@ -378,7 +524,10 @@ final class MessageWriter implements AutoCloseable {
     }
 
     private void deliver(Outcome outcome) {
-        int n = outcome.stored().size();
+        int n = 0;
+        for (Assigned a : outcome.stored()) {
+            n += a.duplicate() ? 0 : 1;
+        }
         if (n > 0) {
             transactions.incrementAndGet();
             committed.addAndGet(n);
@@ -400,16 +549,18 @@ final class MessageWriter implements AutoCloseable {
      */
     private void deliverQueued() {
         List<Outcome> taken = new ArrayList<>();
-        List<StoredMessage> run = new ArrayList<>();
+        List<Message> run = new ArrayList<>();
         Outcome next;
         while (run.size() < MAX_RUN && (next = outcomes.poll()) != null) {
             taken.add(next);
             for (Assigned a : next.stored()) {
-                run.add(a.stored());
+                if (!a.duplicate()) {
+                    run.add(a.stored());
+                }
             }
         }
         if (!run.isEmpty()) {
-            List<StoredMessage> messages = Collections.unmodifiableList(run);
+            List<Message> messages = Collections.unmodifiableList(run);
             for (CommitListener listener : listeners) {
                 try {
                     listener.committed(messages);
@@ -421,7 +572,7 @@ final class MessageWriter implements AutoCloseable {
         for (Outcome outcome : taken) {
             for (Assigned a : outcome.stored()) {
                 permits.release();
-                a.pending().future().complete(a.stored());
+                a.pending().future().complete(new Appended(a.stored(), a.duplicate()));
             }
             for (Pending p : outcome.noRoom()) {
                 permits.release();

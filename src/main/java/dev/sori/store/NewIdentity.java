@@ -12,13 +12,13 @@ import java.util.Objects;
  */
 public record NewIdentity(String id, String token, String nick, String color) {
     public NewIdentity {
-        NewMessage.requireText("id", id, NewMessage.MAX_ID_CHARS);
+        Columns.requireText("id", id, Columns.MAX_ID_CHARS);
         Objects.requireNonNull(token, "token");
         if (token.isEmpty()) {
             throw new IllegalArgumentException("token must not be empty");
         }
-        NewMessage.requireText("nick", nick, NewMessage.MAX_NICK_CHARS);
-        NewMessage.requireText("color", color, NewMessage.MAX_COLOR_CHARS);
+        Columns.requireText("nick", nick, Columns.MAX_NICK_CHARS);
+        Columns.requireText("color", color, Columns.MAX_COLOR_CHARS);
     }
 
     @Override

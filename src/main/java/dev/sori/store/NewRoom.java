@@ -16,7 +16,7 @@ public record NewRoom(String id, String title, Integer max, String passwordHash,
     public static final int MAX_TITLE_CHARS = 64;
 
     public NewRoom {
-        NewMessage.requireText("id", id, NewMessage.MAX_ID_CHARS);
+        Columns.requireText("id", id, Columns.MAX_ID_CHARS);
         Objects.requireNonNull(title, "title");
         if (title.isEmpty() || title.codePointCount(0, title.length()) > MAX_TITLE_CHARS) {
             throw new IllegalArgumentException("title must be 1-" + MAX_TITLE_CHARS + " characters");
@@ -28,10 +28,10 @@ public record NewRoom(String id, String title, Integer max, String passwordHash,
             throw new IllegalArgumentException("max must be at least 2");
         }
         if (passwordHash != null) {
-            NewMessage.requireText("passwordHash", passwordHash, 255);
+            Columns.requireText("passwordHash", passwordHash, 255);
         }
         if (ownerId != null) {
-            NewMessage.requireText("ownerId", ownerId, NewMessage.MAX_ID_CHARS);
+            Columns.requireText("ownerId", ownerId, Columns.MAX_ID_CHARS);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sori.store;
 
+import dev.sori.chat.Message;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
  * @param recovered whether {@code messages} is the complete continuation
  * @param lastSeq   the room's last seq when it was read; every message up to it is committed
  */
-public record Recovery(List<StoredMessage> messages, boolean recovered, long lastSeq) {
+public record Recovery(List<Message> messages, boolean recovered, long lastSeq) {
     public Recovery {
         messages = List.copyOf(messages);
     }

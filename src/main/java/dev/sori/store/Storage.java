@@ -22,7 +22,7 @@ import org.flywaydb.core.api.output.MigrateResult;
  * <pre>{@code
  * try (Storage storage = Storage.open(StoreSettings.h2(Path.of("data")))) {
  *     storage.messages().addCommitListener(room::broadcast);
- *     storage.messages().append(new NewMessage("general", id, nick, color, text))
+ *     storage.messages().append(Message.draft("general", id, nick, color, text, null, null))
  *             .whenComplete((stored, failure) -> ack(stored, failure));
  * }
  * }</pre>

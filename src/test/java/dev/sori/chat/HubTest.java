@@ -277,8 +277,8 @@ class HubTest {
     /** A message log whose deliveries can be held back and then handed on as one run. */
     private static final class HeldDeliveries implements MessageLog {
         private final MessageLog delegate;
-        private final List<dev.sori.protocol.ChatMessage> held = new java.util.ArrayList<>();
-        private java.util.function.Consumer<List<dev.sori.protocol.ChatMessage>> delivery;
+        private final List<Message> held = new java.util.ArrayList<>();
+        private java.util.function.Consumer<List<Message>> delivery;
         boolean hold;
 
         HeldDeliveries(MessageLog delegate) {
@@ -299,13 +299,18 @@ class HubTest {
         }
 
         @Override
-        public void onStored(java.util.function.Consumer<List<dev.sori.protocol.ChatMessage>> delivery) {
+        public void onStored(java.util.function.Consumer<List<Message>> delivery) {
             this.delivery = delivery;
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<dev.sori.protocol.ChatMessage> append(Draft draft) {
+        public java.util.concurrent.CompletionStage<Appended> append(Message draft) {
             return delegate.append(draft);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<List<Message>> range(String room, long after, long upTo) {
+            return delegate.range(room, after, upTo);
         }
 
         @Override
@@ -314,7 +319,7 @@ class HubTest {
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<List<dev.sori.protocol.ChatMessage>> before(String room, long before, int limit) {
+        public java.util.concurrent.CompletionStage<List<Message>> before(String room, long before, int limit) {
             return delegate.before(room, before, limit);
         }
 

@@ -12,9 +12,23 @@ class RequestsTest {
     @Test
     void newMessageAcceptsBothForms() {
         assertThat(Requests.NewMessage.from(Json.createValue("hi")))
-                .isEqualTo(new Requests.NewMessage("hi", null));
+                .isEqualTo(new Requests.NewMessage("hi", null, null, true));
         assertThat(Requests.NewMessage.from(Json.createObjectBuilder().add("text", "hi").add("room", "r1").build()))
-                .isEqualTo(new Requests.NewMessage("hi", "r1"));
+                .isEqualTo(new Requests.NewMessage("hi", "r1", null, true));
+    }
+
+    @Test
+    void newMessageTakesACidAndEcho() {
+        assertThat(Requests.NewMessage.from(Json.createObjectBuilder().add("text", "hi").add("cid", "a-Z_09")
+                .add("echo", false).build())).isEqualTo(new Requests.NewMessage("hi", null, "a-Z_09", false));
+        for (String bad : new String[] {"", "has space", "é", "x".repeat(65), "a/b"}) {
+            assertThatThrownBy(() -> Requests.NewMessage.from(Json.createObjectBuilder().add("text", "hi")
+                    .add("cid", bad).build())).isInstanceOf(ProtocolException.class).hasMessageContaining("cid");
+        }
+        assertThatThrownBy(() -> Requests.NewMessage.from(Json.createObjectBuilder().add("text", "hi")
+                .add("echo", "no").build())).isInstanceOf(ProtocolException.class).hasMessageContaining("echo");
+        assertThatThrownBy(() -> Requests.NewMessage.from(Json.createObjectBuilder().add("text", "hi")
+                .add("cid", 5).build())).isInstanceOf(ProtocolException.class).hasMessageContaining("cid");
     }
 
     @Test

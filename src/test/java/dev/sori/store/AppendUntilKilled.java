@@ -1,5 +1,7 @@
 package dev.sori.store;
 
+import dev.sori.chat.Message;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -21,8 +23,8 @@ public final class AppendUntilKilled {
         for (int t = 0; t < 16; t++) {
             Thread producer = new Thread(() -> {
                 while (true) {
-                    StoredMessage m = storage.messages()
-                            .append(new NewMessage(RoomStore.GENERAL, null, "victim", "#000000", "m")).join();
+                    Message m = storage.messages()
+                            .append(Message.draft(RoomStore.GENERAL, null, "victim", "#000000", "m", null, null)).join().message();
                     synchronized (out) {
                         out.println("ACK " + m.seq());
                         out.flush();

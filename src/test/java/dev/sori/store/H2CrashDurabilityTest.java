@@ -1,5 +1,7 @@
 package dev.sori.store;
 
+import dev.sori.chat.Message;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -57,8 +59,8 @@ class H2CrashDurabilityTest {
         try (Storage again = Storage.open(backend.settings())) {
             long last = again.messages().lastSeq(RoomStore.GENERAL);
             assertThat(last).isGreaterThanOrEqualTo(maxAcked);
-            List<StoredMessage> all = again.messages().since(RoomStore.GENERAL, 0, (int) last + 1, 10).messages();
-            assertThat(all).extracting(StoredMessage::seq).containsAll(acked);
+            List<Message> all = again.messages().since(RoomStore.GENERAL, 0, (int) last + 1, 10).messages();
+            assertThat(all).extracting(Message::seq).containsAll(acked);
             assertThat(all).hasSize((int) last); // and no gap below whatever made it
         }
     }

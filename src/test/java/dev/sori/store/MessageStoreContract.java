@@ -1,5 +1,8 @@
 package dev.sori.store;
 
+import dev.sori.chat.Appended;
+import dev.sori.chat.Message;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,20 +32,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class MessageStoreContract extends StoreContract {
 
-    static NewMessage message(String room, String text) {
-        return new NewMessage(room, "id-ada", "ada", "#2a9d8f", text);
+    static Message message(String room, String text) {
+        return Message.draft(room, "id-ada", "ada", "#2a9d8f", text, null, null);
     }
 
-    static List<StoredMessage> appendAll(MessageStore store, String room, int n) {
-        List<CompletableFuture<StoredMessage>> futures = new ArrayList<>();
+    static List<Message> appendAll(MessageStore store, String room, int n) {
+        List<CompletableFuture<Message>> futures = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            futures.add(store.append(message(room, "m" + i)));
+            futures.add(Appends.append(store, message(room, "m" + i)));
         }
         return futures.stream().map(CompletableFuture::join).toList();
     }
 
-    static List<Long> seqs(List<StoredMessage> messages) {
-        return messages.stream().map(StoredMessage::seq).toList();
+    static List<Long> seqs(List<Message> messages) {
+        return messages.stream().map(Message::seq).toList();
     }
 
     static List<Long> range(long from, long to) {
@@ -64,11 +67,11 @@ abstract class MessageStoreContract extends StoreContract {
         Storage s = open(backend.settings(), clock);
         String room = newRoom(s);
 
-        StoredMessage first = s.messages().append(new NewMessage(room, "id-1", "nico", "#e76f51", "hello 안녕 👋")).join();
-        StoredMessage second = s.messages().append(new NewMessage(room, null, "anon", "#264653", "second")).join();
+        Message first = Appends.append(s.messages(), Message.draft(room, "id-1", "nico", "#e76f51", "hello 안녕 👋", null, null)).join();
+        Message second = Appends.append(s.messages(), Message.draft(room, null, "anon", "#264653", "second", null, null)).join();
 
-        assertThat(first).isEqualTo(new StoredMessage(room, 1, "id-1", "nico", "#e76f51", "hello 안녕 👋",
-                clock.millis()));
+        assertThat(first).isEqualTo(new Message(room, 1, "id-1", "nico", "#e76f51", "hello 안녕 👋",
+                clock.millis(), null, null));
         assertThat(second.seq()).isEqualTo(2);
         assertThat(second.authorId()).isNull();
         assertThat(s.messages().latest(room, 10)).containsExactly(first, second);
@@ -80,11 +83,11 @@ abstract class MessageStoreContract extends StoreContract {
         Storage s = open();
         String a = newRoom(s);
         String b = newRoom(s);
-        List<CompletableFuture<StoredMessage>> fa = new ArrayList<>();
-        List<CompletableFuture<StoredMessage>> fb = new ArrayList<>();
+        List<CompletableFuture<Message>> fa = new ArrayList<>();
+        List<CompletableFuture<Message>> fb = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            fa.add(s.messages().append(message(a, "a" + i)));
-            fb.add(s.messages().append(message(b, "b" + i)));
+            fa.add(Appends.append(s.messages(), message(a, "a" + i)));
+            fb.add(Appends.append(s.messages(), message(b, "b" + i)));
         }
         assertThat(fa.stream().map(f -> f.join().seq()).toList()).isEqualTo(range(1, 50));
         assertThat(fb.stream().map(f -> f.join().seq()).toList()).isEqualTo(range(1, 50));
@@ -94,7 +97,7 @@ abstract class MessageStoreContract extends StoreContract {
     void theDatabaseRefusesASecondMessageWithTheSameRoomAndSeq() throws SQLException {
         Storage s = open();
         String room = newRoom(s);
-        s.messages().append(message(room, "one")).join();
+        Appends.append(s.messages(), message(room, "one")).join();
         try (Connection c = backend.connect();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO messages (room_id, seq, author_id, nick, color,"
                         + " body, ts) VALUES (?, 1, NULL, 'x', '#000000', 'dup', 0)")) {
@@ -108,33 +111,128 @@ abstract class MessageStoreContract extends StoreContract {
     void appendsToAMissingRoomFailAloneInTheirBatch() {
         Storage s = open();
         String room = newRoom(s);
-        List<CompletableFuture<StoredMessage>> good = new ArrayList<>();
-        List<CompletableFuture<StoredMessage>> bad = new ArrayList<>();
+        List<CompletableFuture<Message>> good = new ArrayList<>();
+        List<CompletableFuture<Message>> bad = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            good.add(s.messages().append(message(room, "ok" + i)));
-            bad.add(s.messages().append(message("no-such-room", "lost" + i)));
+            good.add(Appends.append(s.messages(), message(room, "ok" + i)));
+            bad.add(Appends.append(s.messages(), message("no-such-room", "lost" + i)));
         }
         assertThat(good.stream().map(f -> f.join().seq()).toList()).isEqualTo(range(1, 100));
-        for (CompletableFuture<StoredMessage> f : bad) {
+        for (CompletableFuture<Message> f : bad) {
             assertThat(failureOf(f)).isInstanceOf(NoSuchRoomException.class);
         }
     }
 
+    static Message withCid(String room, String author, String text, String cid) {
+        return Message.draft(room, author, "ada", "#2a9d8f", text, cid, null);
+    }
+
+    /** A clock the test moves. */
+    static final class ManualClock extends java.time.Clock {
+        volatile long millis = System.currentTimeMillis();
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    @Test
+    void aResentCidIsAnsweredWithTheOriginalAndStoredOnce() {
+        Storage s = open();
+        String room = newRoom(s);
+        List<Message> heard = new CopyOnWriteArrayList<>();
+        s.messages().addCommitListener(heard::addAll);
+        Appended first = s.messages().append(withCid(room, "id-cid-1", "hello", "c-1")).join();
+        Appended again = s.messages().append(withCid(room, "id-cid-1", "hello (resent)", "c-1")).join();
+        Appended other = s.messages().append(withCid(room, "id-cid-2", "hello", "c-1")).join();
+
+        assertThat(first.duplicate()).isFalse();
+        assertThat(first.message().cid()).isEqualTo("c-1");
+        assertThat(again.duplicate()).isTrue();
+        assertThat(again.message()).isEqualTo(first.message()); // the original, text and all
+        assertThat(other.duplicate()).isFalse(); // cids are per author
+        assertThat(other.message().seq()).isEqualTo(2);
+        assertThat(s.messages().latest(room, 10)).extracting(Message::text).containsExactly("hello", "hello");
+        assertThat(s.messages().latest(room, 10)).extracting(Message::cid).containsExactly("c-1", "c-1");
+        assertThat(heard).extracting(Message::seq).containsExactly(1L, 2L); // the duplicate is not delivered
+    }
+
+    @Test
+    void aCidIsRememberedAcrossARestartAndAcrossRooms() {
+        Storage first = open();
+        String room = newRoom(first);
+        String elsewhere = newRoom(first);
+        Message original = first.messages().append(withCid(room, "id-cid-4", "once", "c-9")).join().message();
+        close(first);
+
+        Storage again = open();
+        Appended resent = again.messages().append(withCid(elsewhere, "id-cid-4", "once", "c-9")).join();
+        assertThat(resent.duplicate()).isTrue();
+        assertThat(resent.message().room()).isEqualTo(room);
+        assertThat(resent.message().seq()).isEqualTo(original.seq());
+        assertThat(again.messages().latest(elsewhere, 10)).isEmpty();
+    }
+
+    @Test
+    void repeatsWithinOneBatchAreStoredOnce() {
+        Storage s = open();
+        String room = newRoom(s);
+        List<CompletableFuture<Appended>> all = new ArrayList<>();
+        for (int i = 0; i < 50; i++) { // queued at once: they share transactions
+            all.add(s.messages().append(withCid(room, "id-cid-5", "same " + i, "c-" + (i % 5))));
+        }
+        List<Appended> done = all.stream().map(CompletableFuture::join).toList();
+        assertThat(done.stream().filter(a -> !a.duplicate())).hasSize(5);
+        for (int i = 0; i < 50; i++) {
+            assertThat(done.get(i).message()).isEqualTo(done.get(i % 5).message());
+        }
+        assertThat(s.messages().lastSeq(room)).isEqualTo(5);
+    }
+
+    @Test
+    void aCidIsForgottenAfterADay() {
+        ManualClock clock = new ManualClock();
+        Storage s = open(backend.settings(), clock);
+        String room = newRoom(s);
+        assertThat(s.messages().append(withCid(room, "id-cid-3", "day one", "c-1")).join().duplicate()).isFalse();
+        clock.millis += Duration.ofHours(23).toMillis();
+        assertThat(s.messages().append(withCid(room, "id-cid-3", "still", "c-1")).join().duplicate()).isTrue();
+        clock.millis += Duration.ofHours(2).toMillis();
+        Appended later = s.messages().append(withCid(room, "id-cid-3", "day two", "c-1")).join();
+        assertThat(later.duplicate()).isFalse();
+        assertThat(later.message().seq()).isEqualTo(2);
+    }
+
     @Test
     void invalidMessagesAreRefusedBeforeTheyReachABatch() {
-        assertThatThrownBy(() -> message("general", "")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> message("general", "nul\u0000inside")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> message("general", "x".repeat(NewMessage.MAX_TEXT_CHARS + 1)))
+        MessageStore store = open().messages();
+        assertThatThrownBy(() -> store.append(message("general", ""))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.append(message("general", "nul\u0000inside")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(message("general", "x".repeat(NewMessage.MAX_TEXT_CHARS)).text()).hasSize(NewMessage.MAX_TEXT_CHARS);
+        assertThatThrownBy(() -> store.append(message("general", "x".repeat(Columns.MAX_TEXT_CHARS + 1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.append(Message.draft("general", "id-ada", "ada", "#2a9d8f", "hi",
+                "c".repeat(Columns.MAX_CID_CHARS + 1), null))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.latest("general", 1)).isEmpty();
     }
 
     @Test
     void theLongestTextFitsTheColumn() {
         Storage s = open();
         String room = newRoom(s);
-        String text = "가".repeat(NewMessage.MAX_TEXT_CHARS);
-        assertThat(s.messages().append(message(room, text)).join().seq()).isEqualTo(1);
+        String text = "가".repeat(Columns.MAX_TEXT_CHARS);
+        assertThat(Appends.append(s.messages(), message(room, text)).join().seq()).isEqualTo(1);
         assertThat(s.messages().latest(room, 1).get(0).text()).isEqualTo(text);
     }
 
@@ -145,7 +243,7 @@ abstract class MessageStoreContract extends StoreContract {
         Map<String, List<Long>> heard = new ConcurrentHashMap<>();
         List<String> listenerThreads = new CopyOnWriteArrayList<>();
         s.messages().addCommitListener(run -> {
-            for (StoredMessage m : run) {
+            for (Message m : run) {
                 heard.computeIfAbsent(m.room(), r -> Collections.synchronizedList(new ArrayList<>())).add(m.seq());
             }
             listenerThreads.add(Thread.currentThread().getName());
@@ -154,12 +252,12 @@ abstract class MessageStoreContract extends StoreContract {
         int threads = 8;
         int perThread = 300;
         ExecutorService producers = Executors.newFixedThreadPool(threads);
-        List<CompletableFuture<StoredMessage>> all = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Message>> all = new CopyOnWriteArrayList<>();
         for (int t = 0; t < threads; t++) {
             int id = t;
             producers.submit(() -> {
                 for (int i = 0; i < perThread; i++) {
-                    CompletableFuture<StoredMessage> f = s.messages().append(message(rooms.get((id + i) % 3), "x"));
+                    CompletableFuture<Message> f = Appends.append(s.messages(), message(rooms.get((id + i) % 3), "x"));
                     // Recorded only when completed on the delivery thread, where the order is promised.
                     f.thenAccept(m -> {
                         if (Thread.currentThread().getName().endsWith("-delivery")) {
@@ -195,7 +293,7 @@ abstract class MessageStoreContract extends StoreContract {
         try (Connection outsider = backend.connect()) {
             PreparedStatement ps = outsider.prepareStatement("SELECT COUNT(*) FROM messages WHERE room_id = ? AND seq = ?");
             for (int i = 0; i < 50; i++) {
-                checks.add(s.messages().append(message(room, "c" + i)).thenAccept(m -> {
+                checks.add(Appends.append(s.messages(), message(room, "c" + i)).thenAccept(m -> {
                     try {
                         synchronized (ps) {
                             ps.setString(1, m.room());
@@ -233,12 +331,12 @@ abstract class MessageStoreContract extends StoreContract {
                 Thread.currentThread().interrupt();
             }
         });
-        CompletableFuture<StoredMessage> first = s.messages().append(message(room, "first"));
+        CompletableFuture<Message> first = Appends.append(s.messages(), message(room, "first"));
         assertThat(firstHeard.await(10, TimeUnit.SECONDS)).isTrue();
         // While the listener is busy with seq 1, 20 more are committed one after another.
-        List<CompletableFuture<StoredMessage>> later = new ArrayList<>();
+        List<CompletableFuture<Message>> later = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            CompletableFuture<StoredMessage> next = s.messages().append(message(room, "later " + i));
+            CompletableFuture<Message> next = Appends.append(s.messages(), message(room, "later " + i));
             awaitCommitted(s, room, i + 2);
             later.add(next);
         }
@@ -263,10 +361,10 @@ abstract class MessageStoreContract extends StoreContract {
     void groupCommitPutsManyAppendsInFewTransactions() {
         Storage s = open(backend.settings().withBatchSize(512), java.time.Clock.systemUTC());
         String room = newRoom(s);
-        s.messages().append(message(room, "warm-up")).join();
+        Appends.append(s.messages(), message(room, "warm-up")).join();
         WriterStats before = s.writerStats();
 
-        List<StoredMessage> stored = appendAll(s.messages(), room, 1000);
+        List<Message> stored = appendAll(s.messages(), room, 1000);
 
         WriterStats after = s.writerStats();
         long transactions = after.transactions() - before.transactions();
@@ -283,7 +381,7 @@ abstract class MessageStoreContract extends StoreContract {
         Storage nodeB = open(); // a second pool and writer: another Sori node
         String room = newRoom(nodeA);
         int perProducer = 250;
-        List<CompletableFuture<StoredMessage>> all = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Message>> all = new CopyOnWriteArrayList<>();
         Map<Storage, List<Long>> heard = new ConcurrentHashMap<>();
         for (Storage node : List.of(nodeA, nodeB)) {
             List<Long> h = Collections.synchronizedList(new ArrayList<>());
@@ -295,7 +393,7 @@ abstract class MessageStoreContract extends StoreContract {
             Storage node = t % 2 == 0 ? nodeA : nodeB;
             producers.submit(() -> {
                 for (int i = 0; i < perProducer; i++) {
-                    all.add(node.messages().append(message(room, "n")));
+                    all.add(Appends.append(node.messages(), message(room, "n")));
                     if (i % 50 == 0) {
                         Thread.yield();
                     }
@@ -323,27 +421,27 @@ abstract class MessageStoreContract extends StoreContract {
     void everythingAcknowledgedIsThereAfterReopening() {
         Storage first = open();
         String room = newRoom(first);
-        List<StoredMessage> acked = appendAll(first.messages(), room, 500);
+        List<Message> acked = appendAll(first.messages(), room, 500);
         close(first);
 
         Storage again = open();
         assertThat(again.messages().latest(room, 1000)).isEqualTo(acked);
-        assertThat(again.messages().append(message(room, "after")).join().seq()).isEqualTo(501);
+        assertThat(Appends.append(again.messages(), message(room, "after")).join().seq()).isEqualTo(501);
     }
 
     @Test
     void closeCommitsEveryAcceptedAppendThenRefusesMore() {
         Storage s = open();
         String room = newRoom(s);
-        List<CompletableFuture<StoredMessage>> futures = new ArrayList<>();
+        List<CompletableFuture<Message>> futures = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
-            futures.add(s.messages().append(message(room, "d" + i)));
+            futures.add(Appends.append(s.messages(), message(room, "d" + i)));
         }
         close(s);
 
         assertThat(futures).allMatch(CompletableFuture::isDone);
         assertThat(futures.stream().map(f -> f.join().seq()).toList()).isEqualTo(range(1, 2000));
-        assertThat(failureOf(s.messages().append(message(room, "late")))).isInstanceOf(StoreUnavailableException.class);
+        assertThat(failureOf(Appends.append(s.messages(), message(room, "late")))).isInstanceOf(StoreUnavailableException.class);
         assertThat(s.writerStats().rejected()).isEqualTo(1);
 
         Storage again = open();
@@ -354,7 +452,7 @@ abstract class MessageStoreContract extends StoreContract {
     void aFullQueueFailsAtOnceInsteadOfGrowing() throws Exception {
         Storage s = open(backend.settings().withQueueCapacity(5), java.time.Clock.systemUTC());
         String room = newRoom(s);
-        List<CompletableFuture<StoredMessage>> accepted = new ArrayList<>();
+        List<CompletableFuture<Message>> accepted = new ArrayList<>();
         try (Connection blocker = backend.connect()) {
             // Holds the room's row lock, so the writer's first batch waits on it.
             blocker.setAutoCommit(false);
@@ -363,9 +461,9 @@ abstract class MessageStoreContract extends StoreContract {
                 ps.executeUpdate();
             }
             for (int i = 0; i < 5; i++) {
-                accepted.add(s.messages().append(message(room, "q" + i)));
+                accepted.add(Appends.append(s.messages(), message(room, "q" + i)));
             }
-            CompletableFuture<StoredMessage> refused = s.messages().append(message(room, "one too many"));
+            CompletableFuture<Message> refused = Appends.append(s.messages(), message(room, "one too many"));
 
             assertThat(refused).isCompletedExceptionally();
             assertThat(failureOf(refused)).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("full");
@@ -373,10 +471,10 @@ abstract class MessageStoreContract extends StoreContract {
             blocker.rollback();
         }
         // H2 gives up on a lock after 2 s, so they may have failed; they must all finish either way.
-        for (CompletableFuture<StoredMessage> f : accepted) {
+        for (CompletableFuture<Message> f : accepted) {
             f.handle((m, e) -> null).get(30, TimeUnit.SECONDS);
         }
-        assertThat(s.messages().append(message(room, "room again")).get(30, TimeUnit.SECONDS).seq())
+        assertThat(Appends.append(s.messages(), message(room, "room again")).get(30, TimeUnit.SECONDS).seq())
                 .isEqualTo(1 + accepted.stream().filter(f -> !f.isCompletedExceptionally()).count());
     }
 
@@ -451,7 +549,7 @@ abstract class MessageStoreContract extends StoreContract {
         assertThat(beforeEdge.recovered()).isFalse();
 
         // Retention never renumbers.
-        assertThat(s.messages().append(message(room, "next")).join().seq()).isEqualTo(121);
+        assertThat(Appends.append(s.messages(), message(room, "next")).join().seq()).isEqualTo(121);
     }
 
     @Test
@@ -460,7 +558,7 @@ abstract class MessageStoreContract extends StoreContract {
         Storage s = open(backend.settings(), clock);
         String room = newRoom(s);
         clock.advance(Duration.ofHours(1));
-        s.messages().append(message(room, "hi")).join();
+        Appends.append(s.messages(), message(room, "hi")).join();
         StoredRoom r = s.rooms().find(room).orElseThrow();
         assertThat(r.lastActiveAt()).isEqualTo(clock.instant());
         assertThat(r.lastSeq()).isEqualTo(1);

@@ -1,5 +1,7 @@
 package dev.sori.store;
 
+import dev.sori.chat.Message;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.InvocationTargetException;
@@ -51,10 +53,10 @@ class MessageWriterInDoubtTest {
         backend.close();
     }
 
-    private List<CompletableFuture<StoredMessage>> appendFive() {
-        List<CompletableFuture<StoredMessage>> futures = new ArrayList<>();
+    private List<CompletableFuture<Message>> appendFive() {
+        List<CompletableFuture<Message>> futures = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            futures.add(writer.submit(new NewMessage(room, "a", "a", "#000000", "t" + i)));
+            futures.add(writer.submit(Message.draft(room, "a", "a", "#000000", "t" + i, null, null)).thenApply(dev.sori.chat.Appended::message));
         }
         return futures;
     }
@@ -80,8 +82,8 @@ class MessageWriterInDoubtTest {
     void aCommitThatLandedIsReportedAsStored() throws Exception {
         commitBeforeBreaking = true;
         commitsToBreak.set(1);
-        List<StoredMessage> stored = appendFive().stream().map(CompletableFuture::join).toList();
-        assertThat(stored).extracting(StoredMessage::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+        List<Message> stored = appendFive().stream().map(CompletableFuture::join).toList();
+        assertThat(stored).extracting(Message::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
         assertThat(storedRows()).isEqualTo(5);
         assertThat(commitsToBreak.get()).isZero();
     }
@@ -90,13 +92,13 @@ class MessageWriterInDoubtTest {
     void aCommitThatDidNotLandIsReportedAsFailedAndLeavesNoGap() throws Exception {
         commitBeforeBreaking = false;
         commitsToBreak.set(1);
-        List<CompletableFuture<StoredMessage>> futures = appendFive();
+        List<CompletableFuture<Message>> futures = appendFive();
         // The first batch is the broken one. Should the writer have split the five, later
         // batches commit normally, and must be numbered from 1 as if the lost one never was.
         assertThat(failure(futures.get(0))).isInstanceOf(StoreUnavailableException.class);
         List<Long> landed = new ArrayList<>();
-        for (CompletableFuture<StoredMessage> f : futures) {
-            StoredMessage stored = f.handle((m, e) -> m).join();
+        for (CompletableFuture<Message> f : futures) {
+            Message stored = f.handle((m, e) -> m).join();
             if (stored == null) {
                 assertThat(failure(f)).isInstanceOf(StoreUnavailableException.class);
             } else {
@@ -105,7 +107,7 @@ class MessageWriterInDoubtTest {
         }
         assertThat(landed).containsExactlyElementsOf(LongStream.rangeClosed(1, landed.size()).boxed().toList());
         assertThat(storedRows()).isEqualTo(landed.size());
-        assertThat(writer.submit(new NewMessage(room, "a", "a", "#000000", "again")).join().seq())
+        assertThat(writer.submit(Message.draft(room, "a", "a", "#000000", "again", null, null)).thenApply(dev.sori.chat.Appended::message).join().seq())
                 .isEqualTo(landed.size() + 1);
     }
 
@@ -114,11 +116,11 @@ class MessageWriterInDoubtTest {
         commitBeforeBreaking = true;
         commitsToBreak.set(1);
         refuseConnections = true; // takes effect for the connection the check asks for
-        List<CompletableFuture<StoredMessage>> futures = appendFive();
+        List<CompletableFuture<Message>> futures = appendFive();
         // The first batch is the one in doubt; should the writer have split the five, the later
         // batches fail plainly, for want of a connection.
         assertThat(failure(futures.get(0))).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("unknown");
-        for (CompletableFuture<StoredMessage> f : futures) {
+        for (CompletableFuture<Message> f : futures) {
             assertThat(failure(f)).isInstanceOf(StoreUnavailableException.class);
         }
         assertThat(storedRows()).isPositive(); // it had landed: the reason the outcome is called unknown

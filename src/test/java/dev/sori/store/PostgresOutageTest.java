@@ -1,5 +1,7 @@
 package dev.sori.store;
 
+import dev.sori.chat.Message;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,8 +28,8 @@ class PostgresOutageTest extends StoreContract {
         return PostgresBackend.createOrSkip();
     }
 
-    private static NewMessage message(String room, String text) {
-        return new NewMessage(room, "id-ada", "ada", "#2a9d8f", text);
+    private static Message message(String room, String text) {
+        return Message.draft(room, "id-ada", "ada", "#2a9d8f", text, null, null);
     }
 
     @Test
@@ -37,16 +39,16 @@ class PostgresOutageTest extends StoreContract {
                 Clock.systemUTC());
         String room = newRoom(s);
         for (int i = 1; i <= 10; i++) {
-            assertThat(s.messages().append(message(room, "before " + i)).join().seq()).isEqualTo(i);
+            assertThat(Appends.append(s.messages(), message(room, "before " + i)).join().seq()).isEqualTo(i);
         }
 
         pg.takeDown();
         try {
-            List<CompletableFuture<StoredMessage>> during = new ArrayList<>();
+            List<CompletableFuture<Message>> during = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                during.add(s.messages().append(message(room, "during " + i)));
+                during.add(Appends.append(s.messages(), message(room, "during " + i)));
             }
-            for (CompletableFuture<StoredMessage> f : during) {
+            for (CompletableFuture<Message> f : during) {
                 assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS))
                         .hasCauseInstanceOf(StoreUnavailableException.class);
             }
@@ -57,15 +59,15 @@ class PostgresOutageTest extends StoreContract {
             pg.bringBack();
         }
 
-        StoredMessage first = appendUntilStored(s, room, Duration.ofSeconds(30));
+        Message first = appendUntilStored(s, room, Duration.ofSeconds(30));
         assertThat(first.seq()).as("the first seq after the outage").isEqualTo(11);
         for (int i = 12; i <= 20; i++) {
-            assertThat(s.messages().append(message(room, "after " + i)).join().seq()).isEqualTo(i);
+            assertThat(Appends.append(s.messages(), message(room, "after " + i)).join().seq()).isEqualTo(i);
         }
-        List<StoredMessage> history = s.messages().latest(room, 100);
-        assertThat(history).extracting(StoredMessage::seq)
+        List<Message> history = s.messages().latest(room, 100);
+        assertThat(history).extracting(Message::seq)
                 .containsExactlyElementsOf(MessageStoreContract.range(1, 20));
-        assertThat(history).extracting(StoredMessage::text).noneMatch(t -> t.startsWith("during"));
+        assertThat(history).extracting(Message::text).noneMatch(t -> t.startsWith("during"));
     }
 
     @Test
@@ -75,7 +77,7 @@ class PostgresOutageTest extends StoreContract {
         String room = newRoom(s);
         for (int round = 1; round <= 5; round++) {
             pg.terminateConnections();
-            assertThat(s.messages().append(message(room, "after kill " + round)).get(30, TimeUnit.SECONDS).seq())
+            assertThat(Appends.append(s.messages(), message(room, "after kill " + round)).get(30, TimeUnit.SECONDS).seq())
                     .isEqualTo(round);
         }
         assertThat(s.writerStats().failed()).isZero();
@@ -89,14 +91,14 @@ class PostgresOutageTest extends StoreContract {
         String room = newRoom(s);
         pg.takeDown();
         try {
-            List<CompletableFuture<StoredMessage>> pending = new ArrayList<>();
+            List<CompletableFuture<Message>> pending = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
-                pending.add(s.messages().append(message(room, "x")));
+                pending.add(Appends.append(s.messages(), message(room, "x")));
             }
             long start = System.nanoTime();
             close(s);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
-            for (CompletableFuture<StoredMessage> f : pending) {
+            for (CompletableFuture<Message> f : pending) {
                 assertThat(f).isCompletedExceptionally();
                 assertThatThrownBy(f::join).isInstanceOf(CompletionException.class)
                         .hasCauseInstanceOf(StoreUnavailableException.class);
@@ -106,11 +108,11 @@ class PostgresOutageTest extends StoreContract {
         }
     }
 
-    private static StoredMessage appendUntilStored(Storage s, String room, Duration patience) throws Exception {
+    private static Message appendUntilStored(Storage s, String room, Duration patience) throws Exception {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
-                return s.messages().append(message(room, "back")).get(10, TimeUnit.SECONDS);
+                return Appends.append(s.messages(), message(room, "back")).get(10, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 assertThat(e.getCause()).isInstanceOf(StoreUnavailableException.class);
                 if (System.nanoTime() > deadline) {

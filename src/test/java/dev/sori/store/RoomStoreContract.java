@@ -1,5 +1,7 @@
 package dev.sori.store;
 
+import dev.sori.chat.Message;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,9 +116,9 @@ abstract class RoomStoreContract extends StoreContract {
         Storage s = open();
         String room = newRoom(s);
         for (int i = 0; i < 20; i++) {
-            s.messages().append(new NewMessage(room, null, "a", "#000000", "m" + i));
+            Appends.append(s.messages(), Message.draft(room, null, "a", "#000000", "m" + i, null, null));
         }
-        s.messages().append(new NewMessage(room, null, "a", "#000000", "last")).join();
+        Appends.append(s.messages(), Message.draft(room, null, "a", "#000000", "last", null, null)).join();
         assertThat(countMessages(room)).isEqualTo(21);
 
         assertThat(s.rooms().delete(room)).isTrue();
@@ -124,7 +126,7 @@ abstract class RoomStoreContract extends StoreContract {
         assertThat(s.rooms().find(room)).isEmpty();
         assertThat(countMessages(room)).isZero();
         assertThat(s.rooms().delete(room)).isFalse();
-        assertThat(s.messages().append(new NewMessage(room, null, "a", "#000000", "too late")))
+        assertThat(Appends.append(s.messages(), Message.draft(room, null, "a", "#000000", "too late", null, null)))
                 .failsWithin(Duration.ofSeconds(10))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withCauseInstanceOf(NoSuchRoomException.class);
@@ -138,7 +140,7 @@ abstract class RoomStoreContract extends StoreContract {
         String refilled = newRoom(s);
         String recentlyEmpty = newRoom(s);
         String neverEmpty = newRoom(s);
-        s.messages().append(new NewMessage(longEmpty, null, "a", "#000000", "history")).join();
+        Appends.append(s.messages(), Message.draft(longEmpty, null, "a", "#000000", "history", null, null)).join();
 
         s.rooms().markEmptied(longEmpty);
         s.rooms().markEmptied(refilled);

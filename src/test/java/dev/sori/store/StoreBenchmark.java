@@ -1,5 +1,7 @@
 package dev.sori.store;
 
+import dev.sori.chat.Message;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -102,7 +104,7 @@ public final class StoreBenchmark {
             long[] mine = new long[1 << 20];
             samples.add(mine);
             Thread t = new Thread(() -> {
-                ArrayDeque<CompletableFuture<StoredMessage>> inFlight = new ArrayDeque<>();
+                ArrayDeque<CompletableFuture<Message>> inFlight = new ArrayDeque<>();
                 ArrayDeque<Long> started = new ArrayDeque<>();
                 long n = 0;
                 try {
@@ -110,7 +112,7 @@ public final class StoreBenchmark {
                         while (inFlight.size() < window) {
                             String room = rooms.get(ThreadLocalRandom.current().nextInt(rooms.size()));
                             started.add(System.nanoTime());
-                            inFlight.add(storage.messages().append(new NewMessage(room, "p" + id, "p" + id, "#000000", text)));
+                            inFlight.add(Appends.append(storage.messages(), Message.draft(room, "p" + id, "p" + id, "#000000", text, null, null)));
                         }
                         inFlight.poll().join();
                         long latency = System.nanoTime() - started.poll();
@@ -121,7 +123,7 @@ public final class StoreBenchmark {
                             }
                         }
                     }
-                    for (CompletableFuture<StoredMessage> f : inFlight) {
+                    for (CompletableFuture<Message> f : inFlight) {
                         f.join();
                     }
                 } finally {

@@ -1,8 +1,10 @@
 package dev.sori.testing;
 
 import dev.sori.chat.ChatStorage;
+import dev.sori.chat.Appended;
+import dev.sori.chat.Message;
 import dev.sori.chat.MessageLog;
-import dev.sori.protocol.ChatMessage;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,12 +32,12 @@ public final class FaultyMessageLog implements MessageLog {
     }
 
     @Override
-    public void onStored(Consumer<List<ChatMessage>> delivery) {
+    public void onStored(Consumer<List<Message>> delivery) {
         delegate.onStored(delivery);
     }
 
     @Override
-    public CompletionStage<ChatMessage> append(Draft draft) {
+    public CompletionStage<Appended> append(Message draft) {
         if (draft.text().contains(THROW)) {
             throw new IllegalStateException("cannot store \"" + draft.text() + "\"");
         }
@@ -47,12 +49,17 @@ public final class FaultyMessageLog implements MessageLog {
     }
 
     @Override
+    public CompletionStage<List<Message>> range(String room, long after, long upTo) {
+        return delegate.range(room, after, upTo);
+    }
+
+    @Override
     public CompletionStage<Recovery> recover(String room, long since, long upTo, int max) {
         return delegate.recover(room, since, upTo, max);
     }
 
     @Override
-    public CompletionStage<List<ChatMessage>> before(String room, long before, int limit) {
+    public CompletionStage<List<Message>> before(String room, long before, int limit) {
         return delegate.before(room, before, limit);
     }
 

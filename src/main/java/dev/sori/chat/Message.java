@@ -1,0 +1,44 @@
+package dev.sori.chat;
+
+/**
+ * One message of a room: the domain's only message type. Posting makes a {@linkplain #draft
+ * draft} (no {@code seq}, no {@code ts}); the message log gives it both when it commits it.
+ * The store maps it to rows and {@link Frames} maps it to the wire, each in one place.
+ *
+ * @param room     the room id
+ * @param seq      its place in the room, 1, 2, 3… with no gap; 0 in a draft
+ * @param authorId the author's identity id (never sent to clients: they see {@link Uids#of} of
+ *                 it), or null for a message without an identity
+ * @param nick     the author's nickname when sending
+ * @param color    the author's colour when sending
+ * @param text     the body; text only for now
+ * @param ts       epoch milliseconds of the commit; 0 in a draft
+ * @param cid      the client's id for it ({@code cid} of protocol 1.1), or null
+ * @param except   the connection ({@code sid}) that posted it with {@code echo:false} and must not
+ *                 get it back, or null. A posting instruction that travels with the message to
+ *                 its delivery; never stored, so always null in history
+ */
+public record Message(String room, long seq, String authorId, String nick, String color, String text, long ts,
+                      String cid, String except) {
+
+    /** A message to post, before the log gives it its {@code seq} and {@code ts}. */
+    public static Message draft(String room, String authorId, String nick, String color, String text, String cid,
+                                String except) {
+        return new Message(room, 0, authorId, nick, color, text, 0, cid, except);
+    }
+
+    /** This draft as committed at {@code seq} and {@code ts}. */
+    public Message committed(long seq, long ts) {
+        return new Message(room, seq, authorId, nick, color, text, ts, cid, except);
+    }
+
+    /** Whether this message's author is {@code identityId}. */
+    public boolean isBy(String identityId) {
+        return authorId != null && authorId.equals(identityId);
+    }
+
+    @Override
+    public String toString() { // never the text
+        return "Message[room=" + room + ", seq=" + seq + ", authorId=" + authorId + ", ts=" + ts + "]";
+    }
+}
