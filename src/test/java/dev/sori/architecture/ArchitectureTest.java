@@ -1,0 +1,45 @@
+package dev.sori.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The boundaries between Sori's packages (docs/architecture.md), checked on the compiled classes:
+ * the chat core knows no container, transport or database; the wire protocol knows nothing of the
+ * core; storage knows nothing of the wire.
+ */
+@AnalyzeClasses(packages = "dev.sori", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule theChatCoreKnowsNoContainerTransportOrDatabase = noClasses()
+            .that().resideInAPackage("dev.sori.chat..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "jakarta.websocket..", "org.glassfish.tyrus..", "org.glassfish.grizzly..", "jakarta.servlet..",
+                    "io.undertow..", "java.sql..", "javax.sql..", "com.zaxxer.hikari..", "org.flywaydb..",
+                    "picocli..")
+            .because("the same core runs in server.jar, Payara and WildFly, on one node or many (docs/architecture.md)");
+
+    @ArchTest
+    static final ArchRule theProtocolDoesNotKnowTheChatCore = noClasses()
+            .that().resideInAPackage("dev.sori.protocol..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.sori.chat..", "dev.sori.store..")
+            .because("the wire protocol is a contract of its own: the core maps to it, not the other way");
+
+    @ArchTest
+    static final ArchRule storageDoesNotKnowTheWire = noClasses()
+            .that().resideInAPackage("dev.sori.store..")
+            .should().dependOnClassesThat().resideInAPackage("dev.sori.protocol..")
+            .because("the store raises storage errors; wire error codes are chosen in the protocol layer");
+
+    @ArchTest
+    static final ArchRule theCoreDoesNotKnowItsDoors = noClasses()
+            .that().resideInAnyPackage("dev.sori.chat..", "dev.sori.protocol..", "dev.sori.store..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.sori.websocket..", "dev.sori.server..",
+                    "dev.sori.web..")
+            .because("the doors (WebSocket endpoint, standalone server, WAR) depend on the core, never the reverse");
+}
