@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sori.chat.ChatSettings;
+import dev.sori.config.Settings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -86,9 +87,9 @@ class WebAppSettingsTest {
 
     @Test
     void theNamesFollowTheStandaloneServer() {
-        assertThat(WebAppSettings.propertyName(WebAppSettings.MAX_PENDING_BYTES)).isEqualTo("sori.max-pending-bytes");
-        assertThat(WebAppSettings.environmentName(WebAppSettings.MAX_PENDING_BYTES)).isEqualTo("SORI_MAX_PENDING_BYTES");
-        assertThat(WebAppSettings.environmentName(WebAppSettings.PING_INTERVAL)).isEqualTo("SORI_PING_INTERVAL");
+        assertThat(Settings.MAX_PENDING_BYTES.systemProperty()).isEqualTo("sori.max-pending-bytes");
+        assertThat(Settings.MAX_PENDING_BYTES.environmentVariable()).isEqualTo("SORI_MAX_PENDING_BYTES");
+        assertThat(Settings.PING_INTERVAL.environmentVariable()).isEqualTo("SORI_PING_INTERVAL");
     }
 
     @Test
