@@ -1,6 +1,9 @@
 package dev.sori.server;
 
+import dev.sori.config.SettingValues;
+import dev.sori.config.Settings;
 import dev.sori.websocket.OriginPolicy;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,7 +22,7 @@ import java.util.Objects;
  *                         leave the kernel's autotuning (up to 4 MiB per connection)
  */
 public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsKeystore tls, int socketSendBuffer) {
-    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Settings.HANDSHAKE_TIMEOUT.defaultValue();
 
     public EdgeSettings {
         Objects.requireNonNull(origins, "origins");
@@ -38,6 +41,24 @@ public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsK
     /** Same origin only, 10 s, no TLS. */
     public static EdgeSettings defaults() {
         return new EdgeSettings(OriginPolicy.sameOriginOnly(), DEFAULT_HANDSHAKE_TIMEOUT, null);
+    }
+
+    /**
+     * The settings of a run of server.jar. The keystore is read here, once.
+     *
+     * @throws IllegalArgumentException naming the settings given when they are not usable
+     * @throws TlsKeystore.InvalidKeystoreException when the keystore or its password is wrong
+     */
+    public static EdgeSettings from(SettingValues values) {
+        EdgeSettings edge = values.explained(() -> new EdgeSettings(
+                OriginPolicy.parse(values.get(Settings.ALLOWED_ORIGINS)), values.get(Settings.HANDSHAKE_TIMEOUT),
+                null, values.get(Settings.SOCKET_SEND_BUFFER)));
+        Path keystore = values.get(Settings.TLS_KEYSTORE);
+        if (keystore == null) {
+            return edge;
+        }
+        String password = values.get(Settings.TLS_PASSWORD);
+        return edge.withTls(TlsKeystore.load(keystore, password == null ? null : password.toCharArray()));
     }
 
     public EdgeSettings withOrigins(OriginPolicy newOrigins) {

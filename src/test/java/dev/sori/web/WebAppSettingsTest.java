@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sori.chat.ChatSettings;
+import dev.sori.config.Settings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -86,9 +88,9 @@ class WebAppSettingsTest {
 
     @Test
     void theNamesFollowTheStandaloneServer() {
-        assertThat(WebAppSettings.propertyName(WebAppSettings.MAX_PENDING_BYTES)).isEqualTo("sori.max-pending-bytes");
-        assertThat(WebAppSettings.environmentName(WebAppSettings.MAX_PENDING_BYTES)).isEqualTo("SORI_MAX_PENDING_BYTES");
-        assertThat(WebAppSettings.environmentName(WebAppSettings.PING_INTERVAL)).isEqualTo("SORI_PING_INTERVAL");
+        assertThat(Settings.MAX_PENDING_BYTES.systemProperty()).isEqualTo("sori.max-pending-bytes");
+        assertThat(Settings.MAX_PENDING_BYTES.environmentVariable()).isEqualTo("SORI_MAX_PENDING_BYTES");
+        assertThat(Settings.PING_INTERVAL.environmentVariable()).isEqualTo("SORI_PING_INTERVAL");
     }
 
     @Test
@@ -164,5 +166,41 @@ class WebAppSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("allowed-origins=app.example.com (system property sori.allowed-origins)")
                 .hasMessageContaining("not scheme://host[:port]");
+    }
+
+    @Test
+    void theDatabaseSettingsMakeTheStoreSettingsAndThePasswordIsNeverShown() {
+        WebAppSettings settings = WebAppSettings.read(of(Map.of("sori.db-url", "jdbc:postgresql://db:5432/sori",
+                "sori.db-user", "sori", "sori.db-pool-size", "4")), of(Map.of("SORI_DB_PASSWORD", "hunter2")));
+
+        assertThat(settings.store().effectiveJdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/sori");
+        assertThat(settings.store().user()).isEqualTo("sori");
+        assertThat(settings.store().password()).isEqualTo("hunter2");
+        assertThat(settings.store().poolSize()).isEqualTo(4);
+        assertThat(settings.sources()).contains("db-password=*** (environment variable SORI_DB_PASSWORD)")
+                .noneMatch(line -> line.contains("hunter2"));
+        assertThat(settings.dataSource()).isNull();
+
+        assertThat(WebAppSettings.read(none(), none()).store().dataDir()).isEqualTo(Path.of("data"));
+        assertThat(WebAppSettings.read(none(), of(Map.of("SORI_DATA_DIR", "/var/lib/sori"))).store().dataDir())
+                .isEqualTo(Path.of("/var/lib/sori"));
+        assertThat(WebAppSettings.read(of(Map.of("sori.datasource", "java:jboss/datasources/ExampleDS")), none())
+                .dataSource()).isEqualTo("java:jboss/datasources/ExampleDS");
+    }
+
+    @Test
+    void aPoolOfOneOrARoomOfOneFailsNamingTheSetting() {
+        assertThatThrownBy(() -> WebAppSettings.read(of(Map.of("sori.db-pool-size", "1")), none()))
+                .hasMessage("invalid setting db-pool-size=1 (system property sori.db-pool-size): must be at least 2");
+        assertThatThrownBy(() -> WebAppSettings.read(none(), of(Map.of("SORI_MAX_ROOM_CAPACITY", "1"))))
+                .hasMessageContaining("SORI_MAX_ROOM_CAPACITY").hasMessageContaining("must be at least 2");
+    }
+
+    @Test
+    void theStandaloneServersOwnSettingsAreNotRead() {
+        WebAppSettings settings = WebAppSettings.read(of(Map.of("sori.port", "abc")),
+                of(Map.of("SORI_TLS_KEYSTORE", "/nowhere.p12", "SORI_HANDSHAKE_TIMEOUT", "-1")));
+
+        assertThat(settings.sources()).isEmpty();
     }
 }
