@@ -57,6 +57,8 @@ public final class Hub implements AutoCloseable {
     private final ExecutorService passwordHashing;
     private final Passwords passwords = new Passwords();
     private final PasswordGuard passwordGuard;
+    private final ChatService chat;
+    private final ChatEvents events;
     private final ConnectionCap connectionCap;
     private final AtomicBoolean unknownAddressLogged = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
@@ -81,7 +83,7 @@ public final class Hub implements AutoCloseable {
     }
 
     Hub(ChatSettings settings, String version, ChatStorage storage, LongSupplier clock) {
-        this(settings, version, storage, clock, new LocalRoomBus(), new LocalPresence());
+        this(settings, version, storage, clock, new LocalRoomBus(), new LocalPresence(), new LoggedChatEvents());
     }
 
     /**
@@ -89,8 +91,9 @@ public final class Hub implements AutoCloseable {
      * bus, and from the bus through each room's {@link Sequencer} to its members.
      */
     Hub(ChatSettings settings, String version, ChatStorage storage, LongSupplier clock, RoomBus bus,
-        Presence presence) {
+        Presence presence, ChatEvents events) {
         this.settings = settings;
+        this.events = events;
         this.serverInfo = new Welcome.ServerInfo("sori", version, Welcome.ServerInfo.PROTOCOL,
                 Welcome.ServerInfo.FEATURES);
         this.clock = clock;
@@ -110,6 +113,7 @@ public final class Hub implements AutoCloseable {
         // refused rather than queued (see Client#join).
         this.passwordHashing = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32),
                 daemon("sori-passwords"));
+        this.chat = new ChatService(settings, lobby, log, identities, passwords, passwordHashing, passwordGuard, events);
         long period = settings.pingInterval().toMillis();
         scheduler.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(() -> identities.forgetUnused(FORGET_IDENTITIES_AFTER, clock.getAsLong()),
@@ -137,6 +141,15 @@ public final class Hub implements AutoCloseable {
 
     public ChatSettings settings() {
         return settings;
+    }
+
+    ChatEvents events() {
+        return events;
+    }
+
+    /** The chat's use cases, for any actor. */
+    public ChatService chat() {
+        return chat;
     }
 
     MessageLog log() {
@@ -178,8 +191,7 @@ public final class Hub implements AutoCloseable {
         }
         String address = addressKey(connection);
         if (!connectionCap.tryOpen(address)) {
-            LOG.log(Level.WARNING, "connection refused address={0} open={1,number,#}: over the per-address cap, closing with 1013",
-                    address, connectionCap.count(address));
+            events.refusedOverCap(address, connectionCap.count(address));
             connection.close(CloseCodes.TRY_AGAIN_LATER, "too many connections from your address");
             return null;
         }
@@ -201,8 +213,7 @@ public final class Hub implements AutoCloseable {
         client.welcomed();
         general.open(client, null);
         lobby.countChanged(general);
-        LOG.log(Level.INFO, "connect sid={0} identity={1} resumed={2} connections={3,number,#}",
-                client.sid(), identity.id(), identity.token().equals(token), clients.size());
+        events.connected(client.sid(), identity.id(), identity.token().equals(token), clients.size());
     }
 
     /** Forgets a closed connection and announces its departure from each of its rooms. */
@@ -217,7 +228,7 @@ public final class Hub implements AutoCloseable {
                 lobby.countChanged(room);
             }
         }
-        LOG.log(Level.INFO, "disconnect sid={0} code={1,number,#} connections={2,number,#}", client.sid(), closeCode, clients.size());
+        events.disconnected(client.sid(), closeCode, clients.size());
     }
 
     /** The key per-address limits count {@code connection} by, or null when its address is unknown. */
@@ -241,8 +252,7 @@ public final class Hub implements AutoCloseable {
 
     /** Called by an outbox past its cap, on whatever thread was queuing to it. */
     void cutLoose(Client client, int frames, long bytes) {
-        LOG.log(Level.WARNING, "slow client sid={0} pendingFrames={1,number,#} pendingBytes={2,number,#}: closing with 1013",
-                client.sid(), frames, bytes);
+        events.slowConsumer(client.sid(), frames, bytes);
         closeLater(client, CloseCodes.TRY_AGAIN_LATER, "too slow: outgoing queue full");
     }
 
@@ -272,7 +282,7 @@ public final class Hub implements AutoCloseable {
         for (Client client : clients.values()) {
             long silent = now - client.lastHeardNanos();
             if (silent >= closeAfter) {
-                LOG.log(Level.INFO, "ping timeout sid={0}", client.sid());
+                events.pingTimedOut(client.sid());
                 client.connection().close(CloseCodes.GOING_AWAY, "ping timeout");
             } else if (silent >= pingAfter) {
                 client.connection().ping();
@@ -293,9 +303,7 @@ public final class Hub implements AutoCloseable {
             long stalled = outbox.sendStalledNanos(now);
             // (close() swallows its own failures, so one client cannot end the schedule)
             if (stalled >= timeout && outbox.giveUp()) {
-                LOG.log(Level.WARNING, "slow client sid={0} send unfinished for {1,number,#} ms pendingFrames={2,number,#} "
-                                + "pendingBytes={3,number,#}: closing with 1013",
-                        client.sid(), TimeUnit.NANOSECONDS.toMillis(stalled), outbox.pendingFrames(),
+                events.sendTimedOut(client.sid(), TimeUnit.NANOSECONDS.toMillis(stalled), outbox.pendingFrames(),
                         outbox.pendingBytes());
                 client.connection().close(CloseCodes.TRY_AGAIN_LATER, "too slow: send timed out");
             }
@@ -333,7 +341,7 @@ public final class Hub implements AutoCloseable {
         log.close();
         bus.close();
         fanOut.close();
-        LOG.log(Level.INFO, "closed {0,number,#} connections", all.size());
+        events.closed(all.size());
     }
 
     /** A run from the bus to its rooms' sequencers: each room gets its part of the run at once. */

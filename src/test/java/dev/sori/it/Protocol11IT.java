@@ -68,7 +68,7 @@ class Protocol11IT {
             assertThat(joined.getJsonArray("members").getValuesAs(JsonObject.class))
                     .extracting(m -> m.getString("uid")).containsExactlyInAnyOrder(uid, bob.welcome().getString("uid"));
             JsonObject bobsJoin = payload(ada.next(f -> "system".equals(f.getString("type"))
-                    && room.equals(payload(f).getString("room"))));
+                    && room.equals(payload(f).getString("room")) && payload(f).getInt("count") == 2));
             assertThat(bobsJoin.getString("uid")).isEqualTo(bob.welcome().getString("uid"));
             JsonObject history = bob.ack("history", "{\"room\":\"general\"}", "h").asJsonObject();
             assertThat(history.getJsonArray("messages").getValuesAs(JsonObject.class))

@@ -165,7 +165,7 @@ abstract class RoomsContract {
         assertThat(created.getBoolean("recovered")).isFalse();
 
         JsonObject announced = observer.next(event("room_created", room)).getJsonObject("payload");
-        assertThat(announced.keySet()).containsExactlyInAnyOrder("room", "title", "count", "max", "locked", "owner");
+        assertThat(announced.keySet()).containsExactlyInAnyOrder("room", "title", "count", "people", "max", "locked", "owner");
         assertThat(announced.getString("title")).isEqualTo("Book club");
         assertThat(announced.getInt("max")).isEqualTo(5);
         assertThat(announced.getBoolean("locked")).isFalse();
@@ -180,7 +180,7 @@ abstract class RoomsContract {
         List<JsonObject> rooms = listed.getJsonArray("rooms").getValuesAs(JsonObject.class);
         assertThat(rooms.get(0).getString("room")).as("general comes first").isEqualTo("general");
         assertThat(find(rooms, room)).isEqualTo(jsonObject("{\"room\":" + q(room)
-                + ",\"title\":\"Book club\",\"count\":1,\"max\":5,\"locked\":false,\"owner\":" + q(ada.nick()) + "}"));
+                + ",\"title\":\"Book club\",\"count\":1,\"people\":1,\"max\":5,\"locked\":false,\"owner\":" + q(ada.nick()) + "}"));
 
         // The creator is in the room: it can post there and sees its own message.
         List<JsonObject> frames = framesUntilReply(ada, "new_message", "{\"text\":\"first!\",\"room\":" + q(room) + "}");
@@ -473,7 +473,8 @@ abstract class RoomsContract {
         ack(cleo, "join", "{\"room\":" + q(room) + "}");
 
         ada.send("typing", "{\"room\":" + q(room) + "}", null);
-        JsonObject expected = jsonObject("{\"room\":" + q(room) + ",\"nick\":" + q(ada.nick()) + ",\"color\":"
+        JsonObject expected = jsonObject("{\"room\":" + q(room) + ",\"uid\":" + q(ada.welcome().getString("uid"))
+                + ",\"nick\":" + q(ada.nick()) + ",\"color\":"
                 + q(ada.welcome().getString("color")) + "}");
         assertThat(bob.next(event("typing", room)).getJsonObject("payload")).isEqualTo(expected);
         assertThat(cleo.next(event("typing", room)).getJsonObject("payload")).isEqualTo(expected);
@@ -846,7 +847,7 @@ abstract class RoomsContract {
         List<JsonObject> rooms = listRooms(observer);
         assertThat(rooms.get(0).getString("room")).isEqualTo("general");
         assertThat(find(rooms, locked)).isEqualTo(jsonObject("{\"room\":" + q(locked)
-                + ",\"title\":\"Analytical Engine\",\"count\":0,\"max\":7,\"locked\":true,\"owner\":\"Ada Lovelace\"}"));
+                + ",\"title\":\"Analytical Engine\",\"count\":0,\"people\":0,\"max\":7,\"locked\":true,\"owner\":\"Ada Lovelace\"}"));
         JsonObject openInfo = find(rooms, open);
         assertThat(openInfo.getString("title")).isEqualTo("Open room");
         assertThat(openInfo.getBoolean("locked")).isFalse();
@@ -1287,7 +1288,8 @@ abstract class RoomsContract {
     }
 
     static JsonObject member(TestClient c) {
-        return jsonObject("{\"nick\":" + q(c.nick()) + ",\"color\":" + q(c.welcome().getString("color")) + "}");
+        return jsonObject("{\"uid\":" + q(c.welcome().getString("uid")) + ",\"nick\":" + q(c.nick()) + ",\"color\":"
+                + q(c.welcome().getString("color")) + "}");
     }
 
     static JsonObject find(List<JsonObject> rooms, String room) {

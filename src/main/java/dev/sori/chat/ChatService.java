@@ -1,0 +1,264 @@
+package dev.sori.chat;
+
+import dev.sori.protocol.ErrorCode;
+import dev.sori.protocol.ProtocolException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * Every use case of the chat, for any {@link Actor}: post, join, leave, create and delete rooms,
+ * history, rename, typing. No WebSocket here, nor any frame: a connection's request handlers
+ * ({@link RequestHandlers}) call it, and so will an HTTP API. Rules are checked here (a refusal
+ * is a {@link ProtocolException} with its code); storage failures come as
+ * {@link UnavailableException} or {@link RoomNotFoundException}.
+ *
+ * <p>Nothing blocks: what needs storage or password hashing returns a stage, completed on that
+ * work's thread.
+ */
+public final class ChatService {
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 100;
+    /** The most missed messages a {@code join} with {@code since} replays; beyond, recovered=false. */
+    static final int MAX_RECOVERY = 1000;
+    static final int MAX_PASSWORD_CHARS = 128;
+
+    private final ChatSettings settings;
+    private final Lobby lobby;
+    private final MessageLog log;
+    private final Identities identities;
+    private final Passwords passwords;
+    private final ExecutorService passwordHashing;
+    private final PasswordGuard passwordGuard;
+    private final ChatEvents events;
+
+    ChatService(ChatSettings settings, Lobby lobby, MessageLog log, Identities identities, Passwords passwords,
+                ExecutorService passwordHashing, PasswordGuard passwordGuard, ChatEvents events) {
+        this.events = events;
+        this.settings = settings;
+        this.lobby = lobby;
+        this.log = log;
+        this.identities = identities;
+        this.passwords = passwords;
+        this.passwordHashing = passwordHashing;
+        this.passwordGuard = passwordGuard;
+    }
+
+    public ChatSettings settings() {
+        return settings;
+    }
+
+    /** A room by id, or {@code not_found}. */
+    public Room room(String roomId) {
+        Room room = lobby.find(roomId);
+        if (room == null) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, "no room \"" + Client.shorten(roomId) + "\"");
+        }
+        return room;
+    }
+
+    /** A room by id, or null. */
+    Room findRoom(String roomId) {
+        return lobby.find(roomId);
+    }
+
+    /**
+     * Posts {@code text} to {@code room} as {@code actor}. Completes once the message is stored
+     * and delivered to the room (so the author's own copy goes out before its ack), or, for a
+     * {@code cid} the author already stored, at once with that message as a duplicate, delivered
+     * to nobody. With {@code echo} false, the acting connection is spared the message.
+     */
+    public CompletionStage<Appended> post(Actor actor, Room room, String text, String cid, boolean echo) {
+        String valid = Messages.validateText(text, settings.maxMessageChars());
+        Identity who = actor.identity();
+        Message draft = Message.draft(room.id(), who.id(), who.nick(), who.color(), valid, cid,
+                echo ? null : actor.connectionId());
+        long started = System.nanoTime();
+        return log.append(draft).thenCompose(appended -> {
+            if (appended.duplicate()) {
+                events.duplicatePost(appended.message());
+                return CompletableFuture.completedFuture(appended);
+            }
+            return room.sequencer().delivered(appended.message().seq()).thenApply(v -> {
+                events.posted(appended.message(), System.nanoTime() - started);
+                return appended;
+            });
+        });
+    }
+
+    /**
+     * A join admitted behind the room's gate, with its history loaded. The caller queues its
+     * answer with {@link #open}, which lifts the gate: the member then gets that answer, then
+     * every frame the room sent meanwhile, with no gap and no duplicate.
+     */
+    public record Entry(Room room, Client member, Room.Admission admission, MessageLog.Recovery history) {
+        /** Queues {@code answer} (may be null) ahead of what the gate held, and lifts the gate. */
+        public void open(EncodedFrame answer) {
+            room.open(member, answer);
+        }
+    }
+
+    /** Joins {@code member} to {@code room}: checks the password (if any), then enters it. */
+    public CompletionStage<Entry> join(Client member, Room room, String password, Long since) {
+        if (since != null && since < 0) {
+            throw ProtocolException.invalidArgument("\"since\" must not be negative");
+        }
+        Identity identity = member.identity();
+        boolean mayEnter = room.admitsWithoutPassword(identity) || room.hasMember(member);
+        CompletionStage<Boolean> allowed;
+        if (mayEnter) {
+            allowed = CompletableFuture.completedFuture(true);
+        } else if (password == null || password.isEmpty()) {
+            allowed = CompletableFuture.completedFuture(false); // no guess: nothing to check or count
+        } else {
+            PasswordGuard.Attempt attempt = passwordGuard.begin(identity.id(), member.address());
+            try {
+                allowed = onPasswordThread(() -> passwords.verify(password, room.passwordHash()));
+            } catch (ProtocolException e) {
+                attempt.abandoned();
+                throw e;
+            }
+            allowed = allowed.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    attempt.abandoned();
+                } else if (ok) {
+                    attempt.succeeded();
+                } else {
+                    attempt.failed();
+                }
+            });
+        }
+        return allowed.thenCompose(ok -> {
+            if (!ok) {
+                // Says nothing about the room beyond that this password does not open it.
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "wrong password");
+            }
+            if (!mayEnter) {
+                room.passwordAccepted(identity);
+            }
+            return enter(member, room, since);
+        });
+    }
+
+    /**
+     * Admits {@code member} to {@code room} behind the room's gate and loads its history
+     * (everything after {@code since}, or the latest page). On failure the member is taken out
+     * again and the gate lifted.
+     */
+    private CompletionStage<Entry> enter(Client member, Room room, Long since) {
+        Room.Admission admission = room.admit(member);
+        if (!admission.alreadyMember()) {
+            lobby.countChanged(room);
+        }
+        long upTo = admission.upTo();
+        CompletionStage<MessageLog.Recovery> history = since == null
+                ? latestPage(room, upTo)
+                : log.recover(room.id(), since, upTo, MAX_RECOVERY).thenCompose(recovery -> recovery.recovered()
+                        ? CompletableFuture.completedFuture(recovery)
+                        : latestPage(room, upTo));
+        return history.handle((recovery, failure) -> {
+            if (failure != null) {
+                if (!admission.alreadyMember() && room.leave(member)) {
+                    lobby.countChanged(room);
+                }
+                room.open(member, null);
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
+            return new Entry(room, member, admission, recovery);
+        });
+    }
+
+    private CompletionStage<MessageLog.Recovery> latestPage(Room room, long upTo) {
+        return log.before(room.id(), upTo + 1, DEFAULT_PAGE).thenApply(page -> new MessageLog.Recovery(page, false));
+    }
+
+    /** Takes {@code member} out of {@code room}; the others are told. */
+    public void leave(Client member, Room room) {
+        if (room.leave(member)) {
+            lobby.countChanged(room);
+        }
+    }
+
+    /** Creates a room owned by {@code creator} and enters it (see {@link #join}). */
+    public CompletionStage<Entry> createRoom(Client creator, String title, Integer max, String password) {
+        String valid = Titles.validate(title);
+        int cap = settings.maxRoomCapacity();
+        if (max != null && (max < 2 || max > cap)) {
+            throw ProtocolException.invalidArgument("\"max\" must be between 2 and " + cap);
+        }
+        String plain = password == null || password.isEmpty() ? null : password; // empty: an open room
+        if (plain != null && plain.length() > MAX_PASSWORD_CHARS) {
+            throw ProtocolException.invalidArgument("the password must be at most " + MAX_PASSWORD_CHARS + " characters");
+        }
+        Identity owner = creator.identity();
+        CompletionStage<String> hash = plain == null ? CompletableFuture.completedFuture(null)
+                : onPasswordThread(() -> passwords.hash(plain));
+        return hash.thenCompose(passwordHash -> lobby.create(owner, valid, max, passwordHash))
+                .thenCompose(room -> {
+                    events.roomCreated(room.id(), owner.id(), room.isLocked());
+                    return enter(creator, room, null);
+                });
+    }
+
+    /** Deletes {@code room} with its history; only its owner may. */
+    public CompletionStage<Void> deleteRoom(Actor actor, Room room) {
+        if (!room.isOwnedBy(actor.identity())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "only the room's owner can delete it");
+        }
+        return lobby.delete(room).thenRun(() -> events.roomDeleted(room.id(), actor.identity().id()));
+    }
+
+    /** Up to {@code limit} (default 50, at most 100) messages of {@code room} before {@code before}, oldest first. */
+    public CompletionStage<List<Message>> history(Room room, Long before, Integer limit) {
+        int n = limit == null ? DEFAULT_PAGE : limit;
+        if (n < 1 || n > MAX_PAGE) {
+            throw ProtocolException.invalidArgument("\"limit\" must be between 1 and " + MAX_PAGE);
+        }
+        long until = before == null ? Long.MAX_VALUE : before;
+        if (until < 1) {
+            throw ProtocolException.invalidArgument("\"before\" must be a seq, at least 1");
+        }
+        return log.before(room.id(), until, n);
+    }
+
+    /** Tells the other members of {@code room} that {@code member} is typing. */
+    public void typing(Client member, Room room) {
+        room.typing(member);
+    }
+
+    /**
+     * Renames {@code member}'s identity. The new name shows at once in the member's rooms and the
+     * lobby; the stage completes once the identity catalog has it.
+     */
+    public CompletionStage<Identity> rename(Client member, String requested) {
+        String nick = Nicknames.validate(requested);
+        Identity identity = member.identity();
+        String old = identity.nick();
+        if (nick.equals(old)) {
+            return CompletableFuture.completedFuture(identity);
+        }
+        CompletionStage<Void> saved = identities.rename(identity, nick);
+        for (Room room : member.rooms()) {
+            room.announceRename(identity, old);
+        }
+        lobby.ownerRenamed(identity);
+        return saved.thenApply(v -> identity);
+    }
+
+    /** Every room, {@code general} first, then by title. */
+    public List<dev.sori.protocol.RoomInfo> rooms() {
+        return lobby.list();
+    }
+
+    private <T> CompletionStage<T> onPasswordThread(Supplier<T> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, passwordHashing);
+        } catch (RejectedExecutionException e) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many password checks right now; try again shortly");
+        }
+    }
+}

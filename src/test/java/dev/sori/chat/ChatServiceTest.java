@@ -1,0 +1,115 @@
+package dev.sori.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sori.protocol.ClientFrameDecoder;
+import dev.sori.protocol.ErrorCode;
+import dev.sori.protocol.ProtocolException;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The chat's use cases without a connection: an actor that is not a socket, and the events seam. */
+class ChatServiceTest {
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final ChatEvents recorder = new ChatEvents() {
+        @Override
+        public void connected(String sid, String identityId, boolean resumed, int connections) {
+            events.add("connected " + connections);
+        }
+
+        @Override
+        public void posted(Message message, long nanos) {
+            events.add("posted " + message.room() + " " + message.seq() + (nanos >= 0 ? "" : " negative latency"));
+        }
+
+        @Override
+        public void duplicatePost(Message original) {
+            events.add("duplicate " + original.seq());
+        }
+
+        @Override
+        public void refused(String sid, String type, ErrorCode code) {
+            events.add("refused " + type + " " + code.wireName());
+        }
+
+        @Override
+        public void disconnected(String sid, int closeCode, int connections) {
+            events.add("disconnected " + closeCode);
+        }
+    };
+    private final Hub hub = new Hub(ChatSettings.defaults(), "test", ChatStorage.inMemory(100, System::currentTimeMillis),
+            System::currentTimeMillis, new LocalRoomBus(), new LocalPresence(), recorder);
+
+    @AfterEach
+    void close() {
+        hub.close();
+    }
+
+    /** Something that is not a connection: a bot, an API caller. */
+    private static Actor bot(String id, String nick) {
+        Identity identity = new Identity(id, "no-token", nick, "#000000", CompletableFuture.completedFuture(null));
+        return () -> identity;
+    }
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    @Test
+    void anActorWithoutAConnectionPostsToEveryoneInTheRoom() {
+        FakeConnection reader = new FakeConnection();
+        hub.connect(reader, null);
+        reader.sent.clear();
+
+        Appended posted = hub.chat().post(bot("bot-1", "Ticker"), hub.chat().room("general"), "tick", "t-1", true)
+                .toCompletableFuture().join();
+
+        assertThat(posted.duplicate()).isFalse();
+        JsonObject event = json(reader.sent.get(0));
+        assertThat(event.getString("type")).isEqualTo("message");
+        JsonObject payload = event.getJsonObject("payload");
+        assertThat(payload.getString("nick")).isEqualTo("Ticker");
+        assertThat(payload.getString("uid")).isEqualTo(Uids.of("bot-1"));
+        assertThat(payload.getString("cid")).isEqualTo("t-1");
+
+        // The same cid again: the original, delivered to nobody.
+        Appended again = hub.chat().post(bot("bot-1", "Ticker"), hub.chat().room("general"), "tick", "t-1", true)
+                .toCompletableFuture().join();
+        assertThat(again.duplicate()).isTrue();
+        assertThat(again.message().seq()).isEqualTo(posted.message().seq());
+        assertThat(reader.sent).hasSize(1);
+    }
+
+    @Test
+    void theServiceRefusesWhatTheRulesRefuseWhoeverAsks() {
+        assertThatThrownBy(() -> hub.chat().post(bot("bot-1", "Ticker"), hub.chat().room("general"), " ", null, true))
+                .isInstanceOf(ProtocolException.class).extracting(e -> ((ProtocolException) e).code())
+                .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThatThrownBy(() -> hub.chat().room("nowhere")).isInstanceOf(ProtocolException.class)
+                .extracting(e -> ((ProtocolException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThatThrownBy(() -> hub.chat().deleteRoom(bot("bot-1", "Ticker"), hub.chat().room("general")))
+                .isInstanceOf(ProtocolException.class).extracting(e -> ((ProtocolException) e).code())
+                .isEqualTo(ErrorCode.FORBIDDEN);
+    }
+
+    @Test
+    void theEventsSeamHearsConnectionsPostsDuplicatesAndRefusals() {
+        FakeConnection connection = new FakeConnection();
+        Client client = hub.connect(connection, null);
+        ClientFrameDecoder decoder = new ClientFrameDecoder();
+        client.handle(decoder.decode("{\"type\":\"new_message\",\"payload\":{\"text\":\"hi\",\"cid\":\"c1\"},\"id\":\"1\"}"));
+        client.handle(decoder.decode("{\"type\":\"new_message\",\"payload\":{\"text\":\"hi\",\"cid\":\"c1\"},\"id\":\"2\"}"));
+        client.handle(decoder.decode("{\"type\":\"join\",\"payload\":{\"room\":\"nowhere\"},\"id\":\"3\"}"));
+        hub.disconnect(client, 1000);
+
+        assertThat(events).containsExactly("connected 1", "posted general 1", "duplicate 1", "refused join not_found",
+                "disconnected 1000");
+    }
+}
