@@ -1,0 +1,156 @@
+package dev.sori.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sori.testing.LogCapture;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * One Sori process per PostgreSQL database, until cluster mode: a second storage on a database
+ * that another one uses is refused with one line naming the holder, and the lock follows the
+ * first one's life, its connection breaking included.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PostgresSingleProcessLockTest extends StoreContract {
+    /** Checks are the test's to call: the checker thread's own turn is an hour away. */
+    private static final Duration NO_TIMED_CHECKS = Duration.ofHours(1);
+
+    @Override
+    Backend createBackend() {
+        return PostgresBackend.createOrSkip();
+    }
+
+    private PostgresBackend pg() {
+        return (PostgresBackend) backend;
+    }
+
+    @Test
+    void aSecondStorageOnTheDatabaseIsRefusedWithOneLineNamingTheFirstWhileItIsOpen() throws Exception {
+        Storage first = open();
+
+        assertThatThrownBy(this::open).isInstanceOf(DatabaseInUseException.class)
+                .hasMessageMatching("another Sori process is using the database jdbc:postgresql://[^ ]+/"
+                        + pg().database() + " \\(PostgreSQL advisory lock 8317992833674866277 held by \"sori pid "
+                        + ProcessHandle.current().pid() + " on [^\"]+\", server pid \\d+, client [0-9a-f.:]+\\); "
+                        + "run one Sori process per database until cluster mode lands")
+                .hasNoCause();
+        awaitLockSessions(1); // the refused storage's went with its pool
+        // The first one is untouched.
+        assertThat(first.rooms().find("general")).isPresent();
+    }
+
+    @Test
+    void afterTheFirstClosesANewOneStarts() {
+        Storage first = open();
+        close(first);
+
+        Storage again = open();
+        assertThat(again.rooms().find("general")).isPresent();
+    }
+
+    @Test
+    void storagesOnTwoDatabasesOfOneServerDoNotBlockEachOther() {
+        Storage here = open();
+        try (PostgresBackend other = PostgresBackend.createOrSkip(); Storage there = Storage.open(other.settings())) {
+            assertThat(there.rooms().find("general")).isPresent();
+            assertThat(here.rooms().find("general")).isPresent();
+        }
+    }
+
+    /**
+     * The connection holding the lock breaks: PostgreSQL releases the lock, another process takes
+     * it; the first one's next check says so at ERROR, and takes the lock back once it is free.
+     */
+    @Test
+    void aBrokenLockConnectionIsNoticedAndTheLockTakenBackOnceFree() throws Exception {
+        try (HikariDataSource poolA = DataSources.create(pg().settings(), "test-lock-a", 1);
+             LogCapture log = LogCapture.of(SingleProcessLock.class.getName());
+             SingleProcessLock a = SingleProcessLock.acquire(poolA, "db", NO_TIMED_CHECKS)) {
+            a.check();
+            assertThat(a.held()).isTrue();
+            assertThat(problems(log.records())).isEmpty();
+
+            pg().terminateConnections();
+            // Made after the termination, so that its connection is a live one.
+            try (HikariDataSource poolB = DataSources.create(pg().settings(), "test-lock-b", 1)) {
+                SingleProcessLock b = SingleProcessLock.acquire(poolB, "db", NO_TIMED_CHECKS);
+                a.check();
+                assertThat(a.held()).isFalse();
+                assertThat(problems(log.records())).containsExactly(
+                        "storage: lost the connection holding the single-process lock on db; PostgreSQL has released "
+                                + "it, so another Sori process could start on this database; taking it again",
+                        "storage: another Sori process took the single-process lock on db (\"sori pid "
+                                + ProcessHandle.current().pid());
+                a.check();
+                assertThat(problems(log.records())).as("said once, not at every check").hasSize(2);
+
+                b.close();
+                a.check();
+                assertThat(a.held()).isTrue();
+                assertThat(log.records().get(log.records().size() - 1).getMessage()).contains("again");
+                assertThatThrownBy(() -> SingleProcessLock.acquire(poolB, "db", NO_TIMED_CHECKS))
+                        .isInstanceOf(DatabaseInUseException.class);
+            }
+        }
+    }
+
+    /** In the WAR the container's pool keeps the connection, and the session, after close. */
+    @Test
+    void closeReleasesTheLockThoughThePoolKeepsTheSessionOpen() throws Exception {
+        try (HikariDataSource container = DataSources.create(pg().settings(), "test-container", 1)) {
+            SingleProcessLock.acquire(container, "db", NO_TIMED_CHECKS).close();
+            assertThat(container.getHikariPoolMXBean().getTotalConnections()).as("the session lives on").isEqualTo(1);
+
+            Storage s = open();
+            assertThat(s.rooms().find("general")).isPresent();
+            try (Connection c = container.getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT current_setting('application_name')")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("the pool's own name, back").isEqualTo("sori");
+            }
+        }
+    }
+
+    /** The ERROR lines, cut after the holder's pid where they name one. */
+    private static List<String> problems(List<LogRecord> records) {
+        return records.stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters()))
+                .map(m -> m.replaceAll("(\\(\"sori pid \\d+).*", "$1"))
+                .toList();
+    }
+
+    /**
+     * Waits until the sessions on the test's database that a lock named for its process number
+     * {@code expected}: a closed connection's session ends a moment after the client's goodbye.
+     */
+    private void awaitLockSessions(int expected) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            int named;
+            try (Connection c = backend.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                         + " WHERE datname = current_database() AND application_name LIKE 'sori pid %'")) {
+                rs.next();
+                named = rs.getInt(1);
+            }
+            if (named == expected) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("sessions named for a lock: %d, not %d", named, expected)
+                    .isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
