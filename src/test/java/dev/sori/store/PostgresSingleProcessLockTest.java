@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,25 @@ class PostgresSingleProcessLockTest extends StoreContract {
         awaitLockSessions(1); // the refused storage's went with its pool
         // The first one is untouched.
         assertThat(first.rooms().find("general")).isPresent();
+    }
+
+    /** The WAR's way, on the application server's data source: the same refusal, and the same release. */
+    @Test
+    void onAContainersDataSourceTheSameRule() throws Exception {
+        try (HikariDataSource container = DataSources.create(pg().settings(), "test-container", 3)) {
+            Storage first = open();
+            assertThatThrownBy(() -> Storage.open(container, "java:app/jdbc/sori", pg().settings(), Clock.systemUTC()))
+                    .isInstanceOf(DatabaseInUseException.class)
+                    .hasMessageStartingWith("another Sori process is using the database java:app/jdbc/sori ");
+            close(first);
+
+            Storage inContainer = Storage.open(container, "java:app/jdbc/sori", pg().settings(), Clock.systemUTC());
+            assertThat(inContainer.rooms().find("general")).isPresent();
+            assertThatThrownBy(this::open).isInstanceOf(DatabaseInUseException.class);
+            inContainer.close();
+            assertThat(open().rooms().find("general")).as("released, though the container's pool stays open")
+                    .isPresent();
+        }
     }
 
     @Test
