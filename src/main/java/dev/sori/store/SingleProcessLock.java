@@ -7,8 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,24 +54,33 @@ final class SingleProcessLock implements AutoCloseable {
 
     private enum State { HELD, LOST, TAKEN }
 
-    /** Whether the lock was taken, and the connection's application name before this took it over. */
-    private record Attempt(boolean locked, String previousName) {
+    /**
+     * The session settings of the lock's connection: its name, so that a refused process can say
+     * who holds the lock, and TCP keepalives, so that PostgreSQL notices within about a minute that
+     * the holder's machine is gone (by default, only after some two hours) and frees the lock.
+     */
+    private static final List<String> SETTINGS =
+            List.of("application_name", "tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count");
+
+    /** Whether the lock was taken, and the connection's settings before this changed them. */
+    private record Attempt(boolean locked, Map<String, String> previousSettings) {
     }
 
     private final DataSource source;
     private final String description;
     private final ScheduledExecutorService checker;
     private Connection connection;
-    private String previousName;
+    private Map<String, String> previousSettings;
     private State state = State.HELD;
     private boolean closed;
 
-    private SingleProcessLock(DataSource source, String description, Connection connection, String previousName,
+    private SingleProcessLock(DataSource source, String description, Connection connection,
+            Map<String, String> previousSettings,
             Duration interval) {
         this.source = source;
         this.description = description;
         this.connection = connection;
-        this.previousName = previousName;
+        this.previousSettings = previousSettings;
         this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sori-db-lock");
             t.setDaemon(true);
@@ -106,28 +117,30 @@ final class SingleProcessLock implements AutoCloseable {
         }
         LOG.log(Level.INFO, "storage: this process holds the single-process lock on {0} (PostgreSQL advisory lock {1})",
                 description, Long.toString(KEY));
-        return new SingleProcessLock(source, description, c, attempt.previousName(), checkInterval);
+        return new SingleProcessLock(source, description, c, attempt.previousSettings(), checkInterval);
     }
 
-    /**
-     * Names this process in {@code pg_stat_activity}, so that a refused one can say who holds the
-     * lock, and tries to take it.
-     */
+    /** Sets the {@link #SETTINGS} for this process, and tries to take the lock. */
     private static Attempt tryLock(Connection c) throws SQLException {
         c.setAutoCommit(true);
-        String previous;
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT current_setting('application_name')")) {
-            rs.next();
-            previous = rs.getString(1);
+        Map<String, String> previous = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?)")) {
+            for (String name : SETTINGS) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    previous.put(name, rs.getString(1));
+                }
+            }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT set_config('application_name', ?, false), pg_try_advisory_lock(?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('application_name', ?, false),"
+                + " set_config('tcp_keepalives_idle', '30', false), set_config('tcp_keepalives_interval', '10', false),"
+                + " set_config('tcp_keepalives_count', '3', false), pg_try_advisory_lock(?)")) {
             ps.setString(1, processName());
             ps.setLong(2, KEY);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new Attempt(rs.getBoolean(2), previous);
+                return new Attempt(rs.getBoolean(5), previous);
             }
         }
     }
@@ -184,7 +197,7 @@ final class SingleProcessLock implements AutoCloseable {
             Attempt attempt = tryLock(c);
             if (attempt.locked()) {
                 connection = c;
-                previousName = attempt.previousName();
+                previousSettings = attempt.previousSettings();
                 state = State.HELD;
                 LOG.log(Level.INFO, "storage: holds the single-process lock on {0} again", description);
                 return;
@@ -244,11 +257,15 @@ final class SingleProcessLock implements AutoCloseable {
             }
             closed = true;
             if (connection != null) {
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "SELECT pg_advisory_unlock(?), set_config('application_name', ?, false)")) {
-                    ps.setLong(1, KEY);
-                    ps.setString(2, previousName); // the pool's own, for the next borrower
-                    ps.executeQuery().close();
+                try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)");
+                     PreparedStatement restore = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
+                    unlock.setLong(1, KEY);
+                    unlock.executeQuery().close();
+                    for (Map.Entry<String, String> setting : previousSettings.entrySet()) {
+                        restore.setString(1, setting.getKey()); // the pool's own, for the next borrower
+                        restore.setString(2, setting.getValue());
+                        restore.executeQuery().close();
+                    }
                 } catch (SQLException e) {
                     // A broken connection: PostgreSQL released the lock with it.
                 }

@@ -9,12 +9,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -69,6 +71,43 @@ class PostgresSingleProcessLockTest extends StoreContract {
             assertThat(open().rooms().find("general")).as("released, though the container's pool stays open")
                     .isPresent();
         }
+    }
+
+    /**
+     * The lock is the documented key, on a session named for this process; its keepalives are
+     * short, so that a holder whose machine is gone frees the lock within a minute, not two hours.
+     */
+    @Test
+    void theLockIsTheDocumentedKeyOnASessionNamedForTheProcessWithShortKeepalives() throws Exception {
+        try (Connection held = backend.connect();
+             SingleProcessLock lock = SingleProcessLock.acquire(handingOut(held), "db", NO_TIMED_CHECKS);
+             Connection other = backend.connect(); Statement st = other.createStatement();
+             ResultSet rs = st.executeQuery("SELECT a.application_name FROM pg_locks l"
+                     + " JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory'"
+                     + " AND l.classid = 1936683625 AND l.objid = 1601138277 AND l.objsubid = 1 AND l.granted"
+                     + " AND a.datname = current_database()")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).startsWith("sori pid " + ProcessHandle.current().pid() + " on ");
+            assertThat(rs.next()).isFalse();
+            try (Statement own = held.createStatement(); ResultSet keepalive = own.executeQuery(
+                    "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'),"
+                            + " current_setting('tcp_keepalives_count')")) {
+                keepalive.next();
+                assertThat(List.of(keepalive.getString(1), keepalive.getString(2), keepalive.getString(3)))
+                        .containsExactly("30", "10", "3");
+            }
+        }
+    }
+
+    /** A data source that hands out the one connection given, so that the test can look at it. */
+    private static DataSource handingOut(Connection connection) {
+        return (DataSource) Proxy.newProxyInstance(PostgresSingleProcessLockTest.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return connection;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     @Test
@@ -136,9 +175,11 @@ class PostgresSingleProcessLockTest extends StoreContract {
             Storage s = open();
             assertThat(s.rooms().find("general")).isPresent();
             try (Connection c = container.getConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT current_setting('application_name')")) {
+                 ResultSet rs = st.executeQuery("SELECT current_setting('application_name'),"
+                         + " current_setting('tcp_keepalives_idle')")) {
                 rs.next();
                 assertThat(rs.getString(1)).as("the pool's own name, back").isEqualTo("sori");
+                assertThat(rs.getString(2)).as("the server's keepalive, back").isNotEqualTo("30");
             }
         }
     }
