@@ -55,7 +55,7 @@ public final class Main implements Callable<Integer> {
                     .type(String.class).description(helpLine(setting)).build());
         }
         main.spec = spec;
-        return new CommandLine(spec);
+        return new CommandLine(spec).setExecutionExceptionHandler(new StartupFailures());
     }
 
     /** The setting's doc as {@code --help} shows it: plain text, its variable, its default. */

@@ -3,10 +3,14 @@ package dev.sori.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import java.sql.SQLException;
 import java.time.Duration;
 
 /** The HikariCP pool for a {@link StoreSettings}. */
 final class DataSources {
+    /** H2's {@code ErrorCode.DATABASE_ALREADY_OPEN_1}. */
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
     private DataSources() {
     }
 
@@ -27,7 +31,7 @@ final class DataSources {
         // Fail at startup when the database cannot be reached, rather than serve a chat that
         // cannot store anything.
         config.setInitializationFailTimeout(timeout);
-        if (url.startsWith("jdbc:postgresql:")) {
+        if (isPostgreSql(url)) {
             // Turns the writer's JDBC batch into multi-row INSERTs: one round trip per batch.
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
             config.addDataSourceProperty("tcpKeepAlive", "true");
@@ -39,9 +43,28 @@ final class DataSources {
         try {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
+            if (h2 && isH2FileInUse(e)) {
+                throw new DatabaseInUseException("another process, most likely another Sori, has the H2 database "
+                        + describe(url) + " open (H2 lets one process at a time use its file); "
+                        + "run one Sori process per database");
+            }
             // Its message can carry the driver's text; the cause chain is about connecting only.
             throw new StoreUnavailableException("cannot connect to the database (" + describe(url) + ")", e);
         }
+    }
+
+    static boolean isPostgreSql(String url) {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    /** H2's "Database may be already in use" (90020): another process holds the file's lock. */
+    private static boolean isH2FileInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The URL without anything after '?' or ';', where credentials may be passed. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -15,9 +16,14 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * The storage of one Sori node: opens the pool, brings the schema up to date with the Flyway
- * migrations in {@code db/migration} (the same ones on H2 and PostgreSQL; several nodes starting
- * at once take turns, Flyway locks), and builds the stores on it.
+ * The storage of one Sori process: opens the pool, brings the schema up to date with the Flyway
+ * migrations in {@code db/migration} (the same ones on H2 and PostgreSQL), and builds the stores
+ * on it.
+ *
+ * <p>One process per database, until cluster mode lands: the chat delivers a message only to the
+ * clients of the process that committed it. H2's file lock keeps a second process off an embedded
+ * database; on PostgreSQL, {@link SingleProcessLock} does, and a second process's {@code open}
+ * fails with {@link DatabaseInUseException}.
  *
  * <pre>{@code
  * try (Storage storage = Storage.open(StoreSettings.h2(Path.of("data")))) {
@@ -32,15 +38,17 @@ public final class Storage implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final List<HikariDataSource> ownPools;
+    private final SingleProcessLock lock;
     private final MessageWriter writer;
     private final MessageStore messages;
     private final RoomStore rooms;
     private final IdentityStore identities;
     private final String description;
 
-    private Storage(DataSource dataSource, List<HikariDataSource> ownPools, MessageWriter writer, Clock clock,
-            String description) {
+    private Storage(DataSource dataSource, List<HikariDataSource> ownPools, SingleProcessLock lock, MessageWriter writer,
+            Clock clock, String description) {
         this.ownPools = ownPools;
+        this.lock = lock;
         this.writer = writer;
         this.messages = new JdbcMessageStore(dataSource, writer);
         this.rooms = new JdbcRoomStore(dataSource, clock);
@@ -54,12 +62,26 @@ public final class Storage implements AutoCloseable {
 
     /**
      * Connects, migrates and starts the writer. Of {@link StoreSettings#poolSize} connections,
-     * one is the writer's alone and the others serve reads and room/identity calls.
+     * one is the writer's alone and the others serve reads and room/identity calls; on PostgreSQL
+     * one more, idle, holds the {@link SingleProcessLock}.
      *
      * @param clock stamps messages, rooms and identities
+     * @throws DatabaseInUseException when another process is using the database
      * @throws StoreUnavailableException when the database cannot be reached or migrated
      */
     public static Storage open(StoreSettings settings, Clock clock) {
+        return open(settings, clock, true);
+    }
+
+    /**
+     * A second node on a database another storage uses, without the {@link SingleProcessLock}:
+     * for the tests of what cluster mode will rely on (each seq handed out once across nodes).
+     */
+    static Storage openAnotherNode(StoreSettings settings, Clock clock) {
+        return open(settings, clock, false);
+    }
+
+    private static Storage open(StoreSettings settings, Clock clock, boolean alone) {
         if (settings.jdbcUrl() == null) {
             try {
                 Files.createDirectories(settings.dataDir());
@@ -69,9 +91,15 @@ public final class Storage implements AutoCloseable {
         }
         String name = "sori-store-" + INSTANCES.incrementAndGet();
         String description = DataSources.describe(settings.effectiveJdbcUrl());
-        HikariDataSource dataSource = DataSources.create(settings, name, settings.poolSize() - 1);
-        HikariDataSource writerDataSource = null;
+        List<HikariDataSource> pools = new ArrayList<>(); // newest first: the order to close them
+        SingleProcessLock lock = null;
         try {
+            if (alone && DataSources.isPostgreSql(settings.effectiveJdbcUrl())) {
+                // First, so that a second process stops before it migrates anything.
+                HikariDataSource lockPool = add(pools, DataSources.create(settings, name + "-lock", 1));
+                lock = SingleProcessLock.acquire(lockPool, description, SingleProcessLock.CHECK_INTERVAL);
+            }
+            HikariDataSource dataSource = add(pools, DataSources.create(settings, name, settings.poolSize() - 1));
             migrate(dataSource, description);
             Dialect dialect;
             try (Connection c = dataSource.getConnection()) {
@@ -79,46 +107,61 @@ public final class Storage implements AutoCloseable {
             }
             // The writer's connection is its own, so that a crowd of slow reads can never make
             // the appends wait for a connection (and time out as "unavailable").
-            writerDataSource = DataSources.create(settings, name + "-writer", 1);
+            HikariDataSource writerDataSource = add(pools, DataSources.create(settings, name + "-writer", 1));
             MessageWriter writer = new MessageWriter(writerDataSource, dialect, clock, settings.batchSize(),
                     settings.queueCapacity(), name);
             writer.start();
             LOG.log(Level.INFO, "storage: {0} ({1,number,#} connections, batches of up to {2,number,#})", description,
                     settings.poolSize(), settings.batchSize());
-            return new Storage(dataSource, List.of(writerDataSource, dataSource), writer, clock, description);
+            return new Storage(dataSource, List.copyOf(pools), lock, writer, clock, description);
         } catch (SQLException e) {
-            closeQuietly(writerDataSource, dataSource);
+            closeQuietly(lock, pools);
             throw SqlFailures.unavailable("opening storage", e);
         } catch (RuntimeException e) {
-            closeQuietly(writerDataSource, dataSource);
+            closeQuietly(lock, pools);
             throw e;
         }
+    }
+
+    private static HikariDataSource add(List<HikariDataSource> pools, HikariDataSource pool) {
+        pools.add(0, pool);
+        return pool;
     }
 
     /**
      * Storage on a data source that someone else pools and closes: an application server's, found
      * by JNDI name. Migrates and starts the writer like {@link #open(StoreSettings, Clock)}; the
-     * writer shares the container's pool. {@link #close} leaves the data source open.
+     * writer shares the container's pool. On PostgreSQL, one of the pool's connections holds the
+     * {@link SingleProcessLock} until {@link #close}, which leaves the data source open.
      *
      * @param description how to name the database in logs, e.g. its JNDI name
+     * @throws DatabaseInUseException when another process is using the database
      * @throws StoreUnavailableException when the database cannot be reached or migrated
      */
     public static Storage open(DataSource containerDataSource, String description, StoreSettings settings, Clock clock) {
         String name = "sori-store-" + INSTANCES.incrementAndGet();
+        SingleProcessLock lock = null;
         try {
-            migrate(containerDataSource, description);
             Dialect dialect;
             try (Connection c = containerDataSource.getConnection()) {
                 dialect = Dialect.of(c);
             }
+            if (dialect == Dialect.POSTGRESQL) {
+                lock = SingleProcessLock.acquire(containerDataSource, description, SingleProcessLock.CHECK_INTERVAL);
+            }
+            migrate(containerDataSource, description);
             MessageWriter writer = new MessageWriter(containerDataSource, dialect, clock, settings.batchSize(),
                     settings.queueCapacity(), name);
             writer.start();
             LOG.log(Level.INFO, "storage: {0} (the container''s pool, batches of up to {1,number,#})", description,
                     settings.batchSize());
-            return new Storage(containerDataSource, List.of(), writer, clock, description);
+            return new Storage(containerDataSource, List.of(), lock, writer, clock, description);
         } catch (SQLException e) {
+            closeQuietly(lock, List.of());
             throw SqlFailures.unavailable("opening storage", e);
+        } catch (RuntimeException e) {
+            closeQuietly(lock, List.of());
+            throw e;
         }
     }
 
@@ -168,15 +211,17 @@ public final class Storage implements AutoCloseable {
         try {
             writer.close();
         } finally {
-            closeQuietly(ownPools.toArray(new HikariDataSource[0]));
+            // After the writer: the lock is released only once this process has stopped writing.
+            closeQuietly(lock, ownPools);
         }
     }
 
-    private static void closeQuietly(HikariDataSource... pools) {
+    private static void closeQuietly(SingleProcessLock lock, List<HikariDataSource> pools) {
+        if (lock != null) {
+            lock.close();
+        }
         for (HikariDataSource pool : pools) {
-            if (pool != null) {
-                pool.close();
-            }
+            pool.close();
         }
     }
 }

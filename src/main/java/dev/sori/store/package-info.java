@@ -11,7 +11,8 @@
  * <ul>
  *   <li><b>seq</b>: a room's messages are numbered 1, 2, 3, ... by a counter on the room's row,
  *       advanced in the very transaction that inserts them, under a unique key on (room, seq).
- *       Any number of nodes on one PostgreSQL hand out each seq once, and never skip one.</li>
+ *       Any number of writers on one PostgreSQL hand out each seq once, and never skip one (one
+ *       Sori process serves a database until cluster mode: {@link dev.sori.store.Storage}).</li>
  *   <li><b>ack after commit, without blocking anyone</b>: appends are queued to one writer
  *       thread per node that commits them in batches (group commit), and complete, in seq
  *       order, on one delivery thread only after the commit.</li>

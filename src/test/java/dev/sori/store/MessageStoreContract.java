@@ -378,7 +378,7 @@ abstract class MessageStoreContract extends StoreContract {
     @Test
     void twoNodesOnOneDatabaseNeverShareOrSkipASeq() throws Exception {
         Storage nodeA = open();
-        Storage nodeB = open(); // a second pool and writer: another Sori node
+        Storage nodeB = openAnotherNode(); // a second pool and writer: another Sori node
         String room = newRoom(nodeA);
         int perProducer = 250;
         List<CompletableFuture<Message>> all = new CopyOnWriteArrayList<>();

@@ -76,6 +76,16 @@ abstract class StoreContract {
         return s;
     }
 
+    /**
+     * Another node on the same database, for the invariants cluster mode will rely on: on
+     * PostgreSQL, without the single-process lock that a second {@link #open()} would meet.
+     */
+    Storage openAnotherNode() {
+        Storage s = Storage.openAnotherNode(backend.settings(), Clock.systemUTC());
+        opened.add(s);
+        return s;
+    }
+
     /** Closes a store the test opened, ahead of the clean-up. */
     void close(Storage s) {
         opened.remove(s);

@@ -1,0 +1,92 @@
+package dev.sori.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sori.testing.PostgresDatabase;
+import dev.sori.testing.ServerProcess;
+import dev.sori.testing.TestClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One Sori process per database, until cluster mode: a second {@code server.jar} on a database
+ * that a running one uses exits with code 2 and one line saying why, and the first one carries on.
+ */
+class SingleProcessIT {
+    /** Something only a stack trace prints. */
+    private static final Pattern STACK_TRACE = Pattern.compile("^\\s+at [\\w$.]+\\(|Exception in thread|^Caused by:",
+            Pattern.MULTILINE);
+
+    @Test
+    void aSecondProcessOnTheSamePostgreSqlDatabaseExitsWithCode2AndOneLine() throws Exception {
+        try (PostgresDatabase db = PostgresDatabase.createOrSkip();
+             ServerProcess first = ServerProcess.start(db.serverArgs().toArray(String[]::new))) {
+            Exited second = run(db.serverArgs());
+
+            assertThat(second.code()).as(second.output()).isEqualTo(2);
+            assertThat(second.sayings()).as(second.output()).containsExactly("sori: another Sori process is using the "
+                    + "database " + db.url() + " (PostgreSQL advisory lock 8317992833674866277 held by \"sori pid "
+                    + first.pid() + " on ");
+            assertThat(second.output()).contains("); run one Sori process per database until cluster mode lands")
+                    .doesNotContainPattern(STACK_TRACE);
+
+            try (TestClient a = TestClient.connect(first.chat())) {
+                assertThat(a.ack("new_message", TestClient.quote("still here"), "m1").asJsonObject()
+                        .getJsonNumber("seq").longValue()).as("the first one serves on").isEqualTo(1);
+            }
+            assertThat(first.terminate(Duration.ofSeconds(30))).isIn(0, 143);
+            try (ServerProcess third = ServerProcess.start(db.serverArgs().toArray(String[]::new))) {
+                assertThat(ItSupport.get(third.page()).statusCode()).as("once the first has stopped").isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void aSecondProcessOnTheSameH2DataDirectoryExitsWithCode2AndOneLine() throws Exception {
+        try (ServerProcess first = ServerProcess.start()) {
+            Exited second = run(List.of("--data-dir", first.dataDir().toString()));
+
+            assertThat(second.code()).as(second.output()).isEqualTo(2);
+            assertThat(second.sayings()).as(second.output()).containsExactly(
+                    "sori: another process, most likely another Sori, has the H2 database jdbc:h2:file:"
+                            + first.dataDir().toAbsolutePath().normalize().resolve("sori") + " open (H2 lets one "
+                            + "process at a time use its file); run one Sori process per database");
+            assertThat(second.output()).doesNotContainPattern(STACK_TRACE);
+            assertThat(ItSupport.get(first.page()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** A finished run of the jar: its exit code and everything it printed. */
+    private record Exited(int code, String output) {
+        /** The lines the server says itself ("sori: ..."), each cut at the holder's description. */
+        List<String> sayings() {
+            return output.lines().filter(l -> l.startsWith("sori: "))
+                    .map(l -> l.replaceAll("(held by \"sori pid \\d+ on ).*", "$1")).toList();
+        }
+    }
+
+    private static Exited run(List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(ServerProcess.command(args.toArray(String[]::new)));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = process.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(unreadable: " + e + ")";
+            }
+        });
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("still running after 60 s, not refused: " + command);
+        }
+        return new Exited(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+    }
+}
