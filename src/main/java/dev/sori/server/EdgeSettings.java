@@ -17,9 +17,18 @@ import java.util.Objects;
  *                         null for plain {@code http://} and {@code ws://}
  * @param socketSendBuffer SO_SNDBUF of every accepted connection (Linux doubles it), or 0 to
  *                         leave the kernel's autotuning (up to 4 MiB per connection)
+ * @param minBodyRate      bytes per second a request body must average over each period of the
+ *                         handshake timeout while it is being sent (an upload), or the
+ *                         connection is closed
  */
-public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsKeystore tls, int socketSendBuffer) {
+public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsKeystore tls, int socketSendBuffer,
+                           int minBodyRate) {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * 1 KiB/s: an upload over the worst mobile link still gets through (2G carries several KiB/s),
+     * while a body trickled to hold a connection and a worker is closed within one timeout.
+     */
+    public static final int DEFAULT_MIN_BODY_RATE = 1024;
 
     public EdgeSettings {
         Objects.requireNonNull(origins, "origins");
@@ -29,10 +38,13 @@ public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsK
         if (socketSendBuffer < 0) {
             throw new IllegalArgumentException("the socket send buffer must not be negative");
         }
+        if (minBodyRate <= 0) {
+            throw new IllegalArgumentException("the minimum request body rate must be positive");
+        }
     }
 
     public EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsKeystore tls) {
-        this(origins, handshakeTimeout, tls, 0);
+        this(origins, handshakeTimeout, tls, 0, DEFAULT_MIN_BODY_RATE);
     }
 
     /** Same origin only, 10 s, no TLS. */
@@ -41,18 +53,22 @@ public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsK
     }
 
     public EdgeSettings withOrigins(OriginPolicy newOrigins) {
-        return new EdgeSettings(newOrigins, handshakeTimeout, tls, socketSendBuffer);
+        return new EdgeSettings(newOrigins, handshakeTimeout, tls, socketSendBuffer, minBodyRate);
     }
 
     public EdgeSettings withHandshakeTimeout(Duration timeout) {
-        return new EdgeSettings(origins, timeout, tls, socketSendBuffer);
+        return new EdgeSettings(origins, timeout, tls, socketSendBuffer, minBodyRate);
     }
 
     public EdgeSettings withTls(TlsKeystore keystore) {
-        return new EdgeSettings(origins, handshakeTimeout, keystore, socketSendBuffer);
+        return new EdgeSettings(origins, handshakeTimeout, keystore, socketSendBuffer, minBodyRate);
     }
 
     public EdgeSettings withSocketSendBuffer(int bytes) {
-        return new EdgeSettings(origins, handshakeTimeout, tls, bytes);
+        return new EdgeSettings(origins, handshakeTimeout, tls, bytes, minBodyRate);
+    }
+
+    public EdgeSettings withMinBodyRate(int bytesPerSecond) {
+        return new EdgeSettings(origins, handshakeTimeout, tls, socketSendBuffer, bytesPerSecond);
     }
 }
