@@ -9,7 +9,8 @@ import java.util.Objects;
  * a connection may take to complete a request or upgrade, and TLS. (In the WAR the application
  * server owns timeouts and TLS; only the origin rule applies there.)
  *
- * @param origins          the Origin rule for WebSocket handshakes
+ * @param origins          the Origin rule for WebSocket handshakes and for every request but GET and
+ *                         HEAD
  * @param handshakeTimeout how long a connection that is not (yet) a WebSocket may go without a
  *                         complete response: from the accept, or from the end of its previous
  *                         response
