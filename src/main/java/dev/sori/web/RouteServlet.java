@@ -77,7 +77,13 @@ public final class RouteServlet extends HttpServlet {
 
         @Override
         public void header(String name, String value) {
-            response.setHeader(name, value);
+            if ("Content-Type".equalsIgnoreCase(name)) {
+                response.setContentType(value); // as the jar's adapter: the container keeps these apart
+            } else if ("Content-Length".equalsIgnoreCase(name)) {
+                response.setContentLengthLong(Long.parseLong(value));
+            } else {
+                response.setHeader(name, value);
+            }
         }
 
         @Override
