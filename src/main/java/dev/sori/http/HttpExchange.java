@@ -44,6 +44,15 @@ public interface HttpExchange {
     /** The response body; written as the route writes (flush to push a part out now). */
     OutputStream responseBody() throws IOException;
 
+    /**
+     * Keeps the response open after {@link HttpRoute#handle} returns, for a route that goes on
+     * writing from other threads (server-sent events): returns the response body, which stays
+     * open until closed; closing it ends the response. Set the status and headers first, flush
+     * after each part, and write from one thread at a time. A write to a client that has gone
+     * fails with an {@link IOException}: close it then. Nothing times such a response out.
+     */
+    OutputStream keepOpen() throws IOException;
+
     /** A whole, small response: status, type, length and body. */
     default void respond(int code, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package dev.sori.server;
 
 import dev.sori.http.HttpExchange;
+import dev.sori.http.KeptOpenBody;
 import dev.sori.http.Routes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,6 +87,12 @@ final class GrizzlyRoutes extends HttpHandler {
         @Override
         public OutputStream responseBody() {
             return response.getOutputStream();
+        }
+
+        @Override
+        public OutputStream keepOpen() {
+            response.suspend(); // no timeout: the route ends it
+            return new KeptOpenBody(response.getOutputStream(), response::resume);
         }
     }
 }

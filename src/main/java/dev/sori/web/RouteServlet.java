@@ -1,7 +1,9 @@
 package dev.sori.web;
 
 import dev.sori.http.HttpExchange;
+import dev.sori.http.KeptOpenBody;
 import dev.sori.http.Routes;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -89,6 +91,13 @@ public final class RouteServlet extends HttpServlet {
         @Override
         public OutputStream responseBody() throws IOException {
             return response.getOutputStream();
+        }
+
+        @Override
+        public OutputStream keepOpen() throws IOException {
+            AsyncContext async = request.startAsync();
+            async.setTimeout(0); // no timeout: the route ends it
+            return new KeptOpenBody(response.getOutputStream(), async::complete);
         }
     }
 }

@@ -8,9 +8,11 @@ import dev.sori.store.DatabaseChatStorage;
 import dev.sori.store.Storage;
 import dev.sori.websocket.CurrentHub;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.annotation.WebListener;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -52,11 +54,15 @@ public class SoriWebApp implements ServletContextListener {
         context.setAttribute(Hub.class.getName(), hub);
         // First in the chain (isMatchAfter = false): ahead of the container's own WebSocket upgrade
         // filter, the routes and the default servlet (the page): the origin rule guards every path.
-        context.addFilter("sori-origin-check", new OriginFilter(new OriginRule(settings.origins())))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        FilterRegistration.Dynamic originCheck = context.addFilter("sori-origin-check",
+                new OriginFilter(new OriginRule(settings.origins())));
+        originCheck.setAsyncSupported(true); // a route may keep its response open (HttpExchange.keepOpen)
+        originCheck.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         Routes routes = Routes.standard(hub, Version.get());
         routeServlet = new RouteServlet(routes);
-        context.addServlet("sori-routes", routeServlet).addMapping(routes.list().stream()
+        ServletRegistration.Dynamic servlet = context.addServlet("sori-routes", routeServlet);
+        servlet.setAsyncSupported(true);
+        servlet.addMapping(routes.list().stream()
                 .map(route -> route.prefix() ? route.path() + "*" : route.path()).toArray(String[]::new));
         LOG.log(Level.INFO, "Sori {0} started at context path \"{1}\"; settings: {2}",
                 Version.get(), event.getServletContext().getContextPath(),
