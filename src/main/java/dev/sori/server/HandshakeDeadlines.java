@@ -48,7 +48,7 @@ import org.glassfish.grizzly.utils.DelayedExecutor;
  * every byte read, which a slowloris client defeats. This filter uses the same machinery as
  * {@code IdleTimeoutFilter} (a {@link DelayedExecutor} queue: one thread checks every
  * connection's deadline a few times a second; no timer task per connection) with a deadline
- * that only a response moves.
+ * that the client's bytes never move: only a response, or for a body, a period's worth of it.
  *
  * <p>Placed after the HTTP codec, so it sees parsed requests coming in and responses on their way out.
  */
@@ -135,6 +135,9 @@ final class HandshakeDeadlines extends BaseFilter implements AutoCloseable {
             if (response.getStatus() == 101) {
                 UPGRADED.set(connection, Boolean.TRUE);
                 deadlines.remove(connection);
+                // Grizzly passes what follows an upgrade request on as its body, one that never
+                // ends: none of its progress is to be kept for the life of the WebSocket.
+                BODY.remove(connection);
             } else if (content.isLast()) {
                 // A response is complete: the next request must be complete within the timeout too.
                 BODY.remove(connection);
