@@ -87,12 +87,16 @@ public final class Settings {
             "wrong room passwords an identity may try (an address three times as many) before each further attempt "
                     + "must wait 1, 2, 4 … 60 s, and 15 minutes after 10 in a row; `0` turns this off");
     public static final Setting<String> ALLOWED_ORIGINS = Setting.of("allowed-origins", ValueType.text("ORIGINS"), null,
-            "other pages that may open the WebSocket: comma-separated `scheme://host[:port]`, or `*` for any; "
-                    + "the page's own origin is always allowed");
+            "other pages that may open the WebSocket and send requests other than GET and HEAD: comma-separated "
+                    + "`scheme://host[:port]`, or `*` for any; the page's own origin is always allowed");
     public static final Setting<Duration> HANDSHAKE_TIMEOUT = Setting.of("handshake-timeout",
             ValueType.decimalSeconds(INT), Duration.ofSeconds(10),
             "seconds a connection may take to complete its HTTP request or WebSocket upgrade (from connecting, or "
                     + "from its previous response); WebSocket connections are never affected").jarOnly();
+    public static final Setting<Integer> MIN_BODY_RATE = Setting.of("min-body-rate",
+            ValueType.integer("BYTES", 1, INT), 1024,
+            "bytes per second a request body (an upload) must average over each handshake-timeout period while it "
+                    + "is being sent, or the connection is closed; a slow but steady upload is never cut").jarOnly();
     public static final Setting<Path> TLS_KEYSTORE = Setting.of("tls-keystore", ValueType.path("FILE"), null,
             "a PKCS#12 file with the certificate and key: the port then serves `https://` and `wss://`").jarOnly();
     public static final Setting<String> TLS_PASSWORD = Setting.of("tls-password", ValueType.text("PASSWORD"), null,
@@ -102,7 +106,7 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(HOST, PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD,
             DB_POOL_SIZE, DATASOURCE, MAX_MESSAGE_CHARS, MAX_ROOM_CAPACITY, EMPTY_ROOM_TTL, MAX_PENDING_FRAMES,
             MAX_PENDING_BYTES, PING_INTERVAL, PING_TIMEOUT, SEND_TIMEOUT, SOCKET_SEND_BUFFER, RATE_LIMIT, RATE_BURST,
-            MAX_CONNECTIONS_PER_ADDRESS, PASSWORD_ATTEMPTS, ALLOWED_ORIGINS, HANDSHAKE_TIMEOUT, TLS_KEYSTORE,
+            MAX_CONNECTIONS_PER_ADDRESS, PASSWORD_ATTEMPTS, ALLOWED_ORIGINS, HANDSHAKE_TIMEOUT, MIN_BODY_RATE, TLS_KEYSTORE,
             TLS_PASSWORD);
 
     /** server.jar's options. */

@@ -12,7 +12,8 @@ import java.util.Objects;
  * a connection may take to complete a request or upgrade, and TLS. (In the WAR the application
  * server owns timeouts and TLS; only the origin rule applies there.)
  *
- * @param origins          the Origin rule for WebSocket handshakes
+ * @param origins          the Origin rule for WebSocket handshakes and for every request but GET and
+ *                         HEAD
  * @param handshakeTimeout how long a connection that is not (yet) a WebSocket may go without a
  *                         complete response: from the accept, or from the end of its previous
  *                         response
@@ -20,9 +21,18 @@ import java.util.Objects;
  *                         null for plain {@code http://} and {@code ws://}
  * @param socketSendBuffer SO_SNDBUF of every accepted connection (Linux doubles it), or 0 to
  *                         leave the kernel's autotuning (up to 4 MiB per connection)
+ * @param minBodyRate      bytes per second a request body must average over each period of the
+ *                         handshake timeout while it is being sent (an upload), or the
+ *                         connection is closed
  */
-public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsKeystore tls, int socketSendBuffer) {
+public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsKeystore tls, int socketSendBuffer,
+                           int minBodyRate) {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Settings.HANDSHAKE_TIMEOUT.defaultValue();
+    /**
+     * 1 KiB/s: an upload over the worst mobile link still gets through (2G carries several KiB/s),
+     * while a body trickled to hold a connection and a worker is closed within one timeout.
+     */
+    public static final int DEFAULT_MIN_BODY_RATE = Settings.MIN_BODY_RATE.defaultValue();
 
     public EdgeSettings {
         Objects.requireNonNull(origins, "origins");
@@ -32,10 +42,13 @@ public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsK
         if (socketSendBuffer < 0) {
             throw new IllegalArgumentException("the socket send buffer must not be negative");
         }
+        if (minBodyRate <= 0) {
+            throw new IllegalArgumentException("the minimum request body rate must be positive");
+        }
     }
 
     public EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsKeystore tls) {
-        this(origins, handshakeTimeout, tls, 0);
+        this(origins, handshakeTimeout, tls, 0, DEFAULT_MIN_BODY_RATE);
     }
 
     /** Same origin only, 10 s, no TLS. */
@@ -52,7 +65,7 @@ public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsK
     public static EdgeSettings from(SettingValues values) {
         EdgeSettings edge = values.explained(() -> new EdgeSettings(
                 OriginPolicy.parse(values.get(Settings.ALLOWED_ORIGINS)), values.get(Settings.HANDSHAKE_TIMEOUT),
-                null, values.get(Settings.SOCKET_SEND_BUFFER)));
+                null, values.get(Settings.SOCKET_SEND_BUFFER), values.get(Settings.MIN_BODY_RATE)));
         Path keystore = values.get(Settings.TLS_KEYSTORE);
         if (keystore == null) {
             return edge;
@@ -62,18 +75,22 @@ public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsK
     }
 
     public EdgeSettings withOrigins(OriginPolicy newOrigins) {
-        return new EdgeSettings(newOrigins, handshakeTimeout, tls, socketSendBuffer);
+        return new EdgeSettings(newOrigins, handshakeTimeout, tls, socketSendBuffer, minBodyRate);
     }
 
     public EdgeSettings withHandshakeTimeout(Duration timeout) {
-        return new EdgeSettings(origins, timeout, tls, socketSendBuffer);
+        return new EdgeSettings(origins, timeout, tls, socketSendBuffer, minBodyRate);
     }
 
     public EdgeSettings withTls(TlsKeystore keystore) {
-        return new EdgeSettings(origins, handshakeTimeout, keystore, socketSendBuffer);
+        return new EdgeSettings(origins, handshakeTimeout, keystore, socketSendBuffer, minBodyRate);
     }
 
     public EdgeSettings withSocketSendBuffer(int bytes) {
-        return new EdgeSettings(origins, handshakeTimeout, tls, bytes);
+        return new EdgeSettings(origins, handshakeTimeout, tls, bytes, minBodyRate);
+    }
+
+    public EdgeSettings withMinBodyRate(int bytesPerSecond) {
+        return new EdgeSettings(origins, handshakeTimeout, tls, socketSendBuffer, bytesPerSecond);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sori.server;
 
+import dev.sori.http.OriginRule;
 import dev.sori.websocket.OriginPolicy;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -22,8 +23,10 @@ import org.glassfish.grizzly.http.util.HttpStatus;
 import org.glassfish.grizzly.memory.Buffers;
 
 /**
- * Refuses a WebSocket handshake from a foreign origin ({@link OriginPolicy}) with 403 before
- * Tyrus sees it: no endpoint instance, no {@code @OnOpen}, no session, no identity.
+ * Refuses what the origin rule guards ({@link OriginRule}: a WebSocket handshake, or any method
+ * but GET and HEAD, on any path) from a foreign origin ({@link OriginPolicy}) with 403, before
+ * Tyrus or a handler sees it: no endpoint instance, no {@code @OnOpen}, no session, no identity,
+ * no route called, no request body read.
  *
  * <p>It sits in the listener's filter chain just before Tyrus's own filter, where the parsed
  * request (Origin <em>and</em> Host) is at hand. The Jakarta API's
@@ -44,10 +47,10 @@ final class OriginCheckFilter extends BaseFilter {
             OriginCheckFilter.class.getName() + ".checked");
     private static final byte[] BODY = "origin not allowed\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final OriginPolicy policy;
+    private final OriginRule rule;
 
-    OriginCheckFilter(OriginPolicy policy) {
-        this.policy = policy;
+    OriginCheckFilter(OriginRule rule) {
+        this.rule = rule;
     }
 
     @Override
@@ -58,22 +61,33 @@ final class OriginCheckFilter extends BaseFilter {
             return ctx.getInvokeAction();
         }
         CHECKED.set(request, Boolean.TRUE);
-        if (!"websocket".equalsIgnoreCase(request.getUpgrade())) {
-            return ctx.getInvokeAction(); // plain HTTP: pages and /healthz are for anyone
+        String method = request.getMethod().getMethodString();
+        String upgrade = request.getUpgrade();
+        if (!OriginRule.guards(method, upgrade)) {
+            return ctx.getInvokeAction(); // GET and HEAD: the page and /healthz are for anyone
         }
         String origin = request.getHeader("Origin");
         String host = request.getHeader(Header.Host);
-        if (policy.allows(origin, host)) {
+        if (!rule.refuses(method, upgrade, origin, host)) {
             return ctx.getInvokeAction();
         }
         Connection<?> connection = ctx.getConnection();
-        LOG.log(Level.WARNING, "refused WebSocket handshake from {0}: origin \"{1}\" is not allowed for host \"{2}\" (403)",
-                connection.getPeerAddress(), OriginPolicy.forLog(origin), OriginPolicy.forLog(host));
+        if (OriginRule.isWebSocketUpgrade(upgrade)) {
+            LOG.log(Level.WARNING, "refused WebSocket handshake from {0}: origin \"{1}\" is not allowed for host \"{2}\" (403)",
+                    connection.getPeerAddress(), OriginPolicy.forLog(origin), OriginPolicy.forLog(host));
+        } else {
+            LOG.log(Level.WARNING, "refused {0} {1} from {2}: origin \"{3}\" is not allowed for host \"{4}\" (403)",
+                    OriginPolicy.forLog(method), OriginPolicy.forLog(request.getRequestURI()), connection.getPeerAddress(),
+                    OriginPolicy.forLog(origin), OriginPolicy.forLog(host));
+        }
         refuse(ctx, request);
         return ctx.getStopAction();
     }
 
-    /** 403 with a short text body, then the connection is closed: it was offered for an upgrade. */
+    /**
+     * 403 with a short text body, then the connection is closed: it was offered for an upgrade, or
+     * a request body we will not read may still be on its way.
+     */
     private static void refuse(FilterChainContext ctx, HttpRequestPacket request) {
         HttpResponsePacket response = request.getResponse();
         HttpStatus.FORBIDDEN_403.setValues(response);

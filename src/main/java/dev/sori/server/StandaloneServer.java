@@ -1,6 +1,9 @@
 package dev.sori.server;
 
+import dev.sori.Version;
 import dev.sori.chat.Hub;
+import dev.sori.http.OriginRule;
+import dev.sori.http.Routes;
 import dev.sori.websocket.ChatEndpoint;
 import dev.sori.websocket.CurrentHub;
 import dev.sori.websocket.RawFrameWriters;
@@ -24,15 +27,17 @@ import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
- * One Grizzly listener that serves the page, {@code /healthz} and, through Tyrus's WebSocket
- * filter ({@link WebSocketUpgrade}), the {@code /chat} WebSocket endpoint on the same port.
+ * One Grizzly listener that serves the page, the HTTP {@link Routes} ({@code /healthz}, through
+ * {@link GrizzlyRoutes}) and, through Tyrus's WebSocket filter ({@link WebSocketUpgrade}), the
+ * {@code /chat} WebSocket endpoint on the same port.
  *
  * <p>We build the {@link HttpServer} ourselves instead of using Tyrus's {@code Server}, which
  * makes its own listener, binds every interface and serves static files only from a folder.
  *
  * <p>The edge ({@link EdgeSettings}) is in the same filter chain: {@link OriginCheckFilter} refuses
- * foreign-origin handshakes before Tyrus sees them, {@link HandshakeDeadlines} closes connections
- * that do not complete a request or upgrade in time, and with a keystore the listener speaks TLS.
+ * foreign-origin handshakes and state-changing requests before Tyrus or a handler sees them,
+ * {@link HandshakeDeadlines} closes connections that do not complete a request or upgrade in time
+ * (or whose request body stops arriving), and with a keystore the listener speaks TLS.
  */
 public final class StandaloneServer implements AutoCloseable {
     private static final String CONTEXT_PATH = "/";
@@ -59,6 +64,12 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** Binds {@code host:port} (port 0: any free port) and starts serving the hub's chat. */
     public static StandaloneServer start(String host, int port, Hub hub, EdgeSettings edge) throws IOException {
+        return start(host, port, hub, edge, Routes.standard(hub, Version.get()));
+    }
+
+    /** The same with these HTTP routes instead of Sori's own (a test adds one of its own). */
+    public static StandaloneServer start(String host, int port, Hub hub, EdgeSettings edge, Routes routes)
+            throws IOException {
         CurrentHub.install(hub);
         TyrusServerContainer container = new EngineContainer();
         HttpServer http = new HttpServer();
@@ -77,8 +88,8 @@ public final class StandaloneServer implements AutoCloseable {
         listener.registerAddOn(new WebSocketUpgrade(container, CONTEXT_PATH));
         // Fan-out frames go straight into Grizzly's write queue rather than through Tyrus's writer.
         RawFrameWriters.install(new GrizzlyFrameWriters());
-        HandshakeDeadlines deadlines = new HandshakeDeadlines(edge.handshakeTimeout());
-        OriginCheckFilter originCheck = new OriginCheckFilter(edge.origins());
+        HandshakeDeadlines deadlines = new HandshakeDeadlines(edge.handshakeTimeout(), edge.minBodyRate());
+        OriginCheckFilter originCheck = new OriginCheckFilter(new OriginRule(edge.origins()));
         listener.registerAddOn((ignored, chain) -> {
             // After the HTTP codec, before Tyrus's filter (added by the add-on above): both see parsed requests.
             chain.add(chain.indexOfType(GrizzlyServerFilter.class), originCheck);
@@ -91,7 +102,7 @@ public final class StandaloneServer implements AutoCloseable {
         }
         http.addListener(listener);
 
-        http.getServerConfiguration().addHttpHandler(new HealthHandler(hub), "/healthz");
+        new GrizzlyRoutes(routes).register(http.getServerConfiguration());
         http.getServerConfiguration().addHttpHandler(new PageHandler(), "/");
         http.getServerConfiguration().setJmxEnabled(false);
         http.getServerConfiguration().setName("Sori");

@@ -2,12 +2,17 @@ package dev.sori.web;
 
 import dev.sori.Version;
 import dev.sori.chat.Hub;
+import dev.sori.http.OriginRule;
+import dev.sori.http.Routes;
 import dev.sori.store.DatabaseChatStorage;
 import dev.sori.store.Storage;
 import dev.sori.websocket.CurrentHub;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.annotation.WebListener;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -31,6 +36,7 @@ public class SoriWebApp implements ServletContextListener {
     private static final System.Logger LOG = System.getLogger(SoriWebApp.class.getName());
 
     private Hub hub;
+    private RouteServlet routeServlet;
     private DatabaseChatStorage storage;
 
     @Override
@@ -44,10 +50,20 @@ public class SoriWebApp implements ServletContextListener {
             throw e;
         }
         CurrentHub.install(hub);
-        event.getServletContext().setAttribute(Hub.class.getName(), hub);
-        // First in the chain (isMatchAfter = false): ahead of the container's own WebSocket upgrade filter.
-        event.getServletContext().addFilter("sori-origin-check", new OriginFilter(settings.origins()))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/chat");
+        ServletContext context = event.getServletContext();
+        context.setAttribute(Hub.class.getName(), hub);
+        // First in the chain (isMatchAfter = false): ahead of the container's own WebSocket upgrade
+        // filter, the routes and the default servlet (the page): the origin rule guards every path.
+        FilterRegistration.Dynamic originCheck = context.addFilter("sori-origin-check",
+                new OriginFilter(new OriginRule(settings.origins())));
+        originCheck.setAsyncSupported(true); // a route may keep its response open (HttpExchange.keepOpen)
+        originCheck.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        Routes routes = Routes.standard(hub, Version.get());
+        routeServlet = new RouteServlet(routes);
+        ServletRegistration.Dynamic servlet = context.addServlet("sori-routes", routeServlet);
+        servlet.setAsyncSupported(true);
+        servlet.addMapping(routes.list().stream()
+                .map(route -> route.prefix() ? route.path() + "*" : route.path()).toArray(String[]::new));
         LOG.log(Level.INFO, "Sori {0} started at context path \"{1}\"; settings: {2}",
                 Version.get(), event.getServletContext().getContextPath(),
                 settings.sources().isEmpty() ? "defaults" : String.join(", ", settings.sources()));
@@ -73,6 +89,7 @@ public class SoriWebApp implements ServletContextListener {
             return;
         }
         event.getServletContext().removeAttribute(Hub.class.getName());
+        routeServlet.stop();
         CurrentHub.uninstall(hub);
         hub.close();
         storage.close(); // every accepted message is committed (or failed) before the undeploy ends

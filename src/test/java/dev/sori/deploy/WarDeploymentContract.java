@@ -9,6 +9,7 @@ import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -383,6 +384,33 @@ abstract class WarDeploymentContract {
             assertThat(sameOrigin.welcome().getString("sid")).isNotBlank();
             assertThat(allowed.welcome().getString("sid")).isNotBlank();
         }
+    }
+
+    /**
+     * The routes are the jar's, through the WAR's one servlet, and the origin rule guards every
+     * path: a POST from a foreign page is refused before the route; a GET from one is answered.
+     */
+    @Test
+    @Order(14)
+    void theRoutesAnswerAsInTheJarAndAForeignPostIsRefusedWith403() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI health = server.base().resolve("healthz");
+        HttpResponse<String> foreignPost = http.send(HttpRequest.newBuilder(health).header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("a=b")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreignPost.statusCode()).isEqualTo(403);
+        HttpResponse<String> foreignPagePost = http.send(HttpRequest.newBuilder(server.base()).header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("a=b")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreignPagePost.statusCode()).isEqualTo(403);
+
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(health)
+                .POST(HttpRequest.BodyPublishers.ofString("a=b")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+
+        HttpResponse<String> foreignGet = http.send(HttpRequest.newBuilder(health).header("Origin", "http://evil.example")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreignGet.statusCode()).isEqualTo(200);
+        assertThat(parse(foreignGet.body()).getString("status")).isEqualTo("ok");
     }
 
     /** Last: stops the server. An orderly shutdown undeploys, and undeploying closes the chat with 1001. */

@@ -106,6 +106,22 @@ class HttpIT {
         ItSupport.awaitValue("connections in /healthz", 0, () -> ItSupport.healthConnections(server.base()));
     }
 
+    @Test
+    void healthzAnswersHeadWithoutABodyAndRefusesOtherMethodsWith405() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(server.base().resolve("/healthz"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(head.body()).isEmpty();
+
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(server.base().resolve("/healthz"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/does-not-exist", "/some/deeper/path", "/app.jsx", "/chat/extra", "/healthz-not"})
     void anUnknownPathRedirectsToThePage(String path) {

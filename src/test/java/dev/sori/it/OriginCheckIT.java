@@ -121,6 +121,51 @@ class OriginCheckIT {
                 () -> server.output().contains("origin \"http://x.example?INFO fake line\""));
     }
 
+    /**
+     * The rule guards every path for what changes state: a POST (a form, an upload) from a
+     * foreign page is refused before any route sees it, while the page's own origin, an
+     * allow-listed one and a client without Origin reach the route (here /healthz, which answers
+     * POST with 405).
+     */
+    @Test
+    void aPostFromAForeignOriginGets403OnEveryPathAndTheOthersReachTheRoute() throws Exception {
+        for (String path : new String[] {"/healthz", "/", "/anything"}) {
+            String head = post(path, FOREIGN);
+            assertThat(RawHttp.status(head)).as("POST %s from %s: %s", path, FOREIGN, head).isEqualTo(403);
+        }
+        assertThat(RawHttp.status(post("/healthz", ownOrigin()))).isEqualTo(405);
+        assertThat(RawHttp.status(post("/healthz", ALLOWED))).isEqualTo(405);
+        assertThat(RawHttp.status(post("/healthz", null))).isEqualTo(405);
+        ItSupport.awaitValue("the refusal in the log", true,
+                () -> server.output().contains("refused POST /healthz from")
+                        && server.output().contains("origin \"" + FOREIGN + "\""));
+    }
+
+    /** A foreign page may GET the page and /healthz: it changes nothing, and without CORS it cannot read them. */
+    @Test
+    void aGetFromAForeignOriginIsAnswered() throws Exception {
+        for (String path : new String[] {"/", "/healthz"}) {
+            try (Socket socket = RawHttp.connect(server.page(), Duration.ofSeconds(10))) {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + server.page().getAuthority()
+                        + "\r\nOrigin: " + FOREIGN + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String head = RawHttp.readHead(socket.getInputStream());
+                assertThat(RawHttp.status(head)).as("GET %s: %s", path, head).isEqualTo(200);
+                assertThat(head.toLowerCase()).doesNotContain("access-control-allow-origin");
+            }
+        }
+    }
+
+    /** A POST with a small body and this Origin (none when null); the response head. */
+    private String post(String path, String origin) throws Exception {
+        try (Socket socket = RawHttp.connect(server.page(), Duration.ofSeconds(10))) {
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: " + server.page().getAuthority()
+                    + "\r\n" + (origin == null ? "" : "Origin: " + origin + "\r\n")
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n"
+                    + "Connection: close\r\n\r\na=b").getBytes(StandardCharsets.US_ASCII));
+            return RawHttp.readHead(socket.getInputStream());
+        }
+    }
+
     /** The HTTP status with which the JDK's WebSocket client (sending this Origin) is refused. */
     private int refusal(String origin) {
         Throwable thrown = catchThrowable(() -> TestClient.connect(HTTP, server.chat(), Map.of("Origin", origin)).close());

@@ -1,4 +1,4 @@
-package dev.sori.web;
+package dev.sori.http;
 
 import dev.sori.chat.Hub;
 import dev.sori.protocol.Json;

@@ -1,0 +1,69 @@
+package dev.sori.http;
+
+import dev.sori.chat.Hub;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Every HTTP endpoint of Sori, listed once, besides the page (static files) and the {@code /chat}
+ * WebSocket. Both runtimes serve exactly this list: {@code server.jar} maps each path to its
+ * Grizzly adapter, the WAR maps each to its one servlet. A new endpoint is one more entry here.
+ *
+ * <p>The origin rule is not applied here but at each runtime's edge ({@link OriginRule}), ahead
+ * of everything the port serves, the page and the WebSocket upgrade included.
+ */
+public final class Routes {
+    private final List<Route> routes;
+
+    private Routes(List<Route> routes) {
+        this.routes = List.copyOf(routes);
+    }
+
+    /** Sori's endpoints on this hub. */
+    public static Routes standard(Hub hub, String version) {
+        return of(Route.get("/healthz", new HealthRoute(hub, version)));
+    }
+
+    public static Routes of(Route... routes) {
+        return new Routes(List.of(routes));
+    }
+
+    /** These routes and one more (tests add a route of their own this way). */
+    public Routes with(Route route) {
+        List<Route> more = new ArrayList<>(routes);
+        more.add(route);
+        return new Routes(more);
+    }
+
+    public List<Route> list() {
+        return routes;
+    }
+
+    /**
+     * Answers the exchange with the route of its path: 405 (with {@code Allow}) for a method the
+     * route does not serve, 404 when no route has the path (the adapters are only mapped to the
+     * routes' paths, so that is a prefix route's bare prefix).
+     */
+    public void serve(HttpExchange exchange) throws IOException {
+        String path = exchange.path();
+        for (Route route : routes) {
+            if (!route.matches(path)) {
+                continue;
+            }
+            if (route.serves(exchange.method())) {
+                route.handler().handle(exchange);
+            } else {
+                TreeSet<String> allowed = new TreeSet<>(route.methods());
+                if (allowed.contains("GET")) {
+                    allowed.add("HEAD");
+                }
+                exchange.header("Allow", String.join(", ", allowed));
+                exchange.respond(405, "text/plain;charset=utf-8", "method not allowed\n");
+            }
+            return;
+        }
+        exchange.respond(404, "text/plain;charset=utf-8", "not found\n");
+    }
+}
