@@ -23,8 +23,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The chat of one server: its connected clients, its {@link Lobby} of rooms, its identities and
- * its {@link MessageLog}. Transports call {@link #connect} and {@link #disconnect}; everything
- * else happens through {@link Client}. Housekeeping (pings, coalesced presence and lobby counts,
+ * its {@link MessageLog}, and the wiring between them: committed messages go from the log to the
+ * {@link RoomBus}, and from the bus through each room's {@link Sequencer} to its members.
+ * Transports call {@link #connect} and {@link #disconnect}; requests go through {@link Client}
+ * to the {@link ChatService}. Housekeeping (pings, coalesced presence and lobby counts,
  * cutting slow clients loose, removing empty rooms) runs on a scheduler thread of its own, and password hashing on
  * another, never on a thread that delivers messages.
  */
@@ -152,28 +154,8 @@ public final class Hub implements AutoCloseable {
         return chat;
     }
 
-    MessageLog log() {
-        return log;
-    }
-
     Lobby lobby() {
         return lobby;
-    }
-
-    Identities identities() {
-        return identities;
-    }
-
-    Passwords passwords() {
-        return passwords;
-    }
-
-    ExecutorService passwordHashing() {
-        return passwordHashing;
-    }
-
-    PasswordGuard passwordGuard() {
-        return passwordGuard;
     }
 
     /**

@@ -58,6 +58,8 @@ final class MessageWriter implements AutoCloseable {
             + " WHERE c.author_id = ? AND c.cid = ?";
     /** How long an author's {@code cid} is remembered (protocol 1.1, "Posting exactly once"). */
     static final long CID_MEMORY_MILLIS = 24 * 60 * 60 * 1000L;
+    /** How often the writer forgets the cids past their memory, in the transaction of a batch that has some. */
+    static final long CID_PRUNE_MILLIS = 60 * 60 * 1000L;
 
     private final DataSource dataSource;
     private final Dialect dialect;
@@ -83,6 +85,7 @@ final class MessageWriter implements AutoCloseable {
     private volatile int largestBatch; // written by the writer thread only
     private boolean failing; // writer thread only: log outages once, not once per batch
     private long commitNanos; // writer thread only: a moving average of what a batch costs
+    private long cidsPrunedAt; // writer thread only: clock millis
 
     private record Pending(Message message, CompletableFuture<Appended> future) {
     }
@@ -318,6 +321,9 @@ final class MessageWriter implements AutoCloseable {
                 if (!stored.isEmpty()) {
                     insert(c, stored, now);
                 }
+                if (!known.isEmpty() || hasCid(stored)) {
+                    pruneCids(c, now);
+                }
                 if (!known.isEmpty()) {
                     resolveDuplicates(batch, known, stored, noRoom);
                 }
@@ -375,6 +381,27 @@ final class MessageWriter implements AutoCloseable {
             }
             ps.executeBatch();
         }
+    }
+
+    private static boolean hasCid(List<Assigned> stored) {
+        for (Assigned a : stored) {
+            if (a.stored().cid() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** At most once an hour, deletes the cids older than their memory (an index range on created_at). */
+    private void pruneCids(Connection c, long now) throws SQLException {
+        if (now - cidsPrunedAt < CID_PRUNE_MILLIS) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM message_cids WHERE created_at <= ?")) {
+            ps.setLong(1, now - CID_MEMORY_MILLIS);
+            ps.executeUpdate();
+        }
+        cidsPrunedAt = now; // if the transaction rolls back, the next hour's prune takes them
     }
 
     /**

@@ -215,6 +215,31 @@ abstract class MessageStoreContract extends StoreContract {
     }
 
     @Test
+    void cidsPastTheirDayAreForgottenByTheHour() throws SQLException {
+        ManualClock clock = new ManualClock();
+        Storage s = open(backend.settings(), clock);
+        String room = newRoom(s);
+        s.messages().append(withCid(room, "id-cid-6", "old", "c-old")).join();
+        assertThat(cidRows("id-cid-6")).isEqualTo(1);
+        clock.millis += Duration.ofHours(25).toMillis();
+        s.messages().append(withCid(room, "id-cid-7", "new", "c-new")).join(); // a batch with a cid prunes
+        assertThat(cidRows("id-cid-6")).isZero();
+        assertThat(cidRows("id-cid-7")).isEqualTo(1);
+        assertThat(s.messages().latest(room, 10)).extracting(Message::text).containsExactly("old", "new");
+    }
+
+    private int cidRows(String author) throws SQLException {
+        try (Connection c = backend.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM message_cids WHERE author_id = ?")) {
+            ps.setString(1, author);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
     void invalidMessagesAreRefusedBeforeTheyReachABatch() {
         MessageStore store = open().messages();
         assertThatThrownBy(() -> store.append(message("general", ""))).isInstanceOf(IllegalArgumentException.class);
