@@ -15,6 +15,11 @@
 //   so a reconnect can rejoin a locked room, and a reload asks again.
 // - After a reconnect the active room is joined again with `since` = the newest seq on
 //   screen; messages are deduplicated by seq anyway.
+// - People are told apart by `uid`, never by nickname: two people may share a name (and even a
+//   colour), and one person may have several tabs open (several connections, one uid). Only a
+//   server that sends no uids (before protocol 1.1) leaves nickname and colour to go by.
+// - Every message goes out with a `cid`; one that is sent again after a lost ack keeps it, so
+//   the server stores it once.
 import { lang, t } from './i18n.js';
 
 const TOKEN_KEY = 'sori.token';
@@ -133,7 +138,7 @@ function newView(room, title) {
     gen: ++viewGeneration,
     bySeq: new Map(), // seq -> <li>
     newest: 0, // highest seq on screen
-    members: new Map(), // nick+colour -> { nick, color, n }
+    members: new Map(), // personKey -> { uid, nick, color, n }: one per person, n connections
     count: undefined,
     joined: false, // a member on the current connection, with its join ack applied
     synced: false, // has had a join ack since the view was created: later joins pass `since`
@@ -142,7 +147,7 @@ function newView(room, title) {
     anchor: null, // a join ack's messages go before this element (null: at the top)
     loadingOlder: false,
     atBeginning: false,
-    typers: new Map(), // nick+colour -> { nick, timer }
+    typers: new Map(), // personKey -> { nick, timer }
     // Entering a room (not general, which every connection is already in) announces us with a
     // `join` that is queued behind the ack, while the ack's member list already has us.
     ownJoinPending: false,
@@ -153,7 +158,7 @@ const state = {
   socket: null,
   connected: false,
   welcomed: false, // at least once: later welcomes are reconnections
-  me: null, // { nick, color }
+  me: null, // { uid, nick, color }
   limits: { maxMessageChars: 2000, maxNickChars: 32 },
   attempt: 0,
   welcomedAt: 0,
@@ -163,6 +168,7 @@ const state = {
   lastHeard: 0,
   pingSentAt: 0,
   nextId: 1,
+  nextCid: 1,
   // Requests awaiting their reply, by id: { type, resolve, reject, text?, room?, seq? }.
   pending: new Map(),
   rooms: new Map(), // the lobby: room id -> room-info
@@ -176,6 +182,9 @@ const state = {
   view: null,
   unreadGeneral: 0,
   typingSentAt: 0,
+  // The text settlePending put back in the box, with the cids of the messages it holds:
+  // { room, text, cid (when it is one message), cids }.
+  putBack: null,
   deleting: null, // the room this page asked to delete
   passwordFor: null, // { room, mode: 'enter' | 'view' } while the password dialog is open
   unread: 0,
@@ -350,6 +359,14 @@ function newId() {
   return `c${state.nextId++}`;
 }
 
+// A cid must be unique per identity for a day, across its tabs and reloads: random per page
+// load. getRandomValues, unlike randomUUID, works on a page served over plain http.
+const CID_PREFIX = Array.from(crypto.getRandomValues(new Uint8Array(9)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+function newCid() {
+  return `${CID_PREFIX}-${state.nextCid++}`;
+}
+
 /**
  * Sends a request and resolves with its ack payload, or rejects with a RequestError (the
  * server's error code, or `disconnected`). Replies are routed by the envelope's `id`.
@@ -363,20 +380,43 @@ function request(type, payload, extra = {}) {
   });
 }
 
-/** What was in flight when the connection dropped: an unconfirmed message goes back in the box. */
+/**
+ * What was in flight when the connection dropped: an unconfirmed message goes back in the box.
+ * It may have been stored all the same (only the ack was lost): sent again unchanged it keeps
+ * its cid, and the server does not store it twice; seen in the rejoin's history, it leaves the box.
+ */
 function settlePending() {
   const unsent = [];
   const inFlight = [...state.pending.values()];
   state.pending.clear();
   for (const pending of inFlight) {
-    if (pending.type === 'new_message' && pending.seq === undefined) unsent.push(pending.text);
+    if (pending.type === 'new_message' && pending.seq === undefined) unsent.push(pending);
     pending.reject(new RequestError('disconnected'));
   }
   if (unsent.length && !ui.text.value) {
-    ui.text.value = unsent.join('\n');
+    ui.text.value = unsent.map((pending) => pending.text).join('\n');
+    state.putBack = {
+      room: unsent[0].room,
+      text: ui.text.value,
+      cid: unsent.length === 1 ? unsent[0].cid : null,
+      cids: unsent.map((pending) => pending.cid),
+    };
     resizeBox();
     showError(t.unconfirmed);
   }
+}
+
+/** Takes the put-back text out of the box again once all of it turns out to have been stored. */
+function withdrawDelivered(messages) {
+  const back = state.putBack;
+  if (!back) return;
+  back.cids = back.cids.filter((cid) => !messages.some((m) => m?.cid === cid && isMe(m)));
+  if (back.cids.length) return;
+  state.putBack = null;
+  if (ui.text.value !== back.text) return; // edited since: that is a new message now
+  ui.text.value = '';
+  resizeBox();
+  if (ui.error.textContent === t.unconfirmed) ui.error.textContent = '';
 }
 
 function startHeartbeat() {
@@ -450,7 +490,7 @@ function onWelcome(welcome) {
   state.limits = { ...state.limits, ...welcome.limits };
   ui.text.maxLength = state.limits.maxMessageChars;
   ui.nick.maxLength = state.limits.maxNickChars;
-  setMe(welcome.nick, welcome.color);
+  setMe(welcome.nick, welcome.color, typeof welcome.uid === 'string' ? welcome.uid : null);
   hideBanner();
   setPresence('online');
   const view = state.view;
@@ -466,28 +506,42 @@ function onWelcome(welcome) {
   syncView();
 }
 
-function isMe(nick, color) {
-  return !!state.me && nick === state.me.nick && color === state.me.color;
+/** Whether a frame's person (`uid`, or `nick` and `color` from a server without uids) is this page's identity. */
+function isMe(who) {
+  if (!state.me) return false;
+  if (state.me.uid) return who.uid === state.me.uid;
+  return who.nick === state.me.nick && who.color === state.me.color;
+}
+
+/** Who a frame is about, as a map key: its `uid`; from a server without uids, nickname and colour. */
+function personKey(who) {
+  return typeof who.uid === 'string' ? `uid:${who.uid}` : memberKey(who.nick, who.color);
+}
+
+/** What the page shows as a room's size: people; connections only from a server that does not count people. */
+function headcount(info) {
+  return Number.isInteger(info.people) ? info.people : info.count;
 }
 
 function onMessage(message) {
   const view = state.view;
   if (message.room !== view.room) {
-    if (message.room === GENERAL && !isMe(message.nick, message.color)) {
+    if (message.room === GENERAL && !isMe(message)) {
       state.unreadGeneral += 1;
       renderRoomItem(GENERAL);
       renderMenuDot();
     }
     return;
   }
-  stopTyping(view, message.nick, message.color);
+  stopTyping(view, personKey(message));
   if (view.bySeq.has(message.seq)) return;
-  const own = isMe(message.nick, message.color);
+  const own = isMe(message);
   if (own) {
     // Our message comes back before its ack: from now on it is sent, even if the ack is lost.
+    // (Another tab of ours posts with cids of its own; an older server sends none: the text then.)
     for (const pending of state.pending.values()) {
       if (pending.type === 'new_message' && pending.seq === undefined && pending.room === message.room
-          && pending.text === message.text) {
+          && (message.cid ? pending.cid === message.cid : pending.text === message.text)) {
         pending.seq = message.seq;
         break;
       }
@@ -502,12 +556,17 @@ function onMessage(message) {
 function onSystem(event) {
   const view = state.view;
   if (event.room === GENERAL && event.kind === 'join' && namesMe(event)) state.ownGeneralJoinSeen = true;
+  // Another tab of ours renamed the identity: this one goes by the new name too.
+  if (event.kind === 'nick' && state.me?.uid && isMe(event) && event.nick !== state.me.nick) {
+    setMe(String(event.nick ?? ''), event.color ?? state.me.color);
+  }
   if (event.room !== view.room) return; // other rooms' counts arrive as room_updated
   if (Number.isInteger(event.count)) {
-    setCount(event.count);
+    setCount(headcount(event));
     const info = state.rooms.get(event.room);
     if (info) {
       info.count = event.count;
+      if (Number.isInteger(event.people)) info.people = event.people;
       renderRoomItem(event.room);
     }
   }
@@ -521,20 +580,19 @@ function onSystem(event) {
 
 function onTyping(event) {
   const view = state.view;
-  if (event.room !== view.room || !view.joined || isMe(event.nick, event.color)) return;
-  const key = memberKey(event.nick, event.color);
+  if (event.room !== view.room || !view.joined || isMe(event)) return;
+  const key = personKey(event);
   const typer = view.typers.get(key);
   if (typer) clearTimeout(typer.timer);
   view.typers.set(key, {
     nick: String(event.nick ?? ''),
     color: event.color,
-    timer: setTimeout(() => stopTyping(view, event.nick, event.color), TYPING_SHOWN_MS),
+    timer: setTimeout(() => stopTyping(view, key), TYPING_SHOWN_MS),
   });
   renderTyping();
 }
 
-function stopTyping(view, nick, color) {
-  const key = memberKey(nick, color);
+function stopTyping(view, key) {
   const typer = view.typers.get(key);
   if (!typer) return;
   clearTimeout(typer.timer);
@@ -650,7 +708,9 @@ function renderRoomItem(id) {
   }
   const button = item.firstElementChild;
   const title = String(info.title ?? id);
-  const count = Number.isInteger(info.count) ? info.count : 0;
+  const count = Number.isInteger(headcount(info)) ? headcount(info) : 0;
+  // The capacity counts connections (a person with two tabs takes two places).
+  const connections = Number.isInteger(info.count) ? info.count : count;
   const max = Number.isInteger(info.max) ? info.max : null;
   const active = id === state.view.room;
   item.querySelector('.room-title').textContent = title;
@@ -672,7 +732,7 @@ function renderRoomItem(id) {
   if (max) item.dataset.max = max;
   else delete item.dataset.max;
   item.toggleAttribute('data-locked', !!info.locked);
-  item.toggleAttribute('data-full', !!max && count >= max);
+  item.toggleAttribute('data-full', !!max && connections >= max);
   item.toggleAttribute('data-active', active);
   if (active) button.setAttribute('aria-current', 'page');
   else button.removeAttribute('aria-current');
@@ -843,7 +903,8 @@ function applyJoin(view, ack, since) {
   view.synced = true;
   setMembers(view, ack.members);
   view.ownJoinPending = ack.room !== GENERAL || !state.ownGeneralJoinSeen;
-  if (Number.isInteger(ack.count)) setCount(ack.count);
+  if (Number.isInteger(ack.count)) setCount(headcount(ack));
+  withdrawDelivered(history);
   if (view.newest) markSeen(view.room, view.newest);
   else delete state.seen[view.room];
   saveSeen();
@@ -1018,7 +1079,7 @@ function insertMessages(view, messages, ref) {
   let last = null;
   for (const message of messages) {
     if (!message || !Number.isInteger(message.seq) || view.bySeq.has(message.seq)) continue;
-    const item = renderMessage(view, message, isMe(message.nick, message.color));
+    const item = renderMessage(view, message, isMe(message));
     insertBefore(item, ref);
     first ??= item;
     last = item;
@@ -1061,7 +1122,7 @@ function markNewSince(view, history, lastSeen) {
   if (!Number.isInteger(lastSeen) || !history.length) return;
   const firstNew = history.find((m) => m.seq > lastSeen);
   if (!firstNew || firstNew === history[0] && lastSeen < history[0].seq - 1) return;
-  if (history.every((m) => m.seq <= lastSeen || isMe(m.nick, m.color))) return;
+  if (history.every((m) => m.seq <= lastSeen || isMe(m))) return;
   const item = view.bySeq.get(firstNew.seq);
   if (!item) return;
   const divider = el('li', 'divider');
@@ -1077,6 +1138,7 @@ function renderMessage(view, message, own) {
 
   const item = el('li', 'msg');
   item.dataset.seq = message.seq;
+  if (typeof message.uid === 'string') item.dataset.uid = message.uid;
   item.dataset.nick = nick;
   item.dataset.color = color;
   item.dataset.ts = ts;
@@ -1103,8 +1165,8 @@ function renderMessage(view, message, own) {
 function regroup(item) {
   if (!item?.classList.contains('msg')) return;
   const previous = item.previousElementSibling;
-  const cont = previous?.classList.contains('msg') && previous.dataset.nick === item.dataset.nick
-    && previous.dataset.color === item.dataset.color
+  const cont = previous?.classList.contains('msg') && previous.dataset.uid === item.dataset.uid
+    && previous.dataset.nick === item.dataset.nick && previous.dataset.color === item.dataset.color
     && Math.abs(Number(item.dataset.ts) - Number(previous.dataset.ts)) < GROUP_MS;
   item.classList.toggle('cont', !!cont);
 }
@@ -1141,9 +1203,9 @@ function setPresence(status) {
   ui.count.textContent = status === 'offline' ? t.offline : t.connecting;
 }
 
-function setMe(nick, color) {
+function setMe(nick, color, uid = state.me?.uid ?? null) {
   const renamed = state.me && state.me.nick !== nick;
-  state.me = { nick, color };
+  state.me = { uid, nick, color };
   ui.meDot.style.background = safeColor(color);
   if (document.activeElement !== ui.nick || !ui.nick.value) ui.nick.value = nick;
   ui.nickForm.dataset.ready = 'true';
@@ -1179,56 +1241,66 @@ function hideLocked() {
 
 // ---- members --------------------------------------------------------------------------------
 
+/** The join ack lists connections: a person with two tabs comes twice, with one uid. */
 function setMembers(view, members) {
   view.members.clear();
-  for (const member of Array.isArray(members) ? members : []) addMember(view, member.nick, member.color);
+  for (const member of Array.isArray(members) ? members : []) addMember(view, member);
 }
 
-function addMember(view, nick, color) {
-  const key = memberKey(nick, color);
+function addMember(view, who) {
+  const key = personKey(who);
   const member = view.members.get(key);
   if (member) member.n += 1;
-  else view.members.set(key, { nick: String(nick ?? ''), color, n: 1 });
+  else view.members.set(key, { uid: who.uid, nick: String(who.nick ?? ''), color: who.color, n: 1 });
 }
 
-function removeMember(view, nick, color) {
-  const key = memberKey(nick, color);
+function removeMember(view, who) {
+  const key = personKey(who);
   const member = view.members.get(key);
   if (!member) return;
   member.n -= 1;
   if (member.n <= 0) view.members.delete(key);
 }
 
-/** Whether a join names this connection's identity (a coalesced one among others). */
-function namesMe(event) {
-  if (Array.isArray(event.nicks)) return event.nicks.some((nick, i) => isMe(nick, event.colors?.[i]));
-  return isMe(event.nick, event.color);
+/** The people a join or leave names: one, or several in a coalesced frame (`uids`, `colors` in the order of `nicks`). */
+function peopleIn(event) {
+  if (!Array.isArray(event.nicks)) return [event];
+  return event.nicks.map((nick, i) => ({ uid: event.uids?.[i], nick, color: event.colors?.[i] }));
 }
 
-function applyPresence(view, kind, nick, color) {
-  if (kind === 'join' && view.ownJoinPending && isMe(nick, color)) view.ownJoinPending = false;
-  else if (kind === 'join') addMember(view, nick, color);
-  else if (kind === 'leave') removeMember(view, nick, color);
+/** Whether a join names this connection's identity (a coalesced one among others). */
+function namesMe(event) {
+  return peopleIn(event).some(isMe);
+}
+
+function applyPresence(view, kind, who) {
+  if (kind === 'join' && view.ownJoinPending && isMe(who)) view.ownJoinPending = false;
+  else if (kind === 'join') addMember(view, who);
+  else if (kind === 'leave') removeMember(view, who);
 }
 
 function updateMembers(view, event) {
   if (Array.isArray(event.nicks)) {
-    // A coalesced join/leave of a big room: Sori sends each person's colour in `colors`, same
-    // order. Without them (another server) the list cannot be kept exact: leave it as it is.
-    if (!Array.isArray(event.colors) || event.colors.length !== event.nicks.length) return;
-    event.nicks.forEach((nick, i) => applyPresence(view, event.kind, nick, event.colors[i]));
+    // A coalesced join/leave of a big room names each person by `uids` (or, from an older Sori,
+    // `colors`), same order. Without either the list cannot be kept exact: leave it as it is.
+    const complete = (list) => Array.isArray(list) && list.length === event.nicks.length;
+    if (!complete(event.uids) && !complete(event.colors)) return;
+    for (const who of peopleIn(event)) applyPresence(view, event.kind, who);
   } else if (event.kind === 'join' || event.kind === 'leave') {
-    applyPresence(view, event.kind, event.nick, event.color);
+    applyPresence(view, event.kind, event);
   } else if (event.kind === 'nick') {
     // A rename applies to every connection of that identity.
-    const old = view.members.get(memberKey(event.old, event.color));
-    if (old) {
-      view.members.delete(memberKey(event.old, event.color));
+    const key = event.uid ? personKey(event) : memberKey(event.old, event.color);
+    const old = view.members.get(key);
+    if (old && event.uid) {
+      old.nick = String(event.nick ?? '');
+    } else if (old) {
+      view.members.delete(key);
       const existing = view.members.get(memberKey(event.nick, event.color));
       if (existing) existing.n += old.n;
       else view.members.set(memberKey(event.nick, event.color), { ...old, nick: String(event.nick ?? '') });
     }
-    stopTyping(view, event.old, event.color);
+    stopTyping(view, key);
   }
   renderMembers();
 }
@@ -1237,19 +1309,20 @@ function renderMembers() {
   const view = state.view;
   const owner = state.rooms.get(view.room)?.owner;
   const people = [...view.members.values()].sort((a, b) => {
-    const rank = (m) => (isMe(m.nick, m.color) ? 0 : m.nick === owner ? 1 : 2);
+    const rank = (m) => (isMe(m) ? 0 : m.nick === owner ? 1 : 2);
     return rank(a) - rank(b) || collator.compare(a.nick, b.nick);
   });
   const items = people.map((member) => {
     const item = el('li', 'member');
     const color = safeColor(member.color);
+    if (typeof member.uid === 'string') item.dataset.uid = member.uid;
     item.dataset.nick = member.nick;
     item.dataset.color = color;
     item.style.setProperty('--nick', color);
     const avatar = el('span', 'avatar avatar-sm', Array.from(member.nick)[0] || '?');
     avatar.setAttribute('aria-hidden', 'true');
     item.append(avatar, el('span', 'member-nick', member.nick));
-    if (isMe(member.nick, member.color)) item.append(el('span', 'member-tag', t.you));
+    if (isMe(member)) item.append(el('span', 'member-tag', t.you));
     else if (owner && member.nick === owner && view.room !== GENERAL) item.append(el('span', 'member-tag', t.owner));
     if (member.n > 1) item.append(el('span', 'member-n', `×${member.n}`));
     return item;
@@ -1576,8 +1649,13 @@ function submitMessage(event) {
     return;
   }
   const room = state.view.room;
-  const pending = { text, room };
-  request('new_message', { text, room }, pending).then((ack) => {
+  // The put-back text sent unchanged to its room is the same message again: same cid.
+  const back = state.putBack;
+  const cid = back?.cid && back.room === room && back.text === text ? back.cid : newCid();
+  state.putBack = null;
+  const pending = { text, room, cid };
+  request('new_message', { text, room, cid }, pending).then((ack) => {
+    // A `duplicate` ack is a success too: the message was stored before the connection dropped.
     pending.seq = ack?.seq;
     const item = state.view.room === ack?.room ? state.view.bySeq.get(ack.seq) : null;
     if (item) markOwn(item);
@@ -1585,6 +1663,8 @@ function submitMessage(event) {
     if (e.code === 'disconnected') return; // settlePending put the text back
     if (!ui.text.value) {
       ui.text.value = text;
+      // Refused (rate limited, say), but the message may have been stored by an earlier try.
+      state.putBack = { room, text, cid, cids: [cid] };
       resizeBox();
     }
     showError(t.error(e.code, e.message), e.message);

@@ -31,8 +31,8 @@ const en = {
   reconnected: 'Reconnected',
   you: 'you',
   newMessages: 'New messages',
-  join: (e) => `${e.nicks ? names(e.nicks) : e.nick} joined [now ${e.count}]`,
-  leave: (e) => `${e.nicks ? names(e.nicks) : e.nick} left [now ${e.count}]`,
+  join: (e) => `${e.nicks ? names(e.nicks) : e.nick} joined [now ${e.people ?? e.count}]`,
+  leave: (e) => `${e.nicks ? names(e.nicks) : e.nick} left [now ${e.people ?? e.count}]`,
   nick: (e) => `${e.old} is now ${e.nick}`,
   notConnected: 'You are offline. Your message is still in the box.',
   unconfirmed: 'The connection dropped before your message was confirmed. It is back in the box.',
@@ -126,11 +126,11 @@ const ko = {
   you: '나',
   newMessages: '새 메시지',
   join: (e) => e.nicks
-    ? `유저 ${e.nicks.length}명 접속 [현재: ${e.count}명]`
-    : `새로운 유저 접속 [현재: ${e.count}명]`,
+    ? `유저 ${e.nicks.length}명 접속 [현재: ${e.people ?? e.count}명]`
+    : `새로운 유저 접속 [현재: ${e.people ?? e.count}명]`,
   leave: (e) => e.nicks
-    ? `유저 ${e.nicks.length}명 연결 해제 [현재: ${e.count}명]`
-    : `유저 연결 해제 [현재: ${e.count}명]`,
+    ? `유저 ${e.nicks.length}명 연결 해제 [현재: ${e.people ?? e.count}명]`
+    : `유저 연결 해제 [현재: ${e.people ?? e.count}명]`,
   nick: (e) => `${e.old} 님이 닉네임을 ${e.nick}(으)로 바꿨습니다`,
   notConnected: '연결되지 않았습니다. 메시지는 입력창에 남아 있습니다.',
   unconfirmed: '메시지가 확인되기 전에 연결이 끊어졌습니다. 입력창에 다시 넣어 두었습니다.',

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * the lobby, a passworded room, typing, a reload, older pages, recovery with {@code since},
  * a full room and deletion. {@code src/test/browser/presence.test.mjs} fills {@code general}
  * past 100 members from inside a page and checks the coalesced join and leave lines.
+ * {@code src/test/browser/identity.test.mjs} tells people apart by uid (two of one name and
+ * colour, one person in two tabs) and loses a message's ack on purpose: it is posted once.
  *
  * <p>Chromium and playwright-core are installed by {@code setup.sh} in pre-integration-test.
  * When they are missing this test fails rather than skips: a browser test that quietly does not
@@ -59,6 +61,15 @@ class BrowserIT {
             run("rooms.test.mjs", server, Map.of());
         }
         assertThat(screenshot).as("the screenshot the rooms browser test saves").isNotEmptyFile();
+    }
+
+    @Test
+    void identitiesAreToldApartInChromium() throws Exception {
+        Path screenshot = prepare("browser-identity.png");
+        try (ServerProcess server = ServerProcess.start()) {
+            run("identity.test.mjs", server, Map.of());
+        }
+        assertThat(screenshot).as("the screenshot the identity browser test saves").isNotEmptyFile();
     }
 
     @Test
