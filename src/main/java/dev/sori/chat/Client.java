@@ -1,11 +1,9 @@
 package dev.sori.chat;
 
-import dev.sori.protocol.Acks;
 import dev.sori.protocol.ClientFrame;
 import dev.sori.protocol.ErrorCode;
 import dev.sori.protocol.Json;
 import dev.sori.protocol.ProtocolException;
-import dev.sori.protocol.Requests;
 import dev.sori.protocol.ServerFrame;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One connection's session: who it is, which rooms it is in, its outbox, the frames that came
