@@ -150,7 +150,7 @@ public final class ChatService {
      * again and the gate lifted.
      */
     private CompletionStage<Entry> enter(Client member, Room room, Long since) {
-        Room.Admission admission = room.admit(member);
+        Room.Admission admission = room.admit(member, true);
         if (!admission.alreadyMember()) {
             lobby.countChanged(room);
         }

@@ -188,7 +188,7 @@ public final class Hub implements AutoCloseable {
         // message posted after it reaches it. Admission gates it, so nothing the room says
         // overtakes welcome; open releases what waited.
         Room general = lobby.general();
-        general.admit(client);
+        general.admit(client, false); // no ack, so no member list
         client.send(ServerFrame.event("welcome", new Welcome(client.sid(), identity.uid(), identity.token(), identity.nick(),
                 identity.color(), PUBLIC_ROOM, serverInfo,
                 new Welcome.Limits(settings.maxMessageChars(), Nicknames.MAX_CHARS))));

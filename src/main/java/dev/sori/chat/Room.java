@@ -162,9 +162,12 @@ public final class Room {
      * Adds {@code client} behind a gate and announces it to everyone, the newcomer included (its
      * copy waits behind the gate). Call {@link #open} with the join ack afterwards.
      *
+     * @param listMembers whether the admission is to list the members (a join ack does; the
+     *                    entry into {@code general} on connect, which has no ack, does not: in a
+     *                    big room the list is the biggest cost of an entry)
      * @throws ProtocolException {@code room_full} or {@code not_found} (the room was just removed)
      */
-    Admission admit(Client client) {
+    Admission admit(Client client, boolean listMembers) {
         List<Outbox> toFlush = new ArrayList<>();
         Admission admission;
         synchronized (this) {
@@ -187,9 +190,13 @@ public final class Room {
             if (!already) {
                 announce(SystemEvent.JOIN, client, members.size() - 1, toFlush);
             }
-            List<Acks.Member> known = memberList(client);
-            // The counts of the list, which a pending coalesced batch then completes (see memberList).
-            admission = new Admission(lastDelivered, known.size(), distinctUids(known), known, already);
+            if (listMembers) {
+                List<Acks.Member> known = memberList(client);
+                // The counts of the list, which a pending coalesced batch then completes (see memberList).
+                admission = new Admission(lastDelivered, known.size(), distinctUids(known), known, already);
+            } else {
+                admission = new Admission(lastDelivered, headcount.connections(), headcount.people(), List.of(), already);
+            }
         }
         flush(toFlush);
         return admission;
