@@ -52,6 +52,10 @@ public interface ChatEvents {
     default void posted(Message message, long nanos) {
     }
 
+    /** A database transaction stored {@code messages} messages and took {@code nanos} (batch size, commit latency). */
+    default void committed(int messages, long nanos) {
+    }
+
     /** A resent {@code cid} was answered with the original message. */
     default void duplicatePost(Message original) {
     }

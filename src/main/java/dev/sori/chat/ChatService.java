@@ -26,6 +26,7 @@ public final class ChatService {
     /** The most missed messages a {@code join} with {@code since} replays; beyond, recovered=false. */
     static final int MAX_RECOVERY = 1000;
     static final int MAX_PASSWORD_CHARS = 128;
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final ChatSettings settings;
     private final Lobby lobby;
@@ -177,10 +178,11 @@ public final class ChatService {
     }
 
     /** Takes {@code member} out of {@code room}; the others are told. */
-    public void leave(Client member, Room room) {
+    public CompletionStage<Void> leave(Client member, Room room) {
         if (room.leave(member)) {
             lobby.countChanged(room);
         }
+        return DONE;
     }
 
     /** Creates a room owned by {@code creator} and enters it (see {@link #join}). */
@@ -226,8 +228,9 @@ public final class ChatService {
     }
 
     /** Tells the other members of {@code room} that {@code member} is typing. */
-    public void typing(Client member, Room room) {
+    public CompletionStage<Void> typing(Client member, Room room) {
         room.typing(member);
+        return DONE;
     }
 
     /**

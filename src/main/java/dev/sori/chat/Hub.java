@@ -109,6 +109,7 @@ public final class Hub implements AutoCloseable {
                 Sequencer.GapFiller.of(log, scheduler));
         bus.subscribe(this::received);
         log.onStored(bus::publish);
+        log.observe(events);
         this.passwordGuard = new PasswordGuard(settings.passwordAttempts(), System::nanoTime);
         this.connectionCap = new ConnectionCap(settings.maxConnectionsPerAddress());
         // One thread, a short queue: PBKDF2 is slow on purpose, and a flood of attempts must be

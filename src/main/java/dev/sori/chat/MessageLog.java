@@ -25,6 +25,14 @@ public interface MessageLog extends AutoCloseable {
     void onStored(Consumer<List<Message>> committed);
 
     /**
+     * Tells {@code events} of the log's own work: each transaction that stored messages
+     * ({@link ChatEvents#committed}: how many, how long). A log that commits nothing (memory)
+     * says nothing.
+     */
+    default void observe(ChatEvents events) {
+    }
+
+    /**
      * Stores a {@linkplain Message#draft draft}, stamps its {@code ts} and gives it its room's next
      * {@code seq} (1, 2, 3… with no gap and no duplicate). Once the message is durable it goes to
      * the {@link #onStored} consumer; the returned stage completes after that. A draft whose

@@ -84,8 +84,7 @@ final class RequestHandlers {
 
     private static CompletionStage<Void> leave(ChatService chat, Client client, ClientFrame.Request request) {
         Room room = memberRoom(chat, client, Requests.bind(request.payload(), Requests.RoomRef.class).room());
-        chat.leave(client, room);
-        return client.ack(request, new Acks.Empty());
+        return chat.leave(client, room).thenCompose(v -> client.ack(request, new Acks.Empty()));
     }
 
     private static CompletionStage<Void> deleteRoom(ChatService chat, Client client, ClientFrame.Request request) {
@@ -102,8 +101,7 @@ final class RequestHandlers {
 
     private static CompletionStage<Void> typing(ChatService chat, Client client, ClientFrame.Request request) {
         Room room = memberRoom(chat, client, Requests.bind(request.payload(), Requests.RoomRef.class).room());
-        chat.typing(client, room);
-        return client.ack(request, null);
+        return chat.typing(client, room).thenCompose(v -> client.ack(request, null));
     }
 
     /** The room a message goes to: the named one (which the client must be in), or its only room. */

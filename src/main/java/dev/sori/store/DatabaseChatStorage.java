@@ -105,6 +105,11 @@ public final class DatabaseChatStorage implements AutoCloseable {
         }
 
         @Override
+        public void observe(dev.sori.chat.ChatEvents events) {
+            store.addTransactionListener(events::committed);
+        }
+
+        @Override
         public CompletionStage<Appended> append(Message draft) {
             return store.append(draft).handle((appended, failure) -> {
                 if (failure != null) {

@@ -31,6 +31,11 @@ final class JdbcMessageStore implements MessageStore {
     }
 
     @Override
+    public void addTransactionListener(TransactionListener listener) {
+        writer.addTransactionListener(listener);
+    }
+
+    @Override
     public void addCommitListener(CommitListener listener) {
         writer.addListener(listener);
     }

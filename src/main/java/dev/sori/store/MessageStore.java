@@ -59,6 +59,19 @@ public interface MessageStore {
     /** Adds a listener for this node's commits (see {@link CommitListener}). */
     void addCommitListener(CommitListener listener);
 
+    /**
+     * Adds a listener for this node's transactions of messages: called on the writer thread after
+     * each commit that stored some, with how many and how long the transaction took (from taking a
+     * connection to the commit's answer). For metrics: it must be cheap and must not block.
+     */
+    void addTransactionListener(TransactionListener listener);
+
+    /** Hears each committed transaction of messages (see {@link #addTransactionListener}). */
+    @FunctionalInterface
+    interface TransactionListener {
+        void committed(int messages, long nanos);
+    }
+
     /** The latest {@code limit} messages of the room, newest last; empty for an unknown room. */
     List<Message> latest(String room, int limit);
 

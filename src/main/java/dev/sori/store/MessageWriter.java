@@ -77,6 +77,7 @@ final class MessageWriter implements AutoCloseable {
     /** Outcomes committed and not yet delivered, in commit order. */
     private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<MessageStore.TransactionListener> transactionListeners = new CopyOnWriteArrayList<>();
 
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong committed = new AtomicLong();
@@ -137,6 +138,10 @@ final class MessageWriter implements AutoCloseable {
 
     void addListener(CommitListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    void addTransactionListener(MessageStore.TransactionListener listener) {
+        transactionListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     CompletableFuture<Appended> submit(Message message) {
@@ -207,7 +212,9 @@ final class MessageWriter implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 outcome = write(batch);
-                commitNanos = (commitNanos * 3 + (System.nanoTime() - started)) / 4;
+                long took = System.nanoTime() - started;
+                commitNanos = (commitNanos * 3 + took) / 4;
+                heard(outcome, took);
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.ERROR, "message writer: unexpected " + e.getClass().getName() + " storing a batch");
                 outcome = Outcome.failed(batch, new StoreUnavailableException("message writer failed unexpectedly"));
@@ -247,6 +254,26 @@ final class MessageWriter implements AutoCloseable {
             }
             batch.add(next);
             queue.drainTo(batch, batchSize - batch.size());
+        }
+    }
+
+    private void heard(Outcome outcome, long nanos) {
+        if (transactionListeners.isEmpty()) {
+            return;
+        }
+        int stored = 0;
+        for (Assigned a : outcome.stored()) {
+            stored += a.duplicate() ? 0 : 1;
+        }
+        if (stored == 0) {
+            return;
+        }
+        for (MessageStore.TransactionListener listener : transactionListeners) {
+            try {
+                listener.committed(stored, nanos);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "transaction listener threw " + e.getClass().getName());
+            }
         }
     }
 

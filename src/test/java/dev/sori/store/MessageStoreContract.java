@@ -215,6 +215,19 @@ abstract class MessageStoreContract extends StoreContract {
     }
 
     @Test
+    void eachTransactionIsHeardWithItsSizeAndTime() {
+        Storage s = open();
+        String room = newRoom(s);
+        List<long[]> heard = new CopyOnWriteArrayList<>();
+        s.messages().addTransactionListener((messages, nanos) -> heard.add(new long[] {messages, nanos}));
+        appendAll(s.messages(), room, 20);
+        s.messages().append(withCid(room, "id-cid-8", "once", "t-1")).join();
+        s.messages().append(withCid(room, "id-cid-8", "once", "t-1")).join(); // a duplicate stores nothing
+        assertThat(heard.stream().mapToLong(h -> h[0]).sum()).isEqualTo(21);
+        assertThat(heard).allSatisfy(h -> assertThat(h[1]).isPositive());
+    }
+
+    @Test
     void cidsPastTheirDayAreForgottenByTheHour() throws SQLException {
         ManualClock clock = new ManualClock();
         Storage s = open(backend.settings(), clock);
