@@ -12,7 +12,8 @@ import dev.sori.protocol.ErrorCode;
  * must be cheap, must not block and must not throw. Every method has a do-nothing default, so a
  * listener implements what it cares about and new events break nobody.
  *
- * <p>Never a message's text, a nickname or a token: ids, codes and numbers only.
+ * <p>What a listener records is ids, codes and numbers: never a message's text, a nickname or a
+ * token, although {@link #posted} hands it the message itself (to count it by room, say).
  */
 public interface ChatEvents {
 

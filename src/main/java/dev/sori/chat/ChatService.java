@@ -2,6 +2,7 @@ package dev.sori.chat;
 
 import dev.sori.protocol.ErrorCode;
 import dev.sori.protocol.ProtocolException;
+import dev.sori.protocol.RoomInfo;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -253,7 +254,7 @@ public final class ChatService {
     }
 
     /** Every room, {@code general} first, then by title. */
-    public List<dev.sori.protocol.RoomInfo> rooms() {
+    public List<RoomInfo> rooms() {
         return lobby.list();
     }
 
