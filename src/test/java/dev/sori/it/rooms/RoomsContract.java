@@ -54,7 +54,7 @@ abstract class RoomsContract {
     static final int CAPACITY_CAP = 50;
     /** The page {@code join} and {@code history} give by default. */
     static final int PAGE = 50;
-    /** The most missed messages the server replays for {@code join} with {@code since} ({@code Client.MAX_RECOVERY}). */
+    /** The most missed messages the server replays for {@code join} with {@code since} ({@code ChatService.MAX_RECOVERY}). */
     static final int MAX_REPLAYED = 1000;
     static final Duration QUIET = Duration.ofMillis(700);
 
