@@ -34,7 +34,8 @@ public final class Settings {
             "its password (prefer the environment variable: options and system properties show in `ps`); "
                     + "logged as `***`").asSecret();
     public static final Setting<Integer> DB_POOL_SIZE = Setting.of("db-pool-size", ValueType.integer("N", 2, INT),
-            StoreSettings.DEFAULT_POOL_SIZE, "database connections, the message writer's one included");
+            StoreSettings.DEFAULT_POOL_SIZE, "database connections, the message writer's one included; on PostgreSQL "
+                    + "one more holds the lock that keeps a second Sori process off the database");
     public static final Setting<String> DATASOURCE = Setting.of("datasource", ValueType.text("JNDI_NAME"), null,
             "the JNDI name of a `DataSource` the application server pools, e.g. `java:jboss/datasources/SoriDS`; "
                     + "used instead of the database settings above").warOnly();
