@@ -50,10 +50,6 @@ public final class ChatService {
         this.passwordGuard = passwordGuard;
     }
 
-    public ChatSettings settings() {
-        return settings;
-    }
-
     /** A room by id, or {@code not_found}. */
     public Room room(String roomId) {
         Room room = lobby.find(roomId);

@@ -78,13 +78,7 @@ public final class MemoryMessageLog implements MessageLog {
             return CompletableFuture.completedFuture(List.of());
         }
         synchronized (log) {
-            List<Message> result = new ArrayList<>();
-            for (Message m : log.messages) {
-                if (m.seq() > after && m.seq() <= upTo) {
-                    result.add(m);
-                }
-            }
-            return CompletableFuture.completedFuture(List.copyOf(result));
+            return CompletableFuture.completedFuture(between(log, after, upTo));
         }
     }
 
@@ -97,15 +91,8 @@ public final class MemoryMessageLog implements MessageLog {
         synchronized (log) {
             long oldestKept = log.messages.isEmpty() ? log.lastSeq + 1 : log.messages.peekFirst().seq();
             boolean complete = since + 1 >= oldestKept && upTo - since <= max && since <= upTo;
-            List<Message> result = new ArrayList<>();
-            if (complete) {
-                for (Message m : log.messages) {
-                    if (m.seq() > since && m.seq() <= upTo) {
-                        result.add(m);
-                    }
-                }
-            }
-            return CompletableFuture.completedFuture(new Recovery(List.copyOf(result), complete));
+            return CompletableFuture.completedFuture(new Recovery(complete ? between(log, since, upTo) : List.of(),
+                    complete));
         }
     }
 
@@ -118,6 +105,17 @@ public final class MemoryMessageLog implements MessageLog {
         synchronized (log) {
             return CompletableFuture.completedFuture(latest(log, before - 1, limit));
         }
+    }
+
+    /** The kept messages with {@code after < seq <= upTo}, oldest first. */
+    private static List<Message> between(RoomLog log, long after, long upTo) {
+        List<Message> result = new ArrayList<>();
+        for (Message m : log.messages) {
+            if (m.seq() > after && m.seq() <= upTo) {
+                result.add(m);
+            }
+        }
+        return List.copyOf(result);
     }
 
     /** The last {@code limit} messages with {@code seq <= upTo}, oldest first. */

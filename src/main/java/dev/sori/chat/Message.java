@@ -32,11 +32,6 @@ public record Message(String room, long seq, String authorId, String nick, Strin
         return new Message(room, seq, authorId, nick, color, text, ts, cid, except);
     }
 
-    /** Whether this message's author is {@code identityId}. */
-    public boolean isBy(String identityId) {
-        return authorId != null && authorId.equals(identityId);
-    }
-
     @Override
     public String toString() { // never the text
         return "Message[room=" + room + ", seq=" + seq + ", authorId=" + authorId + ", ts=" + ts + "]";

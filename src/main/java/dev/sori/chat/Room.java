@@ -141,10 +141,6 @@ public final class Room {
         return headcount.connections();
     }
 
-    /** Distinct identities in the room. */
-    public synchronized int people() {
-        return headcount.people();
-    }
 
     synchronized boolean hasMember(Client client) {
         return members.contains(client);

@@ -234,11 +234,6 @@ final class Sequencer {
         complete(released);
     }
 
-    /** The last seq delivered. */
-    synchronized long lastDelivered() {
-        return delivered;
-    }
-
     private List<CompletableFuture<Void>> releaseWaiting() {
         if (waiting == null || waiting.isEmpty() || waiting.firstKey() > delivered) {
             return List.of();
