@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Every HTTP endpoint of Sori, listed once, besides the page (static files) and the {@code /chat}
@@ -21,9 +22,17 @@ public final class Routes {
         this.routes = List.copyOf(routes);
     }
 
-    /** Sori's endpoints on this hub. */
+    /** Sori's endpoints on this hub, a single node. */
     public static Routes standard(Hub hub, String version) {
-        return of(Route.get("/healthz", new HealthRoute(hub, version)));
+        return standard(hub, version, () -> null);
+    }
+
+    /**
+     * Sori's endpoints on this hub; {@code cluster} gives what {@code /healthz} shows of the
+     * node's cluster (null on a single node).
+     */
+    public static Routes standard(Hub hub, String version, Supplier<?> cluster) {
+        return of(Route.get("/healthz", new HealthRoute(hub, version, cluster)));
     }
 
     public static Routes of(Route... routes) {

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link Presence} promises, written once; each implementation's test gives a factory. */
-abstract class PresenceContract {
+public abstract class PresenceContract {
 
-    abstract Presence newPresence();
+    protected abstract Presence newPresence();
 
-    static Presence.Member member(String identityId) {
+    protected static Presence.Member member(String identityId) {
         return new Presence.Member(identityId, "uid-" + identityId, identityId, "#264653");
     }
 
