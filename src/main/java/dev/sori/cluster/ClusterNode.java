@@ -106,7 +106,9 @@ public final class ClusterNode implements AutoCloseable {
             boolean silent = now - silentSince > DEGRADED_AFTER.toNanos();
             if (silent && !degraded) {
                 degraded = true;
-                LOG.log(Level.WARNING, "cluster {0}: node {1} does not hear its own heartbeat: degraded",
+                LOG.log(Level.WARNING, echo == 0
+                                ? "cluster {0}: node {1} has not reached Redis yet: degraded (serving; delivery between nodes by sweep)"
+                                : "cluster {0}: node {1} does not hear its own heartbeat: degraded (serving; delivery between nodes by sweep)",
                         settings.clusterName(), settings.nodeId());
             }
             if (silent && now - lastReconnectNanos > DEGRADED_AFTER.toNanos()) {
@@ -192,13 +194,14 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
+    /** Whether the link is down or silent: delivery between nodes then relies on the sweep. */
     boolean degraded() {
-        return degraded;
+        return degraded || !transport.connected();
     }
 
     /** Whether this node is the one that does cluster-wide chores: the live node with the smallest id. */
     boolean leads() {
-        if (degraded) {
+        if (degraded()) {
             return false;
         }
         for (String other : lastHeard.keySet()) {
@@ -213,7 +216,7 @@ public final class ClusterNode implements AutoCloseable {
         long echo = lastEchoNanos;
         Long ago = echo == 0 ? null : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - echo);
         return new ClusterStatus(settings.nodeId(), lastHeard.size() + 1,
-                degraded || echo == 0 ? ClusterStatus.DEGRADED : ClusterStatus.OK, ago);
+                degraded() || echo == 0 ? ClusterStatus.DEGRADED : ClusterStatus.OK, ago);
     }
 
     /** Says goodbye (the others drop this node's members at once), then disconnects. */

@@ -27,6 +27,9 @@ interface ClusterTransport extends AutoCloseable {
     /** Sends a frame and waits (up to a second) until it is on its way: a goodbye before {@link #close}. */
     void publishLast(byte[] frame);
 
+    /** Whether the link says it is up (it may still be silent: see {@link ClusterNode}). */
+    boolean connected();
+
     /** The link looks dead though it says it is up (nothing comes back): drop it and connect again. */
     void reconnect();
 

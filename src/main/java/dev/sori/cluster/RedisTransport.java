@@ -141,6 +141,13 @@ final class RedisTransport implements ClusterTransport {
     }
 
     @Override
+    public boolean connected() {
+        StatefulRedisConnection<byte[], byte[]> pub = publisher;
+        StatefulRedisPubSubConnection<byte[], byte[]> sub = subscriber;
+        return pub != null && sub != null && pub.isOpen() && sub.isOpen();
+    }
+
+    @Override
     public void publishLast(byte[] frame) {
         StatefulRedisConnection<byte[], byte[]> pub = publisher;
         if (pub == null || closed) {

@@ -49,6 +49,11 @@ final class MemoryNetwork {
         }
 
         @Override
+        public boolean connected() {
+            return !cut;
+        }
+
+        @Override
         public void reconnect() {
             reconnects++;
         }
