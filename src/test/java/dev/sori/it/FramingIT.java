@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>The memory side of the same attacks (a header claiming 2^62 bytes, 100,000 fragments) is
  * measured against the real jar in {@link FramingMemoryIT}.
  */
+@org.junit.jupiter.api.extension.ExtendWith(ConformanceTable.class)
 class FramingIT {
     /** Generous: the machine is shared and loaded. */
     private static final Duration END_WAIT = Duration.ofSeconds(20);
@@ -124,6 +125,7 @@ class FramingIT {
     // ---- UTF-8 -------------------------------------------------------------------------------
 
     @Test
+    @Conformance(group = "6 UTF-8", rule = "invalid UTF-8 in a text frame (8.1)", answer = "close 1007")
     void invalidUtf8InATextFrameCloses1007() throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_TEXT, true, concat(utf8("{\"type\":\"ping\",\"payload\":\"a"), bytes(0xC3, 0x28), utf8("\"}")));
@@ -131,6 +133,7 @@ class FramingIT {
     }
 
     @Test
+    @Conformance(group = "6 UTF-8", rule = "invalid UTF-8 split across continuation frames (8.1)", answer = "close 1007")
     void invalidUtf8SplitAcrossContinuationFramesCloses1007() throws IOException {
         RawWebSocket ws = connect();
         // E2 82 opens a three-byte sequence (the euro sign); the continuation carries 0x28, not 0x80-0xBF.
@@ -140,6 +143,7 @@ class FramingIT {
     }
 
     @Test
+    @Conformance(group = "6 UTF-8", rule = "a truncated multi-byte sequence at the end of a message (8.1)", answer = "close 1007")
     void aTruncatedMultiByteSequenceAtTheEndCloses1007() throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_TEXT, false, utf8("{\"type\":\"ping\",\"payload\":\"x\"}"));
@@ -149,6 +153,7 @@ class FramingIT {
 
     /** The control case for the three above: a character split between fragments is fine. */
     @Test
+    @Conformance(group = "6 UTF-8", rule = "a character split between fragments (5.6)", answer = "one message")
     void validUtf8SplitBetweenFragmentsIsOneMessage() throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_TEXT, false, concat(utf8("{\"type\":\"ping\",\"id\":\"p\",\"payload\":\"5"), bytes(0xE2, 0x82)));
@@ -160,6 +165,7 @@ class FramingIT {
     // ---- size ---------------------------------------------------------------------------------
 
     @Test
+    @Conformance(group = "9 limits", rule = "a text frame one byte over 64 KiB (7.4.1)", answer = "close 1009")
     void aFrameOverTheLimitCloses1009() throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_TEXT, true, filler(LIMIT + 1));
@@ -167,6 +173,7 @@ class FramingIT {
     }
 
     @Test
+    @Conformance(group = "9 limits", rule = "a text frame of exactly 64 KiB", answer = "answered")
     void aFrameOfExactlyTheLimitIsAccepted() throws IOException {
         RawWebSocket ws = connect();
         String prefix = "{\"type\":\"ping\",\"id\":\"big\",\"payload\":\"";
@@ -180,6 +187,7 @@ class FramingIT {
      * answered 1011 "Buffer overflow."; the frame-header guard refuses it from its header.
      */
     @Test
+    @Conformance(group = "9 limits", rule = "a frame over Tyrus's 128 KiB incoming buffer (7.4.1)", answer = "close 1009")
     void aFrameLargerThanTheIncomingBufferCloses1009() throws IOException {
         RawWebSocket ws = connect();
         try {
@@ -192,6 +200,7 @@ class FramingIT {
 
     /** The header claims 2^62 bytes, and more than the incoming buffer follows. Memory: {@link FramingMemoryIT}. */
     @Test
+    @Conformance(group = "9 limits", rule = "a header claiming 2^62 bytes, then 129 KiB (7.4.1)", answer = "close 1009")
     void aHeaderClaimingAHugeLengthCloses1009() throws IOException {
         RawWebSocket ws = connect();
         byte[] data = new byte[INCOMING_BUFFER + 1024];
@@ -211,6 +220,7 @@ class FramingIT {
      * ({@link #PING_TIMEOUT}) as when Tyrus waited for the payload, holding what had come.
      */
     @Test
+    @Conformance(group = "9 limits", rule = "a header claiming 2^62 bytes, trickled, no payload (7.4.1)", answer = "close 1009 within 1 s of the header")
     void aTrickledHugeHeaderIsClosed1009WithinASecondOfItsHeader() throws IOException, InterruptedException {
         RawWebSocket ws = connect();
         byte[] header = RawWebSocket.frameBytes(true, 0, OP_TEXT, true, 1L << 62, new byte[0]);
@@ -233,6 +243,7 @@ class FramingIT {
 
     /** Two fragments of 40 KiB: the second's header alone makes the message too big; its payload never comes. */
     @Test
+    @Conformance(group = "9 limits", rule = "two 40 KiB fragments: the second header passes 64 KiB (7.4.1)", answer = "close 1009 before its payload")
     void aFragmentedMessageIsClosed1009AtTheHeaderThatTakesItOverTheLimit() throws IOException {
         RawWebSocket ws = connect();
         String head = "{\"type\":\"ping\",\"payload\":\"";
@@ -242,6 +253,7 @@ class FramingIT {
     }
 
     @Test
+    @Conformance(group = "9 limits", rule = "100,000 one-byte fragments (7.4.1)", answer = "close 1009")
     void aHundredThousandOneByteFragmentsOverTheLimitClose1009() throws IOException {
         RawWebSocket ws = connect();
         FramingMemoryIT.sendOneByteFragments(ws, "{\"type\":\"ping\",\"payload\":\"", 100_000, "\"}");
@@ -250,6 +262,7 @@ class FramingIT {
 
     /** 60,000 fragments of one byte each make one message of 60,000 bytes, delivered whole. */
     @Test
+    @Conformance(group = "5 fragmentation", rule = "60,000 one-byte fragments under the limit (5.4)", answer = "one message")
     void manyTinyFragmentsUnderTheLimitAreOneMessage() throws IOException {
         RawWebSocket ws = connect();
         String head = "{\"type\":\"ping\",\"id\":\"frag\",\"payload\":\"";
@@ -262,6 +275,7 @@ class FramingIT {
 
     /** RFC 6455 section 5.1: a server must close on an unmasked client frame (Tyrus alone read it like a masked one). */
     @Test
+    @Conformance(group = "1 framing", rule = "an unmasked client text frame (5.1)", answer = "close 1002, frame not processed")
     void anUnmaskedClientFrameCloses1002() throws IOException {
         RawWebSocket ws = connect();
         byte[] payload = utf8("{\"type\":\"ping\",\"id\":\"bare\",\"payload\":\"unmasked\"}");
@@ -274,6 +288,7 @@ class FramingIT {
 
     /** A control frame unmasked, too; and the frames before it were handled as usual. */
     @Test
+    @Conformance(group = "1 framing", rule = "an unmasked ping after a good frame in the same write (5.1)", answer = "good frame answered, then close 1002")
     void anUnmaskedPingAfterAGoodFrameCloses1002AfterTheGoodOneIsAnswered() throws IOException {
         RawWebSocket ws = connect();
         byte[] good = utf8("{\"type\":\"ping\",\"id\":\"good\"}");
@@ -287,6 +302,7 @@ class FramingIT {
     /** RSV1, RSV2, RSV3: no extension was negotiated, so none may be set. */
     @ParameterizedTest(name = "rsv={0}")
     @ValueSource(ints = {4, 2, 1})
+    @Conformance(group = "3 reserved bits", rule = "RSV1, RSV2 or RSV3 set, no extension (5.2)", answer = "close 1002")
     void aReservedBitCloses1002(int rsv) throws IOException {
         RawWebSocket ws = connect();
         byte[] payload = utf8("{\"type\":\"ping\"}");
@@ -296,6 +312,7 @@ class FramingIT {
 
     @ParameterizedTest(name = "opcode=0x{0}")
     @ValueSource(ints = {0x3, 0x4, 0x5, 0x6, 0x7, 0xB, 0xC, 0xD, 0xE, 0xF})
+    @Conformance(group = "4 opcodes", rule = "reserved opcodes 0x3-0x7, 0xB-0xF (5.2)", answer = "close 1002")
     void aReservedOpcodeCloses1002(int opcode) throws IOException {
         RawWebSocket ws = connect();
         ws.writeFrame(true, 0, opcode, true, 3, utf8("abc"));
@@ -303,6 +320,7 @@ class FramingIT {
     }
 
     @Test
+    @Conformance(group = "2 pings/pongs", rule = "a ping of 126 bytes (5.5)", answer = "close 1002")
     void aPingPayloadOver125BytesCloses1002() throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_PING, true, new byte[126]);
@@ -311,6 +329,7 @@ class FramingIT {
 
     @ParameterizedTest(name = "opcode=0x{0}")
     @ValueSource(ints = {OP_CLOSE, OP_PONG})
+    @Conformance(group = "2 pings/pongs", rule = "a close or pong of 126 bytes (5.5)", answer = "close 1002")
     void aCloseOrPongPayloadOver125BytesCloses1002(int opcode) throws IOException {
         RawWebSocket ws = connect();
         byte[] payload = new byte[126];
@@ -321,6 +340,7 @@ class FramingIT {
     }
 
     @Test
+    @Conformance(group = "5 fragmentation", rule = "a fragmented ping (5.5)", answer = "close 1002")
     void aFragmentedControlFrameCloses1002() throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_PING, false, utf8("part"));
@@ -328,6 +348,7 @@ class FramingIT {
     }
 
     @Test
+    @Conformance(group = "5 fragmentation", rule = "a continuation with no message open (5.4)", answer = "close 1002")
     void aContinuationWithoutAStartCloses1002() throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_CONTINUATION, true, utf8("{\"type\":\"ping\"}"));
@@ -335,6 +356,7 @@ class FramingIT {
     }
 
     @Test
+    @Conformance(group = "5 fragmentation", rule = "a new text frame while a message is open (5.4)", answer = "close 1002")
     void aNewDataFrameWhileAFragmentedOneIsOpenCloses1002() throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_TEXT, false, utf8("{\"type\":"));
@@ -345,6 +367,7 @@ class FramingIT {
     // ---- binary -------------------------------------------------------------------------------
 
     @Test
+    @Conformance(group = "1 framing", rule = "a binary frame (the protocol is text)", answer = "error `unsupported`, connection lives")
     void aBinaryFrameIsAnUnsupportedErrorAndTheConnectionCarriesOn() throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_BINARY, true, bytes(1, 2, 3, 0xFF));
@@ -361,6 +384,7 @@ class FramingIT {
 
     @ParameterizedTest(name = "code={0}")
     @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 2999, 5000})
+    @Conformance(group = "7 close", rule = "close with code 0, 999, 1004-1006, 1015, 2999, 5000 (7.4.1)", answer = "close 1002")
     void aCloseWithAnInvalidCodeIsAnsweredWith1002(int code) throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_CLOSE, true, RawWebSocket.closePayload(code, new byte[0]));
@@ -369,6 +393,7 @@ class FramingIT {
 
     @ParameterizedTest(name = "code={0}")
     @ValueSource(ints = {1000, 3000, 4000})
+    @Conformance(group = "7 close", rule = "close with 1000, 3000 or 4000 (5.5.1)", answer = "echoed")
     void aValidCloseIsEchoed(int code) throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_CLOSE, true, RawWebSocket.closePayload(code, utf8("bye")));
@@ -376,6 +401,7 @@ class FramingIT {
     }
 
     @Test
+    @Conformance(group = "7 close", rule = "close with a one-byte payload (5.5.1)", answer = "close 1002")
     void aCloseWithAOneBytePayloadIsAnsweredWith1002() throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_CLOSE, true, bytes(0x03));
@@ -383,6 +409,7 @@ class FramingIT {
     }
 
     @Test
+    @Conformance(group = "7 close", rule = "close reason that is not UTF-8 (5.5.1)", answer = "close 1007")
     void aCloseReasonThatIsNotUtf8IsAnsweredWith1007() throws IOException {
         RawWebSocket ws = connect();
         ws.sendFragment(OP_CLOSE, true, RawWebSocket.closePayload(1000, bytes('o', 'k', 0xFF, 0xFE)));
