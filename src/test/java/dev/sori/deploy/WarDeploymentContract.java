@@ -411,6 +411,17 @@ abstract class WarDeploymentContract {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(foreignGet.statusCode()).isEqualTo(200);
         assertThat(parse(foreignGet.body()).getString("status")).isEqualTo("ok");
+
+        // HEAD answers like GET without a body, on the route and on the page (the container's own).
+        for (URI uri : List.of(health, server.base())) {
+            HttpResponse<String> head = http.send(HttpRequest.newBuilder(uri)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> get = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).as("HEAD %s", uri).isEqualTo(get.statusCode()).isEqualTo(200);
+            assertThat(head.body()).as("HEAD %s", uri).isEmpty();
+            assertThat(head.headers().firstValue("Content-Type")).as("HEAD %s", uri)
+                    .isEqualTo(get.headers().firstValue("Content-Type"));
+        }
     }
 
     /** Last: stops the server. An orderly shutdown undeploys, and undeploying closes the chat with 1001. */
