@@ -119,7 +119,7 @@ public final class Hub implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sori-housekeeping"));
         this.catalog = storage.rooms();
         this.lobby = new Lobby(settings, clock, storage, () -> everyone, fanOut, presence,
-                Sequencer.GapFiller.of(log, scheduler), bus::roomsChanged);
+                Sequencer.GapFiller.of(log, scheduler), bus::roomsChanged, bus.sweepPeriod() != null);
         bus.subscribe(new RoomBus.Subscriber() {
             @Override
             public void received(List<Message> run) {

@@ -9,6 +9,7 @@ import dev.sori.chat.RoomCatalog;
 import dev.sori.chat.RoomNotFoundException;
 import dev.sori.chat.UnavailableException;
 import java.lang.System.Logger.Level;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -196,6 +197,11 @@ public final class DatabaseChatStorage implements AutoCloseable {
                 store.create(new NewRoom(room.id(), room.title(), room.max(), room.passwordHash(), room.ownerId()));
                 return null;
             });
+        }
+
+        @Override
+        public CompletionStage<Boolean> deleteIfEmptiedBefore(String id, long cutoffMillis) {
+            return onIo("deleting an empty room", () -> store.deleteIfEmptiedBefore(id, Instant.ofEpochMilli(cutoffMillis)));
         }
 
         @Override
