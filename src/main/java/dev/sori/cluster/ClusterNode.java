@@ -216,7 +216,7 @@ public final class ClusterNode implements AutoCloseable {
         long echo = lastEchoNanos;
         Long ago = echo == 0 ? null : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - echo);
         return new ClusterStatus(settings.nodeId(), lastHeard.size() + 1,
-                degraded() || echo == 0 ? ClusterStatus.DEGRADED : ClusterStatus.OK, ago);
+                degraded() || echo == 0 ? ClusterStatus.DEGRADED : ClusterStatus.OK, ago, null);
     }
 
     /** Says goodbye (the others drop this node's members at once), then disconnects. */
