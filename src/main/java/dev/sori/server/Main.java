@@ -125,8 +125,9 @@ public final class Main implements Callable<Integer> {
         String s = server.secure() ? "s" : "";
         System.out.println("Sori " + Version.get() + " listening: page http" + s + "://" + authority + "/ websocket ws"
                 + s + "://" + authority + "/chat");
-        LOG.log(System.Logger.Level.INFO, "WebSocket origins: {0}; handshake timeout {1} ms{2}", edge.origins(),
-                Long.toString(edge.handshakeTimeout().toMillis()), edge.tls() == null ? "" : "; TLS from " + edge.tls().file());
+        LOG.log(System.Logger.Level.INFO, "WebSocket origins: {0}; handshake timeout {1} ms{2}; trusted proxies: {3}",
+                edge.origins(), Long.toString(edge.handshakeTimeout().toMillis()),
+                edge.tls() == null ? "" : "; TLS from " + edge.tls().file(), edge.trustedProxies());
         System.out.flush();
         stopped.await();
         return 0;

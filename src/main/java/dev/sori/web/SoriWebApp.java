@@ -6,6 +6,7 @@ import dev.sori.http.OriginRule;
 import dev.sori.http.Routes;
 import dev.sori.store.DatabaseChatStorage;
 import dev.sori.store.Storage;
+import dev.sori.websocket.ClientAddresses;
 import dev.sori.websocket.CurrentHub;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -50,6 +51,7 @@ public class SoriWebApp implements ServletContextListener {
             throw e;
         }
         CurrentHub.install(hub);
+        ClientAddresses.trust(settings.trustedProxies());
         ServletContext context = event.getServletContext();
         context.setAttribute(Hub.class.getName(), hub);
         // First in the chain (isMatchAfter = false): ahead of the container's own WebSocket upgrade
