@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 /**
  * Every HTTP endpoint of Sori, listed once, besides the page (static files) and the {@code /chat}
- * WebSocket. Both runtimes serve exactly this list: {@code server.jar} maps each path to its
+ * WebSocket: {@code /healthz} (alive) and {@code /readyz} (can serve). Both runtimes serve exactly this list: {@code server.jar} maps each path to its
  * Grizzly adapter, the WAR maps each to its one servlet. A new endpoint is one more entry here.
  *
  * <p>The origin rule is not applied here but at each runtime's edge ({@link OriginRule}), ahead
@@ -21,9 +21,14 @@ public final class Routes {
         this.routes = List.copyOf(routes);
     }
 
-    /** Sori's endpoints on this hub. */
+    /** Sori's endpoints on this hub, always ready (the in-memory chat). */
     public static Routes standard(Hub hub, String version) {
-        return of(Route.get("/healthz", new HealthRoute(hub, version)));
+        return standard(hub, version, Readiness.ALWAYS);
+    }
+
+    /** Sori's endpoints on this hub, ready ({@code /readyz}) as {@code readiness} says (its database). */
+    public static Routes standard(Hub hub, String version, Readiness readiness) {
+        return of(Route.get("/healthz", new HealthRoute(hub, version)), Route.get("/readyz", new ReadyRoute(readiness)));
     }
 
     public static Routes of(Route... routes) {

@@ -3,6 +3,7 @@ package dev.sori.server;
 import dev.sori.Version;
 import dev.sori.chat.ChatSettings;
 import dev.sori.chat.Hub;
+import dev.sori.http.Routes;
 import dev.sori.store.DatabaseChatStorage;
 import dev.sori.store.Storage;
 import dev.sori.config.Setting;
@@ -99,7 +100,8 @@ public final class Main implements Callable<Integer> {
         Hub hub = new Hub(chat, Version.get(), storage.chatStorage());
         StandaloneServer server;
         try {
-            server = StandaloneServer.start(host, values.get(Settings.PORT), hub, edge);
+            server = StandaloneServer.start(host, values.get(Settings.PORT), hub, edge,
+                    Routes.standard(hub, Version.get(), storage::notReadyBecause));
         } catch (IOException | RuntimeException e) {
             hub.close();
             storage.close();

@@ -85,7 +85,8 @@ final class RawWebSocket implements AutoCloseable {
 
     /**
      * Like {@link #connect(URI, int, java.net.InetAddress)}, with extra handshake headers (e.g. a
-     * proxy's {@code X-Forwarded-For}), written as given after the standard ones.
+     * proxy's {@code X-Forwarded-For}), written as given after the standard ones; a {@code Host}
+     * among them replaces the URI's.
      */
     static RawWebSocket connect(URI uri, int receiveBuffer, java.net.InetAddress from,
                                 java.util.Map<String, String> headers) {
@@ -117,14 +118,19 @@ final class RawWebSocket implements AutoCloseable {
         RANDOM.nextBytes(nonce);
         String key = Base64.getEncoder().encodeToString(nonce);
         String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String host = headers.getOrDefault("Host", uri.getHost() + ":" + uri.getPort()); // a proxy may pass the public one
         String request = "GET " + path + " HTTP/1.1\r\n"
-                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "Host: " + host + "\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n";
         StringBuilder extra = new StringBuilder();
-        headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach((name, value) -> {
+            if (!name.equals("Host")) {
+                extra.append(name).append(": ").append(value).append("\r\n");
+            }
+        });
         request += extra + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();

@@ -1,10 +1,12 @@
 package dev.sori.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sori.testing.ServerProcess;
 import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -79,6 +81,31 @@ class TrustedProxiesIT {
                 String log = server.awaitOutput(Duration.ofSeconds(10), "connection refused address=127.0.0.1 open=1");
                 assertThat(log).contains("trusted proxies: none");
             }
+        }
+    }
+
+    @Test
+    void theOriginRuleHoldsWithTheHostAProxyPassesOn() throws Exception {
+        try (ServerProcess server = ServerProcess.start("--trusted-proxies", "127.0.0.1/32")) {
+            // nginx with proxy_set_header Host $http_host, or HAProxy (which passes Host as it came):
+            // the page's origin is the public name, and so is the Host Sori sees.
+            try (RawWebSocket passed = connect(server.chat(), null, Map.of("Host", "chat.example.com",
+                    "Origin", "https://chat.example.com", "X-Forwarded-For", "203.0.113.9"))) {
+                assertWelcomed(passed);
+            }
+            try (RawWebSocket withPort = connect(server.chat(), null, Map.of("Host", "chat.example.com:8443",
+                    "Origin", "https://chat.example.com:8443", "X-Forwarded-For", "203.0.113.9"))) {
+                assertWelcomed(withPort);
+            }
+            // A foreign page through the same proxy is still refused, whatever the proxy forwards.
+            assertThatThrownBy(() -> connect(server.chat(), null, Map.of("Host", "chat.example.com",
+                    "Origin", "https://evil.example", "X-Forwarded-For", "203.0.113.9")))
+                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("handshake refused: HTTP/1.1 403");
+            // A proxy that sends its upstream's name as Host (nginx's default, $proxy_host) makes the
+            // page's own origin foreign: the deploy guide's configurations pass the Host on.
+            assertThatThrownBy(() -> connect(server.chat(), null, Map.of("Origin", "https://chat.example.com",
+                    "X-Forwarded-For", "203.0.113.9")))
+                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("handshake refused: HTTP/1.1 403");
         }
     }
 
