@@ -35,10 +35,21 @@ public interface RoomCatalog {
         @Override
         public void emptied(String id) {
         }
+
+        @Override
+        public CompletionStage<List<Saved>> refresh() {
+            return CompletableFuture.completedFuture(List.of());
+        }
     };
 
     /** Every saved room, at start-up. */
     List<Saved> load();
+
+    /**
+     * Every room as the catalog has it now, {@code general} included (with its last seq), read
+     * off the caller's thread: what other nodes created, deleted and stored since.
+     */
+    CompletionStage<List<Saved>> refresh();
 
     /** Saves a new room; fails with {@link UnavailableException} when it could not. */
     CompletionStage<Void> create(Saved room);

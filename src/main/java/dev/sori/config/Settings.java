@@ -2,6 +2,7 @@ package dev.sori.config;
 
 import dev.sori.chat.ChatSettings;
 import dev.sori.chat.PasswordGuard;
+import dev.sori.cluster.ClusterSettings;
 import dev.sori.store.StoreSettings;
 import dev.sori.websocket.TrustedProxies;
 import java.nio.file.Path;
@@ -40,6 +41,14 @@ public final class Settings {
     public static final Setting<String> DATASOURCE = Setting.of("datasource", ValueType.text("JNDI_NAME"), null,
             "the JNDI name of a `DataSource` the application server pools, e.g. `java:jboss/datasources/SoriDS`; "
                     + "used instead of the database settings above").warOnly();
+    public static final Setting<String> REDIS_URL = Setting.of("redis-url", ValueType.text("URL"), null,
+            "a Redis, `redis://HOST:PORT`, that makes this process one node of a cluster: every node on the same "
+                    + "PostgreSQL database (`db-url`, or in the WAR `datasource`) and the same Redis is one chat "
+                    + "(docs/deploy.md); logged as `***`, since the URL may hold a password").asSecret();
+    public static final Setting<String> CLUSTER_NAME = Setting.of("cluster-name", ValueType.text("NAME"),
+            ClusterSettings.DEFAULT_CLUSTER_NAME, "separates clusters that share one Redis");
+    public static final Setting<String> NODE_ID = Setting.of("node-id", ValueType.text("ID"), null,
+            "this node's name in logs and `/healthz`, unique in its cluster; random when not given");
     public static final Setting<Integer> MAX_MESSAGE_CHARS = Setting.of("max-message-chars",
             ValueType.integer("N", 1, INT), CHAT.maxMessageChars(),
             "longest message text, in characters; shown to clients in `welcome.limits.maxMessageChars`");
@@ -112,7 +121,7 @@ public final class Settings {
 
     /** Every setting, in README order. */
     public static final List<Setting<?>> ALL = List.of(HOST, PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD,
-            DB_POOL_SIZE, DATASOURCE, MAX_MESSAGE_CHARS, MAX_ROOM_CAPACITY, EMPTY_ROOM_TTL, MAX_PENDING_FRAMES,
+            DB_POOL_SIZE, DATASOURCE, REDIS_URL, CLUSTER_NAME, NODE_ID, MAX_MESSAGE_CHARS, MAX_ROOM_CAPACITY, EMPTY_ROOM_TTL, MAX_PENDING_FRAMES,
             MAX_PENDING_BYTES, PING_INTERVAL, PING_TIMEOUT, SEND_TIMEOUT, SOCKET_SEND_BUFFER, RATE_LIMIT, RATE_BURST,
             MAX_CONNECTIONS_PER_ADDRESS, PASSWORD_ATTEMPTS, ALLOWED_ORIGINS, TRUSTED_PROXIES, HANDSHAKE_TIMEOUT,
             MIN_BODY_RATE, TLS_KEYSTORE, TLS_PASSWORD);

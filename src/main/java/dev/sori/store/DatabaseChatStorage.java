@@ -179,12 +179,20 @@ public final class DatabaseChatStorage implements AutoCloseable {
             List<Saved> saved = new ArrayList<>();
             for (StoredRoom room : store.list()) {
                 if (!room.permanent()) {
-                    saved.add(new Saved(room.id(), room.title(), room.max(), room.passwordHash(), room.ownerId(),
-                            room.ownerNick(), room.emptiedAt() == null ? 0 : room.emptiedAt().toEpochMilli(),
-                            room.lastSeq()));
+                    saved.add(saved(room));
                 }
             }
             return saved;
+        }
+
+        @Override
+        public CompletionStage<List<Saved>> refresh() {
+            return onIo("reading the rooms", () -> store.list().stream().map(Rooms::saved).toList());
+        }
+
+        private static Saved saved(StoredRoom room) {
+            return new Saved(room.id(), room.title(), room.max(), room.passwordHash(), room.ownerId(), room.ownerNick(),
+                    room.emptiedAt() == null ? 0 : room.emptiedAt().toEpochMilli(), room.lastSeq());
         }
 
         @Override

@@ -76,9 +76,21 @@ public final class Storage implements AutoCloseable {
     }
 
     /**
-     * A second node on a database another storage uses, without the {@link SingleProcessLock}:
-     * for the tests of what cluster mode will rely on (each seq handed out once across nodes).
+     * One node of a cluster on a PostgreSQL database that other nodes use too: without the
+     * {@link SingleProcessLock}. Each seq is still handed out once, whatever the node (the
+     * writer takes the room's row lock).
+     *
+     * @throws IllegalArgumentException on H2, which one process at a time can open
      */
+    public static Storage openShared(StoreSettings settings) {
+        if (!DataSources.isPostgreSql(settings.effectiveJdbcUrl())) {
+            throw new IllegalArgumentException("several nodes need a PostgreSQL database (--db-url); "
+                    + "H2 can be opened by one process only");
+        }
+        return open(settings, Clock.systemUTC(), false);
+    }
+
+    /** {@link #openShared} with a clock, and on any database: for the tests of the invariants nodes rely on. */
     static Storage openAnotherNode(StoreSettings settings, Clock clock) {
         return open(settings, clock, false);
     }
@@ -141,6 +153,15 @@ public final class Storage implements AutoCloseable {
      * @throws StoreUnavailableException when the database cannot be reached or migrated
      */
     public static Storage open(DataSource containerDataSource, String description, StoreSettings settings, Clock clock) {
+        return open(containerDataSource, description, settings, clock, false);
+    }
+
+    /**
+     * {@link #open(DataSource, String, StoreSettings, Clock)}; {@code shared}: as one node of a
+     * cluster, without the {@link SingleProcessLock} (PostgreSQL only).
+     */
+    public static Storage open(DataSource containerDataSource, String description, StoreSettings settings, Clock clock,
+                               boolean shared) {
         String name = "sori-store-" + INSTANCES.incrementAndGet();
         SingleProcessLock lock = null;
         try {
@@ -148,7 +169,11 @@ public final class Storage implements AutoCloseable {
             try (Connection c = containerDataSource.getConnection()) {
                 dialect = Dialect.of(c);
             }
-            if (dialect == Dialect.POSTGRESQL) {
+            if (shared && dialect != Dialect.POSTGRESQL) {
+                throw new IllegalArgumentException("several nodes need a PostgreSQL data source; "
+                        + description + " is not one");
+            }
+            if (dialect == Dialect.POSTGRESQL && !shared) {
                 lock = SingleProcessLock.acquire(containerDataSource, description, SingleProcessLock.CHECK_INTERVAL);
             }
             migrate(containerDataSource, description);
