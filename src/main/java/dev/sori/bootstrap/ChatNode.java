@@ -72,6 +72,11 @@ public final class ChatNode implements AutoCloseable {
         return cluster.status().withRepairs(new ClusterStatus.Repairs(r.held(), r.reads(), r.skipped()));
     }
 
+    /** Whether this node can serve, for {@code /readyz}: null while its database answers, else why not; never waits. */
+    public String notReadyBecause() {
+        return storage.notReadyBecause();
+    }
+
     /**
      * Closes every connection (1001), leaves the cluster (the others drop this node's members at
      * once) and closes the storage, which commits or fails every accepted message first.

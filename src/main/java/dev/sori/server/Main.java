@@ -106,7 +106,7 @@ public final class Main implements Callable<Integer> {
         StandaloneServer server;
         try {
             server = StandaloneServer.start(host, values.get(Settings.PORT), hub, edge,
-                    Routes.standard(hub, Version.get(), node::clusterStatus));
+                    Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause));
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
@@ -132,8 +132,9 @@ public final class Main implements Callable<Integer> {
         String s = server.secure() ? "s" : "";
         System.out.println("Sori " + Version.get() + " listening: page http" + s + "://" + authority + "/ websocket ws"
                 + s + "://" + authority + "/chat");
-        LOG.log(System.Logger.Level.INFO, "WebSocket origins: {0}; handshake timeout {1} ms{2}", edge.origins(),
-                Long.toString(edge.handshakeTimeout().toMillis()), edge.tls() == null ? "" : "; TLS from " + edge.tls().file());
+        LOG.log(System.Logger.Level.INFO, "WebSocket origins: {0}; handshake timeout {1} ms{2}; trusted proxies: {3}",
+                edge.origins(), Long.toString(edge.handshakeTimeout().toMillis()),
+                edge.tls() == null ? "" : "; TLS from " + edge.tls().file(), edge.trustedProxies());
         System.out.flush();
         stopped.await();
         return 0;

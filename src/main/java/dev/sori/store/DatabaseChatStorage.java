@@ -59,6 +59,11 @@ public final class DatabaseChatStorage implements AutoCloseable {
         return chatStorage;
     }
 
+    /** See {@link Storage#notReadyBecause()}: null when the database answers; never waits on it. */
+    public String notReadyBecause() {
+        return storage.notReadyBecause();
+    }
+
     /** Stops the I/O threads, then the storage (which commits or fails every accepted append). */
     @Override
     public void close() {

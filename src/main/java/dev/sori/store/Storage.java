@@ -44,6 +44,7 @@ public final class Storage implements AutoCloseable {
     private final RoomStore rooms;
     private final IdentityStore identities;
     private final String description;
+    private final DatabaseProbe probe;
 
     private Storage(DataSource dataSource, List<HikariDataSource> ownPools, SingleProcessLock lock, MessageWriter writer,
             Clock clock, String description) {
@@ -54,6 +55,7 @@ public final class Storage implements AutoCloseable {
         this.rooms = new JdbcRoomStore(dataSource, clock);
         this.identities = new JdbcIdentityStore(dataSource, clock);
         this.description = description;
+        this.probe = new DatabaseProbe(dataSource, description);
     }
 
     public static Storage open(StoreSettings settings) {
@@ -227,6 +229,15 @@ public final class Storage implements AutoCloseable {
         return writer.stats();
     }
 
+    /**
+     * Whether this node can serve, as far as its database goes: null when the database answered
+     * its last check, about a second ago at most; otherwise why not, one line without secrets.
+     * Never waits on the database, but the very first call waits for the first check (2 s at most).
+     */
+    public String notReadyBecause() {
+        return probe.problem();
+    }
+
     /** The database, for logs: its URL without parameters. */
     public String description() {
         return description;
@@ -238,6 +249,7 @@ public final class Storage implements AutoCloseable {
      */
     @Override
     public void close() {
+        probe.close();
         try {
             writer.close();
         } finally {
