@@ -57,7 +57,21 @@ public final class Main implements Callable<Integer> {
                     .type(String.class).description(helpLine(setting)).build());
         }
         main.spec = spec;
-        return new CommandLine(spec).setExecutionExceptionHandler(new StartupFailures());
+        return new CommandLine(spec).setExecutionExceptionHandler(new StartupFailures())
+                .setParameterExceptionHandler(Main::badArguments);
+    }
+
+    /**
+     * The error, picocli's "did you mean" for a mistyped option, then the usage: picocli alone
+     * leaves the usage out whenever it has a suggestion.
+     */
+    private static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        err.println(e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        cmd.usage(err);
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** The setting's doc as {@code --help} shows it: plain text, its variable, its default. */
