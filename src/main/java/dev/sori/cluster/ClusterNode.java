@@ -38,7 +38,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** The other nodes heard, with when (nanoTime) they were last heard. */
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
-    private final long startedNanos = System.nanoTime();
+    private volatile long startedNanos = System.nanoTime();
     private volatile long lastEchoNanos;
     private volatile boolean degraded;
     private long lastReconnectNanos; // only touched by the timer thread
@@ -79,6 +79,7 @@ public final class ClusterNode implements AutoCloseable {
     /** Connects and starts the heartbeat; the hub must be subscribed to the bus and presence. */
     public void start() {
         transport.start(this::received);
+        startedNanos = System.nanoTime(); // the silence clock starts once the transport had its chance
         long beat = HEARTBEAT.toMillis();
         timer.scheduleAtFixedRate(this::beat, 0, beat, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);

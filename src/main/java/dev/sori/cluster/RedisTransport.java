@@ -36,6 +36,7 @@ import java.util.function.Consumer;
 final class RedisTransport implements ClusterTransport {
     private static final System.Logger LOG = System.getLogger(RedisTransport.class.getName());
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration FIRST_CONNECT = Duration.ofSeconds(10);
 
     private final ClusterSettings settings;
     private final byte[] channel;
@@ -47,6 +48,7 @@ final class RedisTransport implements ClusterTransport {
     private volatile StatefulRedisConnection<byte[], byte[]> publisher;
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
     private volatile boolean closed;
+    private final java.util.concurrent.CompletableFuture<Void> firstConnection = new java.util.concurrent.CompletableFuture<>();
     private volatile long lastFailureLogged;
 
     RedisTransport(ClusterSettings settings) {
@@ -78,10 +80,22 @@ final class RedisTransport implements ClusterTransport {
         };
     }
 
+    /**
+     * Connects, waiting up to {@link #FIRST_CONNECT} so that a node starts connected when it can;
+     * when Redis cannot be reached by then, the node starts anyway (degraded) and this keeps trying.
+     */
     @Override
     public void start(Consumer<byte[]> receiver) {
         this.receiver = receiver;
         connectOrRetry(0);
+        try {
+            firstConnection.get(FIRST_CONNECT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(Level.WARNING, "cluster {0}: Redis {1} not reachable yet; starting degraded and retrying",
+                    settings.clusterName(), redacted());
+        }
     }
 
     /** Connects both links; when Redis cannot be reached, keeps trying in the background. */
@@ -93,6 +107,7 @@ final class RedisTransport implements ClusterTransport {
                 }
                 try {
                     connect();
+                    firstConnection.complete(null);
                     LOG.log(Level.INFO, "cluster {0}: connected to Redis {1} as {2}", settings.clusterName(),
                             redacted(), "node " + settings.nodeId());
                 } catch (RuntimeException e) {
