@@ -114,7 +114,10 @@ public final class ClusterNode implements AutoCloseable {
             }
             if (silent && now - lastReconnectNanos > DEGRADED_AFTER.toNanos()) {
                 lastReconnectNanos = now;
-                if (echo != 0) { // before the first echo, the transport is still connecting by itself
+                // Only a link that says it is up but carries nothing (a blackholed network): one
+                // that knows it is down reconnects by itself, and before the first echo the
+                // transport is still connecting.
+                if (echo != 0 && transport.connected()) {
                     transport.reconnect();
                 }
             }

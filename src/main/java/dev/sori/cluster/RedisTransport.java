@@ -49,6 +49,7 @@ final class RedisTransport implements ClusterTransport {
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
     private volatile boolean closed;
     private final java.util.concurrent.CompletableFuture<Void> firstConnection = new java.util.concurrent.CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean attempting = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long lastFailureLogged;
 
     RedisTransport(ClusterSettings settings) {
@@ -98,15 +99,28 @@ final class RedisTransport implements ClusterTransport {
         }
     }
 
-    /** Connects both links; when Redis cannot be reached, keeps trying in the background. */
+    /**
+     * Connects both links; when Redis cannot be reached, keeps trying in the background. One
+     * attempt (and its retries) at a time: a second chain would end in a second subscription,
+     * and every frame would arrive twice.
+     */
     private void connectOrRetry(long delayMillis) {
+        if (!attempting.compareAndSet(false, true)) {
+            return; // an attempt is under way; it will get there
+        }
+        retry(delayMillis);
+    }
+
+    private void retry(long delayMillis) {
         try {
             connecting.schedule(() -> {
                 if (closed) {
+                    attempting.set(false);
                     return;
                 }
                 try {
                     connect();
+                    attempting.set(false);
                     firstConnection.complete(null);
                     LOG.log(Level.INFO, "cluster {0}: connected to Redis {1} as {2}", settings.clusterName(),
                             redacted(), "node " + settings.nodeId());
@@ -114,15 +128,16 @@ final class RedisTransport implements ClusterTransport {
                     dropConnections();
                     logFailure("cannot reach Redis " + redacted() + " (" + e.getClass().getSimpleName()
                             + "); retrying");
-                    connectOrRetry(250 + ThreadLocalRandom.current().nextLong(750));
+                    retry(250 + ThreadLocalRandom.current().nextLong(750));
                 }
             }, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            // closed
+            attempting.set(false); // closed
         }
     }
 
     private void connect() {
+        dropConnections(); // never two subscriptions: each frame would arrive twice
         StatefulRedisPubSubConnection<byte[], byte[]> sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
         subscriber = sub;
         sub.addListener(new RedisPubSubAdapter<>() {
@@ -179,9 +194,8 @@ final class RedisTransport implements ClusterTransport {
     public void reconnect() {
         try {
             connecting.execute(() -> {
-                if (!closed) {
+                if (!closed && !attempting.get()) {
                     LOG.log(Level.WARNING, "cluster {0}: Redis link silent; reconnecting", settings.clusterName());
-                    dropConnections();
                     connectOrRetry(0);
                 }
             });
