@@ -10,22 +10,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import java.security.SecureRandom;
 
 /**
  * Several {@code server.jar} processes that make one chat: a fresh PostgreSQL database of their
@@ -240,9 +234,9 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    /** Every node started so far, stopped ones included, by index. */
+    /** Every node started so far, stopped ones included, by index (a restarted index after its old process). */
     public List<Node> nodes() {
-        return List.copyOf(nodes);
+        return nodes.stream().sorted(Comparator.comparingInt(Node::index)).toList();
     }
 
     /** The latest node with this index. */
@@ -261,7 +255,7 @@ public final class Cluster implements AutoCloseable {
 
     /** The nodes whose process is alive. */
     public List<Node> running() {
-        return nodes.stream().filter(Node::isRunning).toList();
+        return nodes().stream().filter(Node::isRunning).toList();
     }
 
     /** A late node with the next index (e.g. a fourth). */
@@ -333,20 +327,7 @@ public final class Cluster implements AutoCloseable {
         if (database == null) {
             throw new IllegalStateException("independent nodes have no shared database");
         }
-        Properties props = new Properties();
-        props.setProperty("user", PostgresDatabase.USER);
-        props.setProperty("password", PostgresDatabase.PASSWORD);
-        Map<String, List<Long>> stored = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(database.url(), props);
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT room_id, seq FROM messages ORDER BY room_id, seq")) {
-            while (rs.next()) {
-                stored.computeIfAbsent(rs.getString(1), r -> new ArrayList<>()).add(rs.getLong(2));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read the messages of " + database, e);
-        }
-        return stored;
+        return DeliveryLedger.storedSeqs(database);
     }
 
     /** Every node's output, for a failure message. */

@@ -2,12 +2,18 @@ package dev.sori.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -207,6 +213,24 @@ public final class DeliveryLedger {
         if (!problems.isEmpty()) {
             fail("clients and database disagree:\n  " + String.join("\n  ", problems));
         }
+    }
+
+    /** {@code SELECT room_id, seq FROM messages} of {@code database}: each room's stored seqs, ascending. */
+    public static Map<String, List<Long>> storedSeqs(PostgresDatabase database) {
+        Properties props = new Properties();
+        props.setProperty("user", PostgresDatabase.USER);
+        props.setProperty("password", PostgresDatabase.PASSWORD);
+        Map<String, List<Long>> stored = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(database.url(), props);
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT room_id, seq FROM messages ORDER BY room_id, seq")) {
+            while (rs.next()) {
+                stored.computeIfAbsent(rs.getString(1), r -> new ArrayList<>()).add(rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the messages of " + database, e);
+        }
+        return stored;
     }
 
     /** Rooms, seqs, acks and deliveries in a few lines, for a test's report. */

@@ -73,7 +73,8 @@ public final class HaProxy implements AutoCloseable {
                 .append(page.getHost()).append(':').append(page.getPort()).append(" check\n"));
         return """
                 global
-                    maxconn 20000
+                    # Within the file-descriptor limit of a test machine (HAProxy needs two a connection).
+                    maxconn 8000
 
                 defaults
                     mode http
@@ -123,6 +124,15 @@ public final class HaProxy implements AutoCloseable {
 
     public Path configFile() {
         return config;
+    }
+
+    /** The configuration it runs with. */
+    public String config() {
+        try {
+            return Files.readString(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Each backend's status as HAProxy sees it ({@code UP}, {@code DOWN}, {@code UP 1/2}…). */

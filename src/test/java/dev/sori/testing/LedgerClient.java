@@ -51,7 +51,7 @@ public final class LedgerClient implements AutoCloseable {
     private final Map<String, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
     private final Map<String, Post> unacked;
     private final Set<String> rooms;
-    private final List<JsonObject> events = new ArrayList<>(); // everything but message, ack and error
+    private final List<Event> events = new ArrayList<>(); // everything but message, ack and error
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, Long> sinceById = new ConcurrentHashMap<>(); // join request id -> since
     private final AtomicLong cids;
@@ -226,20 +226,24 @@ public final class LedgerClient implements AutoCloseable {
         }
     }
 
+    /** A frame other than {@code message}, {@code ack} and {@code error}, with its {@link System#nanoTime} of arrival. */
+    public record Event(JsonObject frame, long arrived) {
+    }
+
     /** Every frame but {@code message}, {@code ack} and {@code error}, in arrival order. */
-    public List<JsonObject> events() {
+    public List<Event> events() {
         synchronized (events) {
             return List.copyOf(events);
         }
     }
 
-    /** Waits until an event (see {@link #events}) matching {@code wanted} arrived; returns the first. */
-    public JsonObject awaitEvent(Predicate<JsonObject> wanted, Duration timeout) {
+    /** Waits until an event (see {@link #events}) whose frame matches {@code wanted} arrived; returns the first. */
+    public Event awaitEvent(Predicate<JsonObject> wanted, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (events) {
             while (true) {
-                for (JsonObject e : events) {
-                    if (wanted.test(e)) {
+                for (Event e : events) {
+                    if (wanted.test(e.frame())) {
                         return e;
                     }
                 }
@@ -311,7 +315,7 @@ public final class LedgerClient implements AutoCloseable {
             }
             default -> {
                 synchronized (events) {
-                    events.add(frame);
+                    events.add(new Event(frame, System.nanoTime()));
                     events.notifyAll();
                 }
             }
