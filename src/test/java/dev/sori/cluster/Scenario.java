@@ -138,6 +138,12 @@ final class Scenario {
             return seqs;
         }
 
+        /** Waits until the loop posted its last message, then for every ack. */
+        List<Long> awaitAcksAfterAll(Duration timeout) {
+            done.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+            return awaitAcks(timeout);
+        }
+
         /** How many posts got their ack so far, and how many failed. */
         int acked() {
             return (int) acks.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
