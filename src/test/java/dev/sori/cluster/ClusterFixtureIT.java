@@ -101,4 +101,55 @@ class ClusterFixtureIT {
             }
         }
     }
+
+    /**
+     * The kill -9 path of the harness on one node of today: people post, the node is killed and
+     * started again on its database, everyone resumes there with {@code since} (recovered), posts
+     * the unacked messages again with their {@code cid}, and the ledger finds every acked message
+     * once, in order, as stored.
+     */
+    @Test
+    void aKilledAndRestartedNodeOnPostgreSqlLosesNothingThatWasAckedAndStoresNothingTwice() throws Exception {
+        try (Cluster cluster = Cluster.builder().nodes(1).redis(false).start()) {
+            assertThat(cluster.redis()).isNull();
+            DeliveryLedger ledger = new DeliveryLedger();
+            Scenario.Room room = Scenario.oneRoom(cluster, ledger, 3);
+            List<Scenario.Poster> posters = room.clients().stream()
+                    .map(c -> new Scenario.Poster(c, room.id(), Duration.ofMillis(5), 100_000)).toList();
+            for (Scenario.Poster p : posters) {
+                p.awaitAcked(10, T);
+            }
+
+            cluster.node(0).kill();
+            for (Scenario.Poster p : posters) {
+                p.client().awaitClosed(T);
+                p.stop();
+            }
+            Cluster.Node again = cluster.restart(cluster.node(0));
+            List<LedgerClient> back = new ArrayList<>();
+            List<CompletableFuture<Long>> resent = new ArrayList<>();
+            int unacked = 0;
+            for (Scenario.Poster p : posters) {
+                unacked += p.client().unacked().size();
+                Long since = p.client().lastSeq(room.id());
+                LedgerClient.Resumed r = p.client().resumeOn(again.chat());
+                LedgerClient.Joined joined = r.joins().get(room.id());
+                assertThat(joined.recovered()).as("%s rejoins with since=%s (stored up to %s): %s", p.client().name(),
+                        since, Scenario.storedLast(cluster, room.id()), joined.ack()).isTrue();
+                resent.addAll(r.client().resendUnacked());
+                back.add(r.client());
+            }
+            for (CompletableFuture<Long> f : resent) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            long last = Scenario.storedLast(cluster, room.id());
+            Scenario.awaitAll(back, room.id(), last, T);
+            ledger.assertMatchesDatabase(cluster.storedSeqs(), room.names());
+            assertThat(cluster.storedSeqs().get(room.id())).as("every post stored once")
+                    .hasSameSizeAs(ledger.ackedSeqs(room.id()));
+            System.out.println("ClusterFixtureIT kill/restart: " + unacked + " posts unacked at the kill; "
+                    + ledger.summary());
+            back.forEach(LedgerClient::close);
+        }
+    }
 }

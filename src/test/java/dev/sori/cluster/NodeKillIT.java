@@ -33,7 +33,9 @@ class NodeKillIT {
             for (LedgerClient c : room.clients()) {
                 posters.add(new Scenario.Poster(c, room.id(), Duration.ofMillis(20), 100_000));
             }
-            Scenario.sleep(1_500);
+            for (Scenario.Poster p : posters) {
+                p.awaitAcked(10, Scenario.DEADLINE);
+            }
 
             Cluster.Node victim = cluster.node(2);
             List<Scenario.Poster> victims = posters.stream()

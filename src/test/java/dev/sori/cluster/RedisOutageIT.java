@@ -27,13 +27,15 @@ class RedisOutageIT {
             DeliveryLedger ledger = new DeliveryLedger();
             Scenario.Room room = Scenario.oneRoom(cluster, ledger, 2);
             List<LedgerClient> clients = new ArrayList<>(room.clients());
-            Scenario.awaitListedCount(clients, room.id(), 6, Scenario.DEADLINE);
+            Scenario.awaitListedCount(clients, room.id(), 7, Scenario.DEADLINE);
 
             List<Scenario.Poster> posters = new ArrayList<>();
             for (LedgerClient c : clients) {
                 posters.add(new Scenario.Poster(c, room.id(), Duration.ofMillis(50), 100_000));
             }
-            Scenario.sleep(1_000);
+            for (Scenario.Poster p : posters) {
+                p.awaitAcked(10, Scenario.DEADLINE);
+            }
 
             long downAt = System.nanoTime();
             cluster.redis().stop();
@@ -47,15 +49,18 @@ class RedisOutageIT {
             System.out.printf("RedisOutageIT: while down, seq %d reached every node after %d ms%n", marker,
                     (System.nanoTime() - postedAt) / 1_000_000);
 
-            // Presence while it is down: one person on node-1 leaves, a new one on node-2 joins.
+            // Presence while it is down: one person on node-1 leaves, two new ones join on node-2 and
+            // node-0; afterwards every node must count 7, not the 6 it knew.
             LedgerClient leaving = clients.get(3);
             posters.get(3).stop();
             posters.get(3).awaitAcks(Scenario.DEADLINE);
             leaving.close();
             clients.remove(3);
-            LedgerClient late = LedgerClient.connect(ledger, "node-2/late", cluster.node(2).chat());
-            late.join(room.id(), null);
-            clients.add(late);
+            for (int n : new int[] {2, 0}) {
+                LedgerClient late = LedgerClient.connect(ledger, "node-" + n + "/late", cluster.node(n).chat());
+                late.join(room.id(), null);
+                clients.add(late);
+            }
 
             Scenario.sleep(Math.max(0, OUTAGE.toMillis() - (System.nanoTime() - downAt) / 1_000_000));
             cluster.redis().start();
@@ -80,7 +85,7 @@ class RedisOutageIT {
             List<String> stayed = room.names().stream().filter(n -> !n.equals(leaving.name())).toList();
             ledger.assertEveryoneSaw(room.id(), stayed);
             ledger.assertMatchesDatabase(cluster.storedSeqs(), clients.stream().map(LedgerClient::name).toList());
-            Scenario.awaitListedCount(clients, room.id(), 6, Scenario.DEADLINE);
+            Scenario.awaitListedCount(clients, room.id(), 7, Scenario.DEADLINE);
             System.out.println("RedisOutageIT: " + ledger.summary());
             clients.forEach(LedgerClient::close);
         }

@@ -100,6 +100,7 @@ final class Scenario {
         private final AtomicBoolean stop = new AtomicBoolean();
         private final ConcurrentLinkedQueue<CompletableFuture<Long>> acks = new ConcurrentLinkedQueue<>();
         private final CompletableFuture<Void> done;
+        private volatile RuntimeException failure;
 
         Poster(LedgerClient client, String room, Duration pause, int max) {
             this.client = client;
@@ -109,7 +110,8 @@ final class Scenario {
                     try {
                         acks.add(client.post(room, client.name() + " #" + i));
                     } catch (RuntimeException e) {
-                        return; // the connection went away under the send
+                        failure = e; // the connection went away under the send
+                        return;
                     }
                     if (!pause.isZero()) {
                         sleep(pause.toMillis());
@@ -138,6 +140,18 @@ final class Scenario {
             return seqs;
         }
 
+        /** Waits until at least {@code count} posts were acked: the fault comes when the traffic is flowing. */
+        Poster awaitAcked(int count, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (acked() < count) {
+                if (System.nanoTime() > deadline || done.isDone()) {
+                    throw new AssertionError(this + "; wanted " + count + " acked within " + timeout);
+                }
+                sleep(20);
+            }
+            return this;
+        }
+
         /** Waits until the loop posted its last message, then for every ack. */
         List<Long> awaitAcksAfterAll(Duration timeout) {
             done.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
@@ -155,6 +169,17 @@ final class Scenario {
 
         LedgerClient client() {
             return client;
+        }
+
+        /** Why the loop ended early (a send that failed), or null. */
+        RuntimeException failure() {
+            return failure;
+        }
+
+        @Override
+        public String toString() {
+            return "poster of " + client.name() + ": " + sent() + " sent, " + acked() + " acked"
+                    + (failure == null ? "" : ", stopped by " + failure);
         }
     }
 

@@ -31,7 +31,9 @@ import java.util.function.Predicate;
  *
  * <p>{@link Builder#clustered(boolean) clustered(false)} starts independent nodes instead, each
  * on an H2 data directory of its own, without Redis: for fixtures (a load balancer) that need
- * several plain nodes, and for a server without cluster mode.
+ * several plain nodes, and for a server without cluster mode. {@link Builder#redis(boolean)
+ * redis(false)} keeps the PostgreSQL database but leaves Redis and the cluster flags out: one
+ * node as it runs today.
  *
  * <p>Skipped without PostgreSQL or redis-server, or failed when they are required
  * ({@link PostgresDatabase}, {@link ClusterTools}).
@@ -66,6 +68,7 @@ public final class Cluster implements AutoCloseable {
     public static final class Builder {
         private int count = 3;
         private boolean clustered = true;
+        private boolean withRedis = true;
         private boolean proxied;
         private String name;
         private final List<String> args = new ArrayList<>();
@@ -78,6 +81,15 @@ public final class Cluster implements AutoCloseable {
         /** False: independent nodes on H2, no Redis, no PostgreSQL. */
         public Builder clustered(boolean clustered) {
             this.clustered = clustered;
+            return this;
+        }
+
+        /**
+         * False: the nodes share the PostgreSQL database but get no Redis and no cluster flags, as
+         * one node runs today (a second one on the database refuses to start until cluster mode).
+         */
+        public Builder redis(boolean withRedis) {
+            this.withRedis = withRedis;
             return this;
         }
 
@@ -105,7 +117,9 @@ public final class Cluster implements AutoCloseable {
             Cluster cluster = null;
             try {
                 if (clustered) {
-                    redis = RedisServer.startOrSkip();
+                    if (withRedis) {
+                        redis = RedisServer.startOrSkip();
+                    }
                     db = PostgresDatabase.createOrSkip();
                 }
                 cluster = new Cluster(this, db, redis);
@@ -279,8 +293,10 @@ public final class Cluster implements AutoCloseable {
                     .orElseGet(() -> TcpProxy.to(redis.port()));
         }
         List<String> args = new ArrayList<>(ServerProcess.UNLIMITED_RATE_AND_CONNECTIONS);
-        if (redis != null) {
+        if (database != null) {
             args.addAll(database.serverArgs());
+        }
+        if (redis != null) {
             args.addAll(List.of("--redis-url", link != null ? link.redisUrl() : redis.url(),
                     "--cluster-name", name, "--node-id", nodeId(index)));
         }
@@ -312,7 +328,7 @@ public final class Cluster implements AutoCloseable {
         return name;
     }
 
-    /** The private Redis, or null for independent nodes. */
+    /** The private Redis, or null for independent nodes and {@link Builder#redis(boolean) redis(false)}. */
     public RedisServer redis() {
         return redis;
     }

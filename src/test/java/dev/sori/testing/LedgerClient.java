@@ -173,7 +173,8 @@ public final class LedgerClient implements AutoCloseable {
      * (recorded in the ledger), or exceptionally on an {@code error} or a lost connection.
      */
     public CompletableFuture<Long> post(String room, String text) {
-        Post post = new Post(room, text, name + "-" + cids.incrementAndGet());
+        // A cid is 1-64 of [A-Za-z0-9_-]: the client's name, made to fit, and a counter.
+        Post post = new Post(room, text, name.replaceAll("[^A-Za-z0-9_-]", "_") + "-" + cids.incrementAndGet());
         synchronized (unacked) {
             unacked.put(post.cid(), post);
         }
