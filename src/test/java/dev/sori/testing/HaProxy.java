@@ -79,6 +79,9 @@ public final class HaProxy implements AutoCloseable {
                 defaults
                     mode http
                     option forwardfor
+                    # A connection refused by a node that just died is tried on another one.
+                    option redispatch
+                    retries 2
                     timeout connect 5s
                     timeout client 30s
                     timeout server 30s
