@@ -133,6 +133,8 @@ public final class Cluster implements AutoCloseable {
                     int index = i;
                     rest.add(CompletableFuture.supplyAsync(() -> c.startNode(index)));
                 }
+                // All of them settled before any failure is thrown: none may start after close().
+                CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
                 rest.forEach(CompletableFuture::join);
                 return cluster;
             } catch (RuntimeException | Error e) {
