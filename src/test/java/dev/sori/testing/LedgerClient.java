@@ -290,6 +290,7 @@ public final class LedgerClient implements AutoCloseable {
 
     private void lost(Throwable why) {
         closed.complete(-1);
+        welcome.completeExceptionally(why); // a connection lost before its welcome fails at once
         for (String id : List.copyOf(pending.keySet())) {
             CompletableFuture<JsonObject> reply = pending.remove(id);
             if (reply != null) {
