@@ -69,8 +69,13 @@ final class Scenario {
             int last;
             while ((last = listedCount(c, room)) != count) {
                 if (System.nanoTime() > deadline) {
+                    StringBuilder all = new StringBuilder();
+                    for (LedgerClient other : clients) {
+                        all.append("\n  ").append(other).append(": ").append(other.isOpen()
+                                ? listedCount(other, room) : "closed");
+                    }
                     throw new AssertionError(c + " lists " + room + " with " + last + " connections, not " + count
-                            + ", after " + timeout);
+                            + ", after " + timeout + "; every client's node lists:" + all);
                 }
                 sleep(100);
             }

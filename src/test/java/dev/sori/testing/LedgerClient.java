@@ -53,6 +53,7 @@ public final class LedgerClient implements AutoCloseable {
     private final Set<String> rooms;
     private final List<Event> events = new ArrayList<>(); // everything but message, ack and error
     private final AtomicLong ids = new AtomicLong();
+    private final Map<String, Long> frameCounts = new ConcurrentHashMap<>();
     private final Map<String, Long> sinceById = new ConcurrentHashMap<>(); // join request id -> since
     private final AtomicLong cids;
 
@@ -299,8 +300,14 @@ public final class LedgerClient implements AutoCloseable {
         }
     }
 
+    /** How many frames of each type arrived on this connection, for a failure message. */
+    public Map<String, Long> frameCounts() {
+        return Map.copyOf(frameCounts);
+    }
+
     private void onFrame(JsonObject frame) {
         String type = frame.getString("type", "");
+        frameCounts.merge(type, 1L, Long::sum);
         switch (type) {
             case "welcome" -> welcome.complete(frame);
             case "message" -> {

@@ -202,6 +202,11 @@ public final class RedisServer implements AutoCloseable {
         out.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** How many clients are connected to it now, not counting the connection that asks. */
+    public int clientCount() throws IOException {
+        return (int) command(Duration.ofSeconds(2), "CLIENT", "LIST").lines().filter(l -> !l.isBlank()).count() - 1;
+    }
+
     /** What redis-server logged, for failure messages. */
     public String log() {
         try {

@@ -20,6 +20,7 @@ class RedisServerTest {
             assertThat(redis.command(T, "CONFIG", "GET", "save")).isEqualTo("save\n");
             assertThat(redis.command(T, "CONFIG", "GET", "appendonly")).isEqualTo("appendonly\nno");
             assertThat(redis.command(T, "SET", "k", "v")).isEqualTo("OK");
+            assertThat(redis.clientCount()).as("only the asking connection, not counted").isZero();
 
             redis.stop();
             assertThat(redis.isRunning()).isFalse();
