@@ -13,14 +13,21 @@
 //   `#room=…`, so a link can be shared), the last seq seen per room and the ids of the
 //   rooms this identity created. Never a password: those live in memory for the session,
 //   so a reconnect can rejoin a locked room, and a reload asks again.
-// - After a reconnect the active room is joined again with `since` = the newest seq on
-//   screen; messages are deduplicated by seq anyway.
+// - The connection, requests and the outbox are sori.js (the client library the server serves
+//   at /sori.js, loaded before this module): it reconnects with jittered backoff, rejoins the
+//   active room with `since` after a reconnect, and sends every message with a `cid`, again after
+//   a reconnect until the server confirms it (exactly once). Messages are deduplicated by seq.
+// - The model (members by uid, messages by seq, unread per room) is js/model.js, without the DOM.
 // - People are told apart by `uid`, never by nickname: two people may share a name (and even a
 //   colour), and one person may have several tabs open (several connections, one uid). Only a
 //   server that sends no uids (before protocol 1.1) leaves nickname and colour to go by.
-// - Every message goes out with a `cid`; one that is sent again after a lost ack keeps it, so
-//   the server stores it once.
+// - A message on its way shows in the list as "sending…" (and "failed — retry" if refused) until
+//   the server has it; the box is free for the next one meanwhile.
 import { lang, t } from './i18n.js';
+import { Members, Unread, headcount, isMe as isMeOf, personKey, peopleIn, memberKey } from './js/model.js';
+import { clip, linkify, neutraliseBidi } from './js/text.js';
+
+const Sori = globalThis.Sori;
 
 const TOKEN_KEY = 'sori.token';
 const ROOM_KEY = 'sori.room';
@@ -30,14 +37,6 @@ const GENERAL = 'general';
 const PAGE = 50;
 const MAX_SEEN_ROOMS = 100;
 
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 10_000;
-// A socket stuck opening (or a network that silently ate the connection) is given up on
-// after this long, so the backoff loop keeps going instead of waiting on the OS.
-const CONNECT_TIMEOUT_MS = 10_000;
-const STABLE_MS = 10_000;
-const IDLE_PING_MS = 20_000;
-const PING_TIMEOUT_MS = 10_000;
 // Consecutive messages of one author closer than this share a single name header.
 const GROUP_MS = 5 * 60_000;
 const NEAR_BOTTOM_PX = 80;
@@ -138,7 +137,7 @@ function newView(room, title) {
     gen: ++viewGeneration,
     bySeq: new Map(), // seq -> <li>
     newest: 0, // highest seq on screen
-    members: new Map(), // personKey -> { uid, nick, color, n }: one per person, n connections
+    members: new Members(), // one per person (uid), with their number of connections
     count: undefined,
     joined: false, // a member on the current connection, with its join ack applied
     synced: false, // has had a join ack since the view was created: later joins pass `since`
@@ -155,22 +154,11 @@ function newView(room, title) {
 }
 
 const state = {
-  socket: null,
   connected: false,
   welcomed: false, // at least once: later welcomes are reconnections
   me: null, // { uid, nick, color }
   limits: { maxMessageChars: 2000, maxNickChars: 32 },
-  attempt: 0,
-  welcomedAt: 0,
-  retryTimer: 0,
   countdownTimer: 0,
-  heartbeat: 0,
-  lastHeard: 0,
-  pingSentAt: 0,
-  nextId: 1,
-  nextCid: 1,
-  // Requests awaiting their reply, by id: { type, resolve, reject, text?, room?, seq? }.
-  pending: new Map(),
   rooms: new Map(), // the lobby: room id -> room-info
   roomsLoaded: false,
   roomItems: new Map(), // room id -> <li>
@@ -180,27 +168,17 @@ const state = {
   extra: null, // the room besides general this connection is in
   nav: 0, // bumped by each room switch, so that a slow answer to an old one is recognised
   view: null,
-  unreadGeneral: 0,
+  unread: new Unread(), // per room, for the lobby
   typingSentAt: 0,
-  // The text settlePending put back in the box, with the cids of the messages it holds:
-  // { room, text, cid (when it is one message), cids }.
-  putBack: null,
   deleting: null, // the room this page asked to delete
   passwordFor: null, // { room, mode: 'enter' | 'view' } while the password dialog is open
-  unread: 0,
+  hiddenUnread: 0, // arrived while the tab was hidden, for the tab title
   baseTitle: 'Sori',
   errorTimer: 0,
   toastTimer: 0,
   seenTimer: 0,
   retryJoinTimer: 0,
 };
-
-class RequestError extends Error {
-  constructor(code, message) {
-    super(message || code);
-    this.code = code;
-  }
-}
 
 // ---- storage --------------------------------------------------------------------------------
 
@@ -278,199 +256,65 @@ function rememberRoom(room) {
   save(ROOM_KEY, room);
 }
 
-// ---- connection -----------------------------------------------------------------------------
+// ---- connection: sori.js does the socket, backoff, heartbeat, requests and the outbox ---------
 
-function chatUrl(token) {
-  // Relative to the page, so it works at / and under a WAR's context path alike.
-  const url = new URL('chat', location.href);
-  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.search = token ? `?token=${encodeURIComponent(token)}` : '';
-  url.hash = '';
-  return url.href;
-}
+// Relative to the page, so it works at / and under a WAR's context path alike.
+const client = new Sori.Client({ url: location.href, token: storedToken() });
 
-function connect() {
-  clearTimeout(state.retryTimer);
-  clearInterval(state.countdownTimer);
-  state.retryTimer = 0;
-  if (state.welcomed) showBanner(null);
-  setPresence('connecting');
-
-  const socket = new WebSocket(chatUrl(storedToken()));
-  state.socket = socket;
-  const giveUp = setTimeout(() => drop(socket), CONNECT_TIMEOUT_MS);
-  socket.addEventListener('open', () => clearTimeout(giveUp));
-  socket.addEventListener('message', (event) => {
-    if (state.socket === socket) receive(event.data);
-  });
-  socket.addEventListener('close', () => {
-    clearTimeout(giveUp);
-    if (state.socket === socket) lost();
-  });
-}
-
-/** Abandons a socket that stopped answering; its own close event may come much later. */
-function drop(socket) {
-  if (state.socket !== socket) return;
-  state.socket = null;
-  socket.close();
-  lost();
-}
-
-function lost() {
-  // Only a connection that lasted resets the backoff: a server that welcomes and then closes
-  // at once (overloaded, or refusing this client) must not be hammered every half second.
-  if (state.welcomedAt && Date.now() - state.welcomedAt > STABLE_MS) state.attempt = 0;
-  state.welcomedAt = 0;
-  state.socket = null;
-  state.connected = false;
-  state.extra = null;
-  state.view.joined = false;
-  clearTimeout(state.retryJoinTimer);
-  clearInterval(state.heartbeat);
-  clearTypers(state.view);
-  settlePending();
-  setPresence('offline');
-  scheduleReconnect();
-}
-
-function scheduleReconnect() {
-  // Exponential backoff with jitter, so a restarted server is not hit by every page at once.
-  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** state.attempt);
-  const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-  state.attempt += 1;
-  const due = Date.now() + delay;
-  state.retryTimer = setTimeout(connect, delay);
-  showBanner(due);
+function request(type, payload) {
+  return client.request(type, payload);
 }
 
 function retryNow() {
-  if (state.socket) return;
-  connect();
+  client.retryNow();
 }
 
-function send(type, payload, id) {
-  const frame = { type, payload };
-  if (id) frame.id = id;
-  state.socket.send(JSON.stringify(frame));
-}
-
-function newId() {
-  return `c${state.nextId++}`;
-}
-
-// A cid must be unique per identity for a day, across its tabs and reloads: random per page
-// load. getRandomValues, unlike randomUUID, works on a page served over plain http.
-const CID_PREFIX = Array.from(crypto.getRandomValues(new Uint8Array(9)), (b) => b.toString(16).padStart(2, '0')).join('');
-
-function newCid() {
-  return `${CID_PREFIX}-${state.nextCid++}`;
-}
-
-/**
- * Sends a request and resolves with its ack payload, or rejects with a RequestError (the
- * server's error code, or `disconnected`). Replies are routed by the envelope's `id`.
- */
-function request(type, payload, extra = {}) {
-  if (!state.connected || !state.socket) return Promise.reject(new RequestError('disconnected'));
-  const id = newId();
-  return new Promise((resolve, reject) => {
-    state.pending.set(id, Object.assign(extra, { type, resolve, reject }));
-    send(type, payload, id);
-  });
-}
-
-/**
- * What was in flight when the connection dropped: an unconfirmed message goes back in the box.
- * It may have been stored all the same (only the ack was lost): sent again unchanged it keeps
- * its cid, and the server does not store it twice; seen in the rejoin's history, it leaves the box.
- */
-function settlePending() {
-  const unsent = [];
-  const inFlight = [...state.pending.values()];
-  state.pending.clear();
-  for (const pending of inFlight) {
-    if (pending.type === 'new_message' && pending.seq === undefined) unsent.push(pending);
-    pending.reject(new RequestError('disconnected'));
+client.on('state', ({ state: status, due }) => {
+  if (status === 'connecting') {
+    clearInterval(state.countdownTimer);
+    if (state.welcomed) showBanner(null);
+    setPresence('connecting');
+  } else if (status === 'offline') {
+    lost(due);
   }
-  if (unsent.length && !ui.text.value) {
-    ui.text.value = unsent.map((pending) => pending.text).join('\n');
-    state.putBack = {
-      room: unsent[0].room,
-      text: ui.text.value,
-      cid: unsent.length === 1 ? unsent[0].cid : null,
-      cids: unsent.map((pending) => pending.cid),
-    };
-    resizeBox();
-    showError(t.unconfirmed);
-  }
-}
-
-/** Takes the put-back text out of the box again once all of it turns out to have been stored. */
-function withdrawDelivered(messages) {
-  const back = state.putBack;
-  if (!back) return;
-  back.cids = back.cids.filter((cid) => !messages.some((m) => m?.cid === cid && isMe(m)));
-  if (back.cids.length) return;
-  state.putBack = null;
-  if (ui.text.value !== back.text) return; // edited since: that is a new message now
-  ui.text.value = '';
-  resizeBox();
-  if (ui.error.textContent === t.unconfirmed) ui.error.textContent = '';
-}
-
-function startHeartbeat() {
-  // The server pings us, but a browser cannot see a half-open connection; an application
-  // ping after a quiet spell finds out, and a missing answer means reconnect.
-  clearInterval(state.heartbeat);
-  const socket = state.socket;
-  state.heartbeat = setInterval(() => {
-    const now = Date.now();
-    if (state.pingSentAt && now - state.pingSentAt > PING_TIMEOUT_MS) {
-      drop(socket);
-    } else if (!state.pingSentAt && now - state.lastHeard > IDLE_PING_MS) {
-      state.pingSentAt = now;
-      send('ping', undefined, `ping${now}`);
-    }
-  }, 5_000);
-}
-
-// ---- incoming frames ------------------------------------------------------------------------
-
-function receive(data) {
-  let frame;
-  try {
-    frame = JSON.parse(data);
-  } catch {
-    return; // not ours to show; the server only sends JSON
-  }
-  state.lastHeard = Date.now();
-  state.pingSentAt = 0;
-  const payload = frame.payload ?? {};
-  switch (frame.type) {
-    case 'welcome': return onWelcome(payload);
-    case 'message': return onMessage(payload);
-    case 'system': return onSystem(payload);
-    case 'typing': return onTyping(payload);
-    case 'room_created':
-    case 'room_updated': return onRoomInfo(payload);
-    case 'room_removed': return onRoomRemoved(payload);
-    case 'ack': return onReply(frame.id, payload, null);
-    case 'error': return onReply(frame.id, null, payload);
-    default: return undefined; // newer server features this page does not know yet
-  }
-}
-
-function onReply(id, payload, error) {
-  const pending = id ? state.pending.get(id) : undefined;
-  if (!pending) {
-    // Only `typing` goes without an id; racing a leave it may hit a room we just left.
-    if (error && !id && error.code !== 'not_in_room') showError(t.error(error.code, error.message), error.message);
+});
+client.on('welcome', onWelcome);
+client.on('message', onMessage);
+client.on('system', onSystem);
+client.on('typing', onTyping);
+client.on('room_created', onRoomInfo);
+client.on('room_updated', onRoomInfo);
+client.on('room_removed', onRoomRemoved);
+client.on('outbox', onOutbox);
+client.on('rejoin', ({ room, ack, since }) => {
+  const view = state.view;
+  if (room !== view.room) {
+    leaveStray(room); // rejoined a room the page has moved away from meanwhile
     return;
   }
-  state.pending.delete(id);
-  if (error) pending.reject(new RequestError(error.code || 'internal', error.message));
-  else pending.resolve(payload);
+  view.joining = false;
+  applyJoin(view, ack, since);
+});
+client.on('rejoin_failed', ({ room, error }) => {
+  const view = state.view;
+  if (room !== view.room) return;
+  view.joining = false;
+  joinFailed(view, error);
+});
+client.on('error', (error) => {
+  // Only `typing` goes without an id; racing a leave it may hit a room we just left.
+  if (error.code !== 'not_in_room') showError(t.error(error.code, error.message), error.message);
+});
+
+function lost(due) {
+  state.connected = false;
+  state.extra = null;
+  state.view.joined = false;
+  state.view.joining = false;
+  clearTimeout(state.retryJoinTimer);
+  clearTypers(state.view);
+  setPresence('offline');
+  showBanner(due);
 }
 
 function onWelcome(welcome) {
@@ -482,17 +326,16 @@ function onWelcome(welcome) {
     saveOwned();
   }
   state.connected = true;
-  state.welcomedAt = Date.now();
   // This connection's own join in general: right after welcome in a small room, but in a big one
   // it may come in a coalesced frame after general's join ack, whose member list has us already.
   state.ownGeneralJoinSeen = false;
   state.extra = null;
   state.limits = { ...state.limits, ...welcome.limits };
-  ui.text.maxLength = state.limits.maxMessageChars;
   ui.nick.maxLength = state.limits.maxNickChars;
   setMe(welcome.nick, welcome.color, typeof welcome.uid === 'string' ? welcome.uid : null);
   hideBanner();
   setPresence('online');
+  resizeBox();
   const view = state.view;
   view.joined = false;
   if (state.welcomed) {
@@ -501,52 +344,29 @@ function onWelcome(welcome) {
     if (view.synced) view.anchor = line;
   }
   state.welcomed = true;
-  startHeartbeat();
   loadRooms();
-  syncView();
+  // sori.js rejoins the rooms it joined (with `since`); a room on screen it does not know of
+  // (the first visit, a locked room waiting for its password) is joined here.
+  if (view.synced && client.wanted.has(view.room)) view.joining = true;
+  else syncView();
 }
 
-/** Whether a frame's person (`uid`, or `nick` and `color` from a server without uids) is this page's identity. */
 function isMe(who) {
-  if (!state.me) return false;
-  if (state.me.uid) return who.uid === state.me.uid;
-  return who.nick === state.me.nick && who.color === state.me.color;
-}
-
-/** Who a frame is about, as a map key: its `uid`; from a server without uids, nickname and colour. */
-function personKey(who) {
-  return typeof who.uid === 'string' ? `uid:${who.uid}` : memberKey(who.nick, who.color);
-}
-
-/** What the page shows as a room's size: people; connections only from a server that does not count people. */
-function headcount(info) {
-  return Number.isInteger(info.people) ? info.people : info.count;
+  return isMeOf(state.me, who);
 }
 
 function onMessage(message) {
   const view = state.view;
   if (message.room !== view.room) {
-    if (message.room === GENERAL && !isMe(message)) {
-      state.unreadGeneral += 1;
-      renderRoomItem(GENERAL);
+    if (state.unread.note(message, { me: state.me, active: view.room })) {
+      renderRoomItem(message.room);
       renderMenuDot();
     }
     return;
   }
   stopTyping(view, personKey(message));
-  if (view.bySeq.has(message.seq)) return;
   const own = isMe(message);
-  if (own) {
-    // Our message comes back before its ack: from now on it is sent, even if the ack is lost.
-    // (Another tab of ours posts with cids of its own; an older server sends none: the text then.)
-    for (const pending of state.pending.values()) {
-      if (pending.type === 'new_message' && pending.seq === undefined && pending.room === message.room
-          && (message.cid ? pending.cid === message.cid : pending.text === message.text)) {
-        pending.seq = message.seq;
-        break;
-      }
-    }
-  }
+  if (view.bySeq.has(message.seq)) return;
   const item = renderMessage(view, message, own);
   append(item, own);
   regroup(item);
@@ -723,7 +543,7 @@ function renderRoomItem(id) {
   countEl.textContent = max ? `${count}/${max}` : String(count);
   countEl.title = t.capacityLabel(count, max);
   countEl.setAttribute('aria-label', t.capacityLabel(count, max));
-  const unread = id === GENERAL && !active ? state.unreadGeneral : 0;
+  const unread = active ? 0 : state.unread.of(id);
   const unreadEl = item.querySelector('.room-unread');
   unreadEl.textContent = unread ? (unread > 99 ? '99+' : String(unread)) : '';
   unreadEl.hidden = !unread;
@@ -740,7 +560,7 @@ function renderRoomItem(id) {
 }
 
 function renderMenuDot() {
-  ui.menuDot.hidden = !(state.unreadGeneral && state.view.room !== GENERAL);
+  ui.menuDot.hidden = !state.unread.total;
 }
 
 // ---- rooms: entering, leaving, deleting ------------------------------------------------------
@@ -761,7 +581,7 @@ async function syncView() {
   renderHeader();
   let ack;
   try {
-    ack = await request('join', { room: view.room, since, password: state.passwords.get(view.room) });
+    ack = await client.join(view.room, { since, password: state.passwords.get(view.room) });
   } catch (e) {
     view.joining = false;
     if (state.view !== view || e.code === 'disconnected') return;
@@ -799,7 +619,7 @@ function joinFailed(view, e) {
 function leaveStray(room) {
   if (room === GENERAL || room === state.view.room) return;
   if (state.extra === room) state.extra = null;
-  request('leave', { room }).catch(() => {});
+  client.leave(room).catch(() => {});
 }
 
 /**
@@ -821,10 +641,15 @@ async function enterRoom(room, { password } = {}) {
   // Even a locked room is tried without a password first: the server lets an identity back in
   // once it has given the right password, and asks (forbidden) otherwise.
   const known = password ?? state.passwords.get(room);
+  if (info?.locked && isFull(info)) {
+    // The password cannot help while there is no place: say it is full rather than ask for it.
+    showToast(t.roomFull(titleOf(room), info.max));
+    return;
+  }
   const nav = ++state.nav;
   setRoomBusy(room, true);
   try {
-    const ack = await request('join', { room, password: known });
+    const ack = await client.join(room, { password: known });
     if (nav !== state.nav) {
       leaveStray(ack.room);
       return;
@@ -849,6 +674,11 @@ async function enterRoom(room, { password } = {}) {
   }
 }
 
+/** The capacity counts connections (a person with two tabs takes two places). */
+function isFull(info) {
+  return Number.isInteger(info?.max) && Number.isInteger(info.count) && info.count >= info.max;
+}
+
 function setRoomBusy(room, busy) {
   const item = state.roomItems.get(room);
   if (item) item.toggleAttribute('data-busy', busy);
@@ -864,9 +694,11 @@ function switchView(ack) {
   ui.list.replaceChildren();
   ui.jump.hidden = true;
   stuckToBottom = true;
-  if (ack.room === GENERAL) state.unreadGeneral = 0;
+  state.unread.read(ack.room);
   applyJoin(state.view, ack, undefined);
   if (previousExtra && previousExtra !== ack.room) leaveStray(previousExtra);
+  // General stays joined (the server keeps every connection there) but is not rejoined for the screen.
+  if (previous.room === GENERAL && ack.room !== GENERAL) client.forget(GENERAL);
   renderRooms();
   renderMenuDot();
   if (matchMedia('(pointer: fine)').matches && !document.querySelector('dialog[open]')) ui.text.focus();
@@ -904,7 +736,7 @@ function applyJoin(view, ack, since) {
   setMembers(view, ack.members);
   view.ownJoinPending = ack.room !== GENERAL || !state.ownGeneralJoinSeen;
   if (Number.isInteger(ack.count)) setCount(headcount(ack));
-  withdrawDelivered(history);
+  renderOutbox();
   if (view.newest) markSeen(view.room, view.newest);
   else delete state.seen[view.room];
   saveSeen();
@@ -920,7 +752,7 @@ async function goToGeneral(notice) {
   const nav = ++state.nav;
   closePasswordDialog();
   try {
-    const ack = await request('join', { room: GENERAL });
+    const ack = await client.join(GENERAL);
     if (nav !== state.nav) return;
     switchView(ack);
   } catch (e) {
@@ -1025,10 +857,6 @@ function safeColor(color) {
   return /^#[0-9a-f]{6}$/i.test(color) ? color : '#64748b';
 }
 
-function memberKey(nick, color) {
-  return `${nick}\u0000${color}`;
-}
-
 function isNearBottom() {
   const list = ui.list;
   return list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX;
@@ -1042,16 +870,18 @@ function scrollToBottom() {
 
 function append(item, forceScroll) {
   const stick = forceScroll || isNearBottom();
-  ui.list.append(item);
+  // Messages still on their way stay last, below everything that has arrived.
+  const firstPending = item.classList.contains('pending') ? null : ui.list.querySelector('.msg.pending');
+  ui.list.insertBefore(item, firstPending);
   trim();
   if (stick) {
     ui.list.scrollTop = ui.list.scrollHeight;
   } else {
     ui.jump.hidden = false;
   }
-  if (document.hidden) {
-    state.unread += 1;
-    document.title = `(${state.unread}) ${state.baseTitle}`;
+  if (document.hidden && !item.classList.contains('pending')) {
+    state.hiddenUnread += 1;
+    document.title = `(${state.hiddenUnread}) ${state.baseTitle}`;
   }
 }
 
@@ -1137,7 +967,7 @@ function renderMessage(view, message, own) {
   const color = safeColor(message.color);
 
   const item = el('li', 'msg');
-  item.dataset.seq = message.seq;
+  if (Number.isInteger(message.seq)) item.dataset.seq = message.seq;
   if (typeof message.uid === 'string') item.dataset.uid = message.uid;
   item.dataset.nick = nick;
   item.dataset.color = color;
@@ -1147,18 +977,46 @@ function renderMessage(view, message, own) {
   const avatar = el('span', 'avatar', Array.from(nick)[0] || '?');
   avatar.setAttribute('aria-hidden', 'true');
   const meta = el('div', 'meta');
-  meta.append(el('span', 'nick', nick));
+  const nickEl = el('span', 'nick', neutraliseBidi(nick));
+  nickEl.dir = 'auto';
+  meta.append(nickEl);
   const time = el('time', 'time', timeFormat.format(ts));
   time.dateTime = new Date(ts).toISOString();
   time.title = fullTimeFormat.format(ts);
   meta.append(time);
   const body = el('div', 'body');
-  body.append(meta, el('p', 'text', String(message.text ?? '')));
+  body.append(meta, messageText(message.text));
   item.append(avatar, body);
 
   if (own) markOwn(item);
-  view.bySeq.set(message.seq, item);
+  if (view) {
+    view.bySeq.set(message.seq, item);
+    // Ours, arrived (live or in a rejoin's history): its "sending…" stand-in goes.
+    if (own && typeof message.cid === 'string') removePending(message.cid);
+  }
   return item;
+}
+
+/**
+ * A message's text: its own direction (dir=auto, so Arabic or Hebrew reads right to left and
+ * does not turn the line around it), bidi overrides shown rather than obeyed, http(s) links
+ * clickable. Everything through textContent.
+ */
+function messageText(raw) {
+  const p = el('p', 'text');
+  p.dir = 'auto';
+  for (const part of linkify(neutraliseBidi(raw))) {
+    if (!part.href) {
+      p.append(part.text);
+      continue;
+    }
+    const a = el('a', 'link', part.text);
+    a.href = part.href;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer nofollow ugc';
+    p.append(a);
+  }
+  return p;
 }
 
 /** Consecutive messages of one author share a header; recomputed wherever a message lands. */
@@ -1219,12 +1077,13 @@ function renderHeader() {
   const title = titleOf(view.room);
   ui.roomTitle.textContent = title;
   ui.roomLock.toggleAttribute('hidden', !info?.locked);
-  ui.leave.hidden = view.room === GENERAL;
+  // Nothing to leave in a room we are not (yet) in: a link to a locked room waits for its password.
+  ui.leave.hidden = view.room === GENERAL || !(view.joined || view.synced) || view.locked;
   ui.del.hidden = view.room === GENERAL || !state.owned.has(view.room) || !view.joined;
   ui.text.placeholder = t.messagePlaceholderIn(title);
   ui.list.setAttribute('aria-label', t.messagesIn(title));
   state.baseTitle = `Sori · #${title}`;
-  document.title = state.unread ? `(${state.unread}) ${state.baseTitle}` : state.baseTitle;
+  document.title = state.hiddenUnread ? `(${state.hiddenUnread}) ${state.baseTitle}` : state.baseTitle;
   ui.app.dataset.room = view.room;
 }
 
@@ -1232,6 +1091,9 @@ function showLocked(view) {
   view.locked = true;
   view.joined = false;
   ui.lockedState.hidden = false;
+  // Not "Connecting…": connected, and waiting for the password.
+  delete ui.count.dataset.count;
+  ui.count.textContent = t.needsPassword;
   renderHeader();
 }
 
@@ -1243,29 +1105,7 @@ function hideLocked() {
 
 /** The join ack lists connections: a person with two tabs comes twice, with one uid. */
 function setMembers(view, members) {
-  view.members.clear();
-  for (const member of Array.isArray(members) ? members : []) addMember(view, member);
-}
-
-function addMember(view, who) {
-  const key = personKey(who);
-  const member = view.members.get(key);
-  if (member) member.n += 1;
-  else view.members.set(key, { uid: who.uid, nick: String(who.nick ?? ''), color: who.color, n: 1 });
-}
-
-function removeMember(view, who) {
-  const key = personKey(who);
-  const member = view.members.get(key);
-  if (!member) return;
-  member.n -= 1;
-  if (member.n <= 0) view.members.delete(key);
-}
-
-/** The people a join or leave names: one, or several in a coalesced frame (`uids`, `colors` in the order of `nicks`). */
-function peopleIn(event) {
-  if (!Array.isArray(event.nicks)) return [event];
-  return event.nicks.map((nick, i) => ({ uid: event.uids?.[i], nick, color: event.colors?.[i] }));
+  view.members.set(members);
 }
 
 /** Whether a join names this connection's identity (a coalesced one among others). */
@@ -1273,45 +1113,18 @@ function namesMe(event) {
   return peopleIn(event).some(isMe);
 }
 
-function applyPresence(view, kind, who) {
-  if (kind === 'join' && view.ownJoinPending && isMe(who)) view.ownJoinPending = false;
-  else if (kind === 'join') addMember(view, who);
-  else if (kind === 'leave') removeMember(view, who);
-}
-
 function updateMembers(view, event) {
-  if (Array.isArray(event.nicks)) {
-    // A coalesced join/leave of a big room names each person by `uids` (or, from an older Sori,
-    // `colors`), same order. Without either the list cannot be kept exact: leave it as it is.
-    const complete = (list) => Array.isArray(list) && list.length === event.nicks.length;
-    if (!complete(event.uids) && !complete(event.colors)) return;
-    for (const who of peopleIn(event)) applyPresence(view, event.kind, who);
-  } else if (event.kind === 'join' || event.kind === 'leave') {
-    applyPresence(view, event.kind, event);
-  } else if (event.kind === 'nick') {
-    // A rename applies to every connection of that identity.
-    const key = event.uid ? personKey(event) : memberKey(event.old, event.color);
-    const old = view.members.get(key);
-    if (old && event.uid) {
-      old.nick = String(event.nick ?? '');
-    } else if (old) {
-      view.members.delete(key);
-      const existing = view.members.get(memberKey(event.nick, event.color));
-      if (existing) existing.n += old.n;
-      else view.members.set(memberKey(event.nick, event.color), { ...old, nick: String(event.nick ?? '') });
-    }
-    stopTyping(view, key);
-  }
+  const result = view.members.apply(event, { me: state.me, skipOwnJoin: view.ownJoinPending });
+  view.ownJoinPending = result.skipOwnJoin;
+  if (!result.changed) return;
+  if (event.kind === 'nick') stopTyping(view, event.uid ? personKey(event) : memberKey(event.old, event.color));
   renderMembers();
 }
 
 function renderMembers() {
   const view = state.view;
   const owner = state.rooms.get(view.room)?.owner;
-  const people = [...view.members.values()].sort((a, b) => {
-    const rank = (m) => (isMe(m) ? 0 : m.nick === owner ? 1 : 2);
-    return rank(a) - rank(b) || collator.compare(a.nick, b.nick);
-  });
+  const people = view.members.sorted(state.me, owner, collator.compare);
   const items = people.map((member) => {
     const item = el('li', 'member');
     const color = safeColor(member.color);
@@ -1321,7 +1134,9 @@ function renderMembers() {
     item.style.setProperty('--nick', color);
     const avatar = el('span', 'avatar avatar-sm', Array.from(member.nick)[0] || '?');
     avatar.setAttribute('aria-hidden', 'true');
-    item.append(avatar, el('span', 'member-nick', member.nick));
+    const nick = el('span', 'member-nick', neutraliseBidi(member.nick));
+    nick.dir = 'auto';
+    item.append(avatar, nick);
     if (isMe(member)) item.append(el('span', 'member-tag', t.you));
     else if (owner && member.nick === owner && view.room !== GENERAL) item.append(el('span', 'member-tag', t.owner));
     if (member.n > 1) item.append(el('span', 'member-n', `×${member.n}`));
@@ -1330,8 +1145,7 @@ function renderMembers() {
   ui.memberList.replaceChildren(...items);
   ui.membersCount.textContent = view.joined ? String(people.length) : '';
   ui.membersBtnCount.textContent = view.joined ? String(people.length) : '';
-  const connections = [...view.members.values()].reduce((sum, m) => sum + m.n, 0);
-  ui.membersNote.textContent = view.joined ? t.connections(people.length, connections) : '';
+  ui.membersNote.textContent = view.joined ? t.connections(people.length, view.members.connections) : '';
 }
 
 function renderTyping() {
@@ -1414,6 +1228,9 @@ function resizeBox() {
   box.style.height = `${Math.min(box.scrollHeight, 200)}px`;
   const left = state.limits.maxMessageChars - box.value.length;
   ui.counter.textContent = left <= COUNTER_FROM ? t.charsLeft(left) : '';
+  ui.counter.toggleAttribute('data-over', left < 0);
+  if (left < 0) ui.text.setAttribute('aria-invalid', 'true');
+  else ui.text.removeAttribute('aria-invalid');
 }
 
 // ---- dialogs --------------------------------------------------------------------------------
@@ -1483,7 +1300,7 @@ async function submitCreate(event) {
   setBusy(ui.createSubmit, true, t.creating, t.create);
   const nav = ++state.nav;
   try {
-    const ack = await request('create_room', payload);
+    const ack = await client.createRoom(payload);
     state.owned.add(ack.room);
     saveOwned();
     if (password) state.passwords.set(ack.room, password);
@@ -1538,7 +1355,7 @@ async function submitPassword(event) {
   const view = state.view;
   if (view.room === target.room) view.joining = true;
   try {
-    const ack = await request('join', { room: target.room, password });
+    const ack = await client.join(target.room, { password });
     if (view.room === target.room) view.joining = false;
     if (nav !== state.nav || state.passwordFor !== target) {
       leaveStray(ack.room);
@@ -1554,6 +1371,9 @@ async function submitPassword(event) {
     if (e.code === 'forbidden') {
       fieldError(ui.passwordError, t.wrongPassword);
       ui.passwordInput.select();
+    } else if (e.code === 'rate_limited' && waitFrom(e.message)) {
+      const wait = waitFrom(e.message);
+      fieldError(ui.passwordError, t.passwordWait(wait.n, wait.unit));
     } else if (e.code === 'room_full') {
       fieldError(ui.passwordError, t.roomFull(titleOf(target.room), state.rooms.get(target.room)?.max ?? '?'));
     } else if (e.code === 'not_found') {
@@ -1566,6 +1386,12 @@ async function submitPassword(event) {
   } finally {
     if (ui.passwordDialog.open) setBusy(ui.passwordSubmit, false, t.joining, t.joinRoom);
   }
+}
+
+/** The wait the server names in "too many wrong passwords; try again in 8 s" (or "3 min"). */
+function waitFrom(message) {
+  const match = /try again in (\d+) (s|min)\b/.exec(message || '');
+  return match ? { n: Number(match[1]), unit: match[2] } : null;
 }
 
 function cancelPassword() {
@@ -1635,7 +1461,9 @@ function updateDrawers() {
 
 function canSend() {
   // The server puts every connection into general, so general takes messages before its ack.
-  return state.connected && (state.view.joined || state.view.room === GENERAL);
+  // Offline, a room that was joined still takes them: the outbox sends them after the rejoin.
+  const view = state.view;
+  return view.room === GENERAL || view.joined || (view.synced && !view.locked);
 }
 
 function submitMessage(event) {
@@ -1644,30 +1472,22 @@ function submitMessage(event) {
   const text = ui.text.value.replace(/^\s*\n/, '').trimEnd();
   ui.text.focus();
   if (!text.trim()) return;
+  const over = text.length - state.limits.maxMessageChars;
+  if (over > 0) {
+    // Nothing is cut behind the writer's back: the box keeps it all and says how much is too much.
+    showError(t.tooLong(over, state.limits.maxMessageChars));
+    return;
+  }
   if (!canSend()) {
     showError(state.connected ? t.stillJoining : t.notConnected);
     return;
   }
   const room = state.view.room;
-  // The put-back text sent unchanged to its room is the same message again: same cid.
-  const back = state.putBack;
-  const cid = back?.cid && back.room === room && back.text === text ? back.cid : newCid();
-  state.putBack = null;
-  const pending = { text, room, cid };
-  request('new_message', { text, room, cid }, pending).then((ack) => {
-    // A `duplicate` ack is a success too: the message was stored before the connection dropped.
-    pending.seq = ack?.seq;
-    const item = state.view.room === ack?.room ? state.view.bySeq.get(ack.seq) : null;
-    if (item) markOwn(item);
-  }, (e) => {
-    if (e.code === 'disconnected') return; // settlePending put the text back
-    if (!ui.text.value) {
-      ui.text.value = text;
-      // Refused (rate limited, say), but the message may have been stored by an earlier try.
-      state.putBack = { room, text, cid, cids: [cid] };
-      resizeBox();
-    }
-    showError(t.error(e.code, e.message), e.message);
+  // Into the outbox: shown as "sending…" at once, sent now or after the reconnect, with a cid
+  // that makes a resend after a lost ack harmless.
+  const sent = client.post(room, text);
+  sent.catch((e) => {
+    if (e.code !== 'discarded') showError(t.error(e.code, e.message), e.message);
   });
   ui.text.value = '';
   state.typingSentAt = 0;
@@ -1675,13 +1495,70 @@ function submitMessage(event) {
   ui.error.textContent = '';
 }
 
-function onInput() {
+/** The outbox's posts in the list: "sending…", "failed — retry"; gone once the message is in. */
+function onOutbox(post) {
+  if (post.state === 'sent') {
+    const item = pendingItem(post.cid);
+    // Its message arrived (or will, through the rejoin's history): the stand-in goes once it is shown.
+    if (item && (state.view.bySeq.has(post.seq) || post.room !== state.view.room)) removePending(post.cid);
+    else if (item) item.dataset.state = 'sent';
+    return;
+  }
+  if (post.room !== state.view.room) return;
+  let item = pendingItem(post.cid);
+  if (!item) {
+    item = renderPending(post);
+    append(item, true);
+    regroup(item);
+  }
+  item.dataset.state = post.state;
+  const status = item.querySelector('.status');
+  status.replaceChildren();
+  if (post.state === 'failed') {
+    status.append(el('span', 'status-text', t.failed));
+    const retry = el('button', 'link-btn retry-send', t.retrySend);
+    retry.type = 'button';
+    retry.addEventListener('click', () => client.retry(post.cid).catch(() => {}));
+    status.append(' ', retry);
+  } else {
+    status.append(el('span', 'status-text', t.sending));
+  }
+}
+
+function pendingItem(cid) {
+  return ui.list.querySelector(`.msg.pending[data-cid="${CSS.escape(cid)}"]`);
+}
+
+function removePending(cid) {
+  pendingItem(cid)?.remove();
+}
+
+function renderPending(post) {
+  const me = state.me ?? { nick: ui.nick.value, color: '#64748b' };
+  const item = renderMessage(null, { uid: me.uid, nick: me.nick, color: me.color, text: post.text, ts: Date.now() }, true);
+  item.classList.add('pending');
+  item.dataset.cid = post.cid;
+  const status = el('p', 'status');
+  status.setAttribute('role', 'status');
+  item.querySelector('.body').append(status);
+  return item;
+}
+
+/** The stand-ins of the posts still on their way to the room on screen, after a room switch. */
+function renderOutbox() {
+  for (const post of client.outbox.values()) onOutbox(post);
+}
+
+function onInput(event) {
   resizeBox();
+  // A paste past the limit is kept whole (a maxlength would cut it without a word) and flagged.
+  const over = ui.text.value.length - state.limits.maxMessageChars;
+  if (over > 0 && event?.inputType === 'insertFromPaste') showError(t.tooLong(over, state.limits.maxMessageChars));
   const view = state.view;
   const now = Date.now();
   if (ui.text.value.trim() && state.connected && view.joined && now - state.typingSentAt > TYPING_EVERY_MS) {
     state.typingSentAt = now;
-    send('typing', { room: view.room });
+    client.typing(view.room);
   }
 }
 
@@ -1800,7 +1677,7 @@ new ResizeObserver(() => {
 }).observe(ui.list);
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) {
-    state.unread = 0;
+    state.hiddenUnread = 0;
     document.title = state.baseTitle;
   } else {
     saveSeen(); // the last moment a closing tab is sure to get
@@ -1809,9 +1686,9 @@ document.addEventListener('visibilitychange', () => {
 // Coming back online or to the tab is a good moment not to sit out the rest of a backoff.
 window.addEventListener('online', retryNow);
 document.addEventListener('visibilitychange', () => {
-  if (!document.hidden && state.retryTimer) retryNow();
+  if (!document.hidden && !state.connected) retryNow();
 });
 
-connect();
+client.connect();
 // On touch screens focusing would pop the keyboard over the conversation before anyone asked.
 if (matchMedia('(pointer: fine)').matches) ui.text.focus();

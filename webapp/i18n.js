@@ -35,8 +35,12 @@ const en = {
   leave: (e) => `${e.nicks ? names(e.nicks) : e.nick} left [now ${e.people ?? e.count}]`,
   nick: (e) => `${e.old} is now ${e.nick}`,
   notConnected: 'You are offline. Your message is still in the box.',
-  unconfirmed: 'The connection dropped before your message was confirmed. It is back in the box.',
-  charsLeft: (n) => `${n} left`,
+  charsLeft: (n) => (n < 0 ? `${-n} over the limit` : `${n} left`),
+  tooLong: (over, max) => `This message is ${over} characters too long (at most ${max}). Nothing was sent; shorten it or split it.`,
+  sending: 'Sending…',
+  failed: 'Not sent.',
+  retrySend: 'Retry',
+  passwordWait: (n, unit) => `Too many wrong passwords. Try again in ${n} ${unit === 'min' ? 'min' : 's'}.`,
   errors: {
     rate_limited: 'You are sending too fast. Wait a moment.',
     too_large: 'That is too long to send.',
@@ -80,6 +84,7 @@ const en = {
   enterPassword: 'Enter password',
   backToGeneral: 'Back to General',
   lockedLabel: 'Password protected',
+  needsPassword: 'Password needed',
   roomFull: (title, max) => `#${title} is full (${max} people). Try again later.`,
   roomGone: 'That room no longer exists. You are in General.',
   roomDeleted: (title) => `#${title} was deleted by its owner. You are back in General.`,
@@ -127,14 +132,18 @@ const ko = {
   newMessages: '새 메시지',
   join: (e) => e.nicks
     ? `유저 ${e.nicks.length}명 접속 [현재: ${e.people ?? e.count}명]`
-    : `새로운 유저 접속 [현재: ${e.people ?? e.count}명]`,
+    : `새로운 유저 접속: ${e.nick} [현재: ${e.people ?? e.count}명]`,
   leave: (e) => e.nicks
     ? `유저 ${e.nicks.length}명 연결 해제 [현재: ${e.people ?? e.count}명]`
-    : `유저 연결 해제 [현재: ${e.people ?? e.count}명]`,
+    : `유저 연결 해제: ${e.nick} [현재: ${e.people ?? e.count}명]`,
   nick: (e) => `${e.old} 님이 닉네임을 ${e.nick}(으)로 바꿨습니다`,
   notConnected: '연결되지 않았습니다. 메시지는 입력창에 남아 있습니다.',
-  unconfirmed: '메시지가 확인되기 전에 연결이 끊어졌습니다. 입력창에 다시 넣어 두었습니다.',
-  charsLeft: (n) => `${n}자 남음`,
+  charsLeft: (n) => (n < 0 ? `${-n}자 초과` : `${n}자 남음`),
+  tooLong: (over, max) => `메시지가 ${over}자 너무 깁니다 (최대 ${max}자). 보내지 않았습니다. 줄이거나 나누어 보내세요.`,
+  sending: '보내는 중…',
+  failed: '보내지 못했습니다.',
+  retrySend: '다시 보내기',
+  passwordWait: (n, unit) => `비밀번호를 너무 많이 틀렸습니다. ${n}${unit === 'min' ? '분' : '초'} 후에 다시 시도하세요.`,
   errors: {
     invalid_argument: '보낼 수 없는 내용입니다.',
     rate_limited: '메시지를 너무 빨리 보내고 있습니다. 잠시 후 다시 시도하세요.',
@@ -183,6 +192,7 @@ const ko = {
   enterPassword: '비밀번호 입력',
   backToGeneral: 'General로 돌아가기',
   lockedLabel: '비밀번호 있음',
+  needsPassword: '비밀번호 필요',
   roomFull: (title, max) => `#${title} 방이 가득 찼습니다 (최대 ${max}명). 잠시 후 다시 시도하세요.`,
   roomGone: '그 방은 더 이상 없습니다. General에 있습니다.',
   roomDeleted: (title) => `방장이 #${title} 방을 삭제했습니다. General로 돌아왔습니다.`,

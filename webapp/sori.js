@@ -367,6 +367,11 @@
       return ack;
     }
 
+    /** Stops rejoining a room after reconnects, without leaving it now. */
+    forget(room) {
+      this.wanted.delete(room);
+    }
+
     async leave(room) {
       this.wanted.delete(room);
       if (room !== GENERAL) this.joined.delete(room);
