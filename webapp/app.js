@@ -540,7 +540,7 @@ function renderRoomItem(id) {
   owner.textContent = state.owned.has(id) ? t.byYou : info.owner ? t.byOwner(info.owner) : '';
   owner.hidden = !owner.textContent;
   const countEl = item.querySelector('.room-count');
-  countEl.textContent = max ? `${count}/${max}` : String(count);
+  countEl.replaceChildren(icon('i-user', 'room-count-icon'), max ? `${count}/${max}` : String(count));
   countEl.title = t.capacityLabel(count, max);
   countEl.setAttribute('aria-label', t.capacityLabel(count, max));
   const unread = active ? 0 : state.unread.of(id);
@@ -791,8 +791,9 @@ async function loadOlder() {
   if (!view.joined || view.loadingOlder || view.atBeginning || !before || before <= 1) return;
   view.loadingOlder = true;
   const loader = el('li', 'older-loading');
-  loader.setAttribute('role', 'status');
-  loader.append(el('span', 'spinner'), el('span', '', t.loadingOlder));
+  const loading = el('span', '', t.loadingOlder);
+  loading.setAttribute('role', 'status'); // not on the li: a list item keeps its role
+  loader.append(el('span', 'spinner'), loading);
   ui.list.prepend(loader);
   let ack;
   try {
@@ -1648,7 +1649,12 @@ ui.sidebarClose.addEventListener('click', closeDrawers);
 ui.membersClose.addEventListener('click', closeDrawers);
 ui.scrim.addEventListener('click', closeDrawers);
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && ui.app.dataset.drawer && !document.querySelector('dialog[open]')) closeDrawers();
+  if (event.key === 'Escape' && ui.app.dataset.drawer && !document.querySelector('dialog[open]')) {
+    // Focus goes back to the button that opened the drawer, not to <body>.
+    const toggle = ui.app.dataset.drawer === 'rooms' ? ui.menu : ui.membersToggle;
+    closeDrawers();
+    toggle.focus();
+  }
 });
 narrowRooms.addEventListener('change', updateDrawers);
 narrowMembers.addEventListener('change', updateDrawers);

@@ -9,9 +9,39 @@
 // 4  too many wrong passwords: the dialog says "try again in N s", not "sending too fast"
 // 5  a full locked room says it is full without asking for the password first
 // 11 a link to a locked room: no "Connecting…" and no "Leave" behind the password dialog
+// 7  people counts in the lobby do not look like unread badges (no pill; a person icon)
+// 9  the focus ring on the dark sidebar is at least 3:1, also on the selected room; Escape on a
+//    phone drawer gives focus back to the button that opened it
 // 12 a paste over 2,000 characters is kept whole and flagged, never cut silently
+// 13 axe-core: no serious or critical violations on the main view, both dialogs, the phone
 // (1, 6 and 8 are in identity.test.mjs, identity.test.mjs and chat.test.mjs.)
+import { readFileSync } from 'node:fs';
 import { check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
+
+const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+/** Runs axe-core on the page as it is; fails on any serious or critical violation. */
+async function audit(page, what) {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
+    .violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of violations) console.log(`  axe (${what}): ${v.impact} ${v.id} ${v.nodes.join(' | ')}`);
+  check(bad.length === 0, `axe finds serious or critical violations on ${what}: ${JSON.stringify(bad)}`);
+}
+
+/** WCAG contrast of two computed colours, "rgb(r, g, b)" or "rgba(…)". */
+function contrast(a, b) {
+  const lum = (css) => {
+    const [r, g, bl] = css.match(/[\d.]+/g).slice(0, 3).map(Number).map((c) => {
+      const v = c / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
 
 const PASSWORD = 'open sesame';
 
@@ -49,10 +79,44 @@ async function phoneOverflow(browser) {
     const list = document.getElementById('messages');
     return { list: [list.scrollWidth, list.clientWidth], page: [document.documentElement.scrollWidth, innerWidth] };
   });
-  check(widths.list[0] <= widths.list[1], `the timeline scrolls sideways: ${widths.list[0]} px in ${widths.list[1]} px`);
-  check(widths.page[0] <= widths.page[1], `the page scrolls sideways: ${widths.page[0]} px in ${widths.page[1]} px`);
+  if (wanted('2')) {
+    check(widths.list[0] <= widths.list[1], `the timeline scrolls sideways: ${widths.list[0]} px in ${widths.list[1]} px`);
+    check(widths.page[0] <= widths.page[1], `the page scrolls sideways: ${widths.page[0]} px in ${widths.page[1]} px`);
+  }
   await screenshot(phone, 'browser-findings-phone.png');
+  if (wanted('13')) await audit(phone, 'the phone layout');
+
+  if (wanted('9')) {
+    step('9: Escape closes the phone\'s rooms drawer and gives focus back to its button');
+    await phone.locator('#menu').click();
+    await waitFor('the drawer to open', async () => (await phone.locator('#app').getAttribute('data-drawer')) === 'rooms');
+    await phone.keyboard.press('Escape');
+    await waitFor('the drawer to close', async () => (await phone.locator('#app').getAttribute('data-drawer')) === null);
+    const focused = await phone.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+    check(focused === 'menu', `after Escape the focus is on ${focused}`);
+  }
   await context.close();
+}
+
+async function lobbyLooks(a) {
+  step('7: a room\'s people count is not a grey pill like an unread count');
+  const count = a.locator('#rooms [data-room="general"] .room-count');
+  const look = await count.evaluate((node) => ({ bg: getComputedStyle(node).backgroundColor, icon: !!node.querySelector('svg') }));
+  check(look.bg === 'rgba(0, 0, 0, 0)', `the people count has a badge background: ${look.bg}`);
+  check(look.icon, 'the people count has no person icon');
+
+  step('9: the focus ring on the dark sidebar stands out, on the selected room too');
+  const ring = await a.locator('#rooms [data-room="general"] button').evaluate((button) => {
+    button.focus({ focusVisible: true });
+    const style = getComputedStyle(button);
+    const result = { outline: style.outlineColor, width: style.outlineWidth, selected: style.backgroundColor,
+      sidebar: getComputedStyle(document.getElementById('sidebar')).backgroundColor };
+    button.blur();
+    return result;
+  });
+  check(ring.width !== '0px', 'no focus ring on a room');
+  check(contrast(ring.outline, ring.sidebar) >= 3, `focus ring against the sidebar: ${contrast(ring.outline, ring.sidebar).toFixed(2)}:1`);
+  check(contrast(ring.outline, ring.selected) >= 3, `focus ring against the selected room: ${contrast(ring.outline, ring.selected).toFixed(2)}:1`);
 }
 
 async function bidi(a, b) {
@@ -88,6 +152,7 @@ async function passwordBackoff(a, b) {
   }
   check(/^Too many wrong passwords\. Try again in \d+ (s|min)\.$/.test(text), `the dialog says: ${text}`);
   check(!/too fast/i.test(text), 'the dialog blames sending too fast');
+  if (wanted('13')) await audit(b, 'the password dialog');
   await b.locator('#password-cancel').click();
   return room;
 }
@@ -157,7 +222,18 @@ async function main(browser) {
   const contextA = await browser.newContext({ ...desktop, permissions: ['clipboard-read', 'clipboard-write'] });
   const a = await openChat(contextA, 'A');
   const b = await openChat(await browser.newContext(desktop), 'B');
-  if (wanted('2')) await phoneOverflow(browser);
+  if (wanted('2', '9', '13')) await phoneOverflow(browser);
+  if (wanted('7', '9')) await lobbyLooks(a);
+  if (wanted('13')) {
+    step('13: axe-core on the main view and the create-room dialog');
+    await send(a, 'a message, so that the timeline has one');
+    await waitFor('the message to show', () => a.locator('#messages .msg:not(.pending)').count());
+    await audit(a, 'the main view');
+    await a.locator('#new-room').click();
+    await waitFor('the create dialog', () => a.locator('#create-dialog').isVisible());
+    await audit(a, 'the create-room dialog');
+    await a.locator('#create-cancel').click();
+  }
   if (wanted('3')) await bidi(a, b);
   if (wanted('12')) await longPaste(a);
   if (wanted('4')) await passwordBackoff(a, b);
