@@ -48,13 +48,3 @@ export function linkify(text) {
 function count(s, c) {
   return s.split(c).length - 1;
 }
-
-/** Cuts text to `max` characters (UTF-16 units, as the server and maxLength count) and says how many were cut. */
-export function clip(text, max) {
-  const s = String(text ?? '');
-  if (s.length <= max) return { text: s, cut: 0 };
-  let end = max;
-  // Never split a surrogate pair.
-  if (end > 0 && /[\uD800-\uDBFF]/.test(s[end - 1])) end -= 1;
-  return { text: s.slice(0, end), cut: s.length - end };
-}

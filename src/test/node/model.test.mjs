@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lobby, Members, Timeline, Typers, Unread, headcount, isMe, personKey, TYPING_SHOWN_MS } from '../../../webapp/js/model.js';
-import { clip, linkify, neutraliseBidi } from '../../../webapp/js/text.js';
+import { linkify, neutraliseBidi } from '../../../webapp/js/text.js';
 
 const me = { uid: 'u1', nick: 'Sam', color: '#111111' };
 const twin = { uid: 'u2', nick: 'Sam', color: '#111111' };
@@ -96,10 +96,4 @@ test('links: http and https only, sentence punctuation left out', () => {
   assert.deepEqual(linkify('javascript:alert(1) ftp://x'), [{ text: 'javascript:alert(1) ftp://x' }]);
   assert.equal(linkify('(https://en.wikipedia.org/wiki/Foo_(bar))')[1].text, 'https://en.wikipedia.org/wiki/Foo_(bar)');
   assert.deepEqual(linkify(''), []);
-});
-
-test('clip cuts at the limit without splitting a surrogate pair', () => {
-  assert.deepEqual(clip('abcdef', 4), { text: 'abcd', cut: 2 });
-  assert.deepEqual(clip('ab😀', 3), { text: 'ab', cut: 2 });
-  assert.deepEqual(clip('ab', 4), { text: 'ab', cut: 0 });
 });
