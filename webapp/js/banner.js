@@ -9,7 +9,6 @@ export function setPresence(status) {
   ui.count.textContent = status === 'offline' ? t.offline : t.connecting;
 }
 
-
 export function showBanner(due) {
   clearInterval(state.countdownTimer);
   ui.banner.hidden = false;

@@ -24,7 +24,6 @@ export function resizeBox() {
   else ui.text.removeAttribute('aria-invalid');
 }
 
-
 function canSend() {
   // The server puts every connection into general, so general takes messages before its ack.
   // Offline, a room that was joined still takes them: the outbox sends them after the rejoin.

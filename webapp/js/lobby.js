@@ -7,7 +7,6 @@ import { enterRoom, goToGeneral, renderHeader } from './rooms.js';
 import { showToast } from './banner.js';
 import { closePasswordDialog } from './dialogs.js';
 
-
 export async function loadRooms() {
   let ack;
   try {

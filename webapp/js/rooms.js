@@ -9,7 +9,6 @@ import { clearTypers, setMembers, renderMembers, setCount } from './members.js';
 import { showToast, hideToast } from './banner.js';
 import { openPasswordDialog, closePasswordDialog, closeDrawers } from './dialogs.js';
 
-
 export function titleOf(room) {
   if (room === state.view?.room && state.view.title) return state.view.title;
   return state.rooms.get(room)?.title ?? (room === GENERAL ? 'General' : '…');

@@ -1,7 +1,6 @@
 // Persistence: what the page keeps in localStorage and the address bar (never a password).
 import { TOKEN_KEY, ROOM_KEY, SEEN_KEY, OWNED_KEY, GENERAL, MAX_SEEN_ROOMS, state } from './session.js';
 
-
 export function load(key, fallback) {
   try {
     const raw = localStorage.getItem(key);
