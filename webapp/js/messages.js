@@ -1,5 +1,5 @@
 // The timeline: messages by seq, system lines, older pages, and the outbox's "sending…" stand-ins.
-import { t } from '../i18n.js';
+import { lang, t } from '../i18n.js';
 import { personKey } from './model.js';
 import { linkify, neutraliseBidi } from './text.js';
 import { PAGE, GROUP_MS, NEAR_BOTTOM_PX, NEAR_TOP_PX, MAX_ITEMS, ui, timeFormat, fullTimeFormat, state, client, request, isMe, el, safeColor } from './session.js';
@@ -237,14 +237,59 @@ function messageText(raw) {
   return p;
 }
 
-/** Consecutive messages of one author share a header; recomputed wherever a message lands. */
+/**
+ * Consecutive messages of one author share a header, and a new day starts with a date line;
+ * both recomputed wherever a message lands.
+ */
 function regroup(item) {
   if (!item?.classList.contains('msg')) return;
+  markDay(item);
   const previous = item.previousElementSibling;
   const cont = previous?.classList.contains('msg') && previous.dataset.uid === item.dataset.uid
     && previous.dataset.nick === item.dataset.nick && previous.dataset.color === item.dataset.color
     && Math.abs(Number(item.dataset.ts) - Number(previous.dataset.ts)) < GROUP_MS;
   item.classList.toggle('cont', !!cont);
+}
+
+const dayFormat = new Intl.DateTimeFormat(lang, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+const relativeDays = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+
+function dayOf(ts) {
+  const d = new Date(Number(ts));
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+}
+
+/** "Today", "Yesterday", or the date, in the reader's language and time zone. */
+function dayLabel(ts) {
+  const start = (t0) => new Date(new Date(t0).toDateString()).getTime();
+  const days = Math.round((start(Number(ts)) - start(Date.now())) / 86_400_000);
+  if (days === 0 || days === -1) {
+    const word = relativeDays.format(days, 'day');
+    return word.charAt(0).toUpperCase() + word.slice(1);
+  }
+  return dayFormat.format(Number(ts));
+}
+
+/** A date line above `item` when the message before it (if any) is from another day. */
+function markDay(item) {
+  const day = dayOf(item.dataset.ts);
+  // The date lines right above it are redrawn: older messages may have arrived above them.
+  let above = item.previousElementSibling;
+  while (above?.classList.contains('day')) {
+    const up = above.previousElementSibling;
+    above.remove();
+    above = up;
+  }
+  // The nearest message or date line above; system lines and dividers do not count.
+  let node = above;
+  while (node && !node.classList.contains('msg') && !node.classList.contains('day')) node = node.previousElementSibling;
+  if (node && (node.classList.contains('day') ? node.dataset.day : dayOf(node.dataset.ts)) === day) return;
+  const line = el('li', 'day');
+  line.dataset.day = day;
+  const time = el('time', 'day-text', dayLabel(item.dataset.ts));
+  time.dateTime = new Date(Number(item.dataset.ts)).toISOString().slice(0, 10);
+  line.append(time);
+  item.before(line);
 }
 
 function markOwn(item) {

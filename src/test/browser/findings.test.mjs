@@ -15,6 +15,7 @@
 // 12 a paste over 2,000 characters is kept whole and flagged, never cut silently
 // 13 axe-core: no serious or critical violations on the main view, both dialogs, the phone
 // (1, 6 and 8 are in identity.test.mjs, identity.test.mjs and chat.test.mjs.)
+// Then what people expect of a chat: links, a date line, "sending…" and "not sent — retry".
 import { readFileSync } from 'node:fs';
 import { check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
 
@@ -217,6 +218,49 @@ async function longPaste(page) {
 const only = process.env.SORI_FINDINGS ? new Set(process.env.SORI_FINDINGS.split(',')) : null;
 const wanted = (...ids) => !only || ids.some((id) => only.has(id));
 
+async function expectations(browser, b) {
+  step('links: http(s) only, opened safely, the text as written');
+  const c = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 760 } });
+  // A proxy that refuses the first "fail me once" with `unavailable`, as a server with its database down would.
+  let refused = false;
+  await c.routeWebSocket(/\/chat(\?|$)/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((data) => {
+      const frame = JSON.parse(String(data));
+      if (!refused && frame.type === 'new_message' && frame.payload?.text === 'fail me once') {
+        refused = true;
+        ws.send(JSON.stringify({ type: 'error', id: frame.id, payload: { code: 'unavailable', message: 'storage is unavailable' } }));
+        return;
+      }
+      server.send(data);
+    });
+  });
+  const page = await openChat(c, 'C');
+  await send(page, 'see https://example.com/a?b=1. and javascript:alert(1) or data:text/html,x');
+  await waitFor('B to show the message', async () => (await b.locator('#messages .msg:not(.pending) .text').last().textContent()).startsWith('see https://example.com'));
+  const links = await b.locator('#messages .msg:not(.pending) .text').last().locator('a').evaluateAll((as) => as.map((a) => ({
+    href: a.getAttribute('href'), text: a.textContent, rel: a.rel, target: a.target })));
+  check(JSON.stringify(links) === JSON.stringify([{ href: 'https://example.com/a?b=1', text: 'https://example.com/a?b=1',
+    rel: 'noopener noreferrer nofollow ugc', target: '_blank' }]), `the links: ${JSON.stringify(links)}`);
+
+  step('a date line above the first message of the day');
+  const days = await b.locator('#messages .day').allTextContents();
+  check(days.length === 1 && days[0] === 'Today', `the date lines: ${JSON.stringify(days)}`);
+
+  step('a refused message shows "Not sent" with a retry; retried, it arrives once');
+  await send(page, 'fail me once');
+  const failed = page.locator('#messages .msg.pending[data-state="failed"]');
+  await waitFor('C to show the message as not sent', async () => (await failed.count()) === 1
+    && (await failed.locator('.status').textContent()).includes('Not sent.'));
+  check((await page.locator('#text').inputValue()) === '', 'the failed message went back into the box');
+  await failed.locator('button.retry-send').click();
+  await waitFor('C to show it sent, once', async () => (await page.locator('#messages .msg.pending').count()) === 0
+    && (await page.locator('#messages .msg .text').allTextContents()).filter((x) => x === 'fail me once').length === 1);
+  await waitFor('B to show it once', async () =>
+    (await b.locator('#messages .msg .text').allTextContents()).filter((x) => x === 'fail me once').length === 1);
+  await c.close();
+}
+
 async function main(browser) {
   const desktop = { locale: 'en-US', viewport: { width: 1100, height: 760 } };
   const contextA = await browser.newContext({ ...desktop, permissions: ['clipboard-read', 'clipboard-write'] });
@@ -238,6 +282,7 @@ async function main(browser) {
   if (wanted('12')) await longPaste(a);
   if (wanted('4')) await passwordBackoff(a, b);
   if (wanted('5', '11')) await fullLockedRoom(browser, a, b);
+  if (wanted('extras')) await expectations(browser, b);
   await screenshot(b, 'browser-findings.png');
 }
 
