@@ -35,11 +35,12 @@ import { ROOM_KEY, OWNED_KEY, GENERAL, NEAR_TOP_PX, ui, narrowRooms, narrowMembe
 import { load, storedToken, storeToken, loadOwned, saveOwned, loadSeen, saveSeen, roomFromHash } from './js/store.js';
 import { onMessage, loadOlder, isNearBottom, scrollToBottom, addSystemLine, onOutbox } from './js/messages.js';
 import { loadRooms, onRoomInfo, onRoomRemoved, renderRooms } from './js/lobby.js';
-import { syncView, joinFailed, leaveStray, enterRoom, applyJoin, goToGeneral, leaveRoom, renderHeader } from './js/rooms.js';
+import { syncView, joinFailed, leaveStray, enterRoom, applyJoin, goToGeneral, leaveRoom, renderHeader, copyRoomLink } from './js/rooms.js';
 import { onSystem, onTyping, clearTypers } from './js/members.js';
 import { setPresence, showBanner, hideBanner, showError, hideToast, clearNickError } from './js/banner.js';
 import { openCreateDialog, submitCreate, openPasswordDialog, submitPassword, cancelPassword, openConfirmDelete, submitDelete, openDrawer, closeDrawers, updateDrawers } from './js/dialogs.js';
 import { resizeBox, submitMessage, onInput, submitNick, onKey, setMe } from './js/composer.js';
+import { askForNotifications, renderNotifyButton } from './js/notify.js';
 
 function lost(due) {
   state.connected = false;
@@ -131,6 +132,9 @@ ui.passwordDialog.addEventListener('cancel', (event) => {
 ui.confirmForm.addEventListener('submit', submitDelete);
 ui.confirmCancel.addEventListener('click', () => ui.confirmDialog.close());
 ui.leave.addEventListener('click', leaveRoom);
+ui.copyLink.addEventListener('click', copyRoomLink);
+ui.notify.addEventListener('click', askForNotifications);
+renderNotifyButton();
 ui.del.addEventListener('click', openConfirmDelete);
 ui.lockedEnter.addEventListener('click', () => openPasswordDialog(state.view.room, 'view'));
 ui.lockedBack.addEventListener('click', () => goToGeneral());

@@ -1,15 +1,19 @@
 // The timeline: messages by seq, system lines, older pages, and the outbox's "sending…" stand-ins.
 import { lang, t } from '../i18n.js';
 import { personKey } from './model.js';
-import { linkify, neutraliseBidi } from './text.js';
+import { linkify, mentions, neutraliseBidi } from './text.js';
 import { PAGE, GROUP_MS, NEAR_BOTTOM_PX, NEAR_TOP_PX, MAX_ITEMS, ui, timeFormat, fullTimeFormat, state, client, request, isMe, el, safeColor } from './session.js';
 import { markSeen } from './store.js';
 import { renderRoomItem, renderMenuDot } from './lobby.js';
 import { stopTyping } from './members.js';
 import { showToast } from './banner.js';
+import { notifyMention } from './notify.js';
 
 export function onMessage(message) {
   const view = state.view;
+  if (!isMe(message) && mentions(message.text, state.me?.nick)) {
+    notifyMention(message, state.rooms.get(message.room)?.title ?? message.room);
+  }
   if (message.room !== view.room) {
     if (state.unread.note(message, { me: state.me, active: view.room })) {
       renderRoomItem(message.room);
@@ -207,6 +211,7 @@ function renderMessage(view, message, own) {
   item.append(avatar, body);
 
   if (own) markOwn(item);
+  else if (mentions(message.text, state.me?.nick)) item.classList.add('mention');
   if (view) {
     view.timeline.add(message, item);
     // Ours, arrived (live or in a rejoin's history): its "sending…" stand-in goes.

@@ -247,3 +247,16 @@ function showLocked(view) {
 function hideLocked() {
   ui.lockedState.hidden = true;
 }
+
+/** Copies a link that opens the room on screen (general: the page itself). */
+export async function copyRoomLink() {
+  const room = state.view.room;
+  const url = new URL(location.href);
+  url.hash = room === GENERAL ? '' : `room=${encodeURIComponent(room)}`;
+  try {
+    await navigator.clipboard.writeText(url.href);
+    showToast(t.linkCopied);
+  } catch {
+    showToast(t.linkNotCopied(url.href)); // no clipboard (plain http on another host): the link to copy by hand
+  }
+}

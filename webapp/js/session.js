@@ -42,6 +42,8 @@ export const ui = {
   presence: $('presence'),
   count: $('count'),
   leave: $('leave'),
+  copyLink: $('copy-link'),
+  notify: $('notify'),
   del: $('delete'),
   membersToggle: $('members-toggle'),
   membersBtnCount: $('members-btn-count'),

@@ -45,6 +45,13 @@ export function linkify(text) {
   return parts;
 }
 
+/** Whether `text` mentions `nick` as @nick (case-insensitive; not inside a longer name or an address). */
+export function mentions(text, nick) {
+  if (!nick) return false;
+  const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}_@.])@${escaped}(?![\\p{L}\\p{N}_])`, 'iu').test(String(text ?? ''));
+}
+
 function count(s, c) {
   return s.split(c).length - 1;
 }

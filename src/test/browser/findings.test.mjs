@@ -15,9 +15,10 @@
 // 12 a paste over 2,000 characters is kept whole and flagged, never cut silently
 // 13 axe-core: no serious or critical violations on the main view, both dialogs, the phone
 // (1, 6 and 8 are in identity.test.mjs, identity.test.mjs and chat.test.mjs.)
-// Then what people expect of a chat: links, a date line, "sending…" and "not sent — retry".
+// Then what people expect of a chat: links, a date line, "sending…" and "not sent — retry", a
+// "copy link" for a room, @mentions highlighted and notified (permission asked on a click).
 import { readFileSync } from 'node:fs';
-import { check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
+import { PAGE_URL, check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
 
 const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
@@ -261,9 +262,46 @@ async function expectations(browser, b) {
   await c.close();
 }
 
+async function mentionsAndLinks(a, b) {
+  step('copy link: the room\'s address goes to the clipboard');
+  const room = await createRoom(a, 'Linked');
+  await a.locator('#copy-link').click();
+  await waitFor('the "Link copied" toast', async () => (await a.locator('#toast-text').textContent()) === 'Link copied.');
+  const copied = await a.evaluate(() => navigator.clipboard.readText());
+  check(copied === new URL(`#room=${room}`, PAGE_URL).href, `the clipboard holds ${copied}`);
+  await a.locator('#leave').click();
+  await waitFor('A to be back in general', async () => (await a.locator('#app').getAttribute('data-room')) === 'general');
+
+  step('@mentions: highlighted for the one mentioned, and notified while the tab is hidden, once allowed');
+  await a.locator('#notify').click(); // the permission is asked on a click, never on load
+  await waitFor('the bell to show notifications on', async () => (await a.locator('#notify').getAttribute('aria-pressed')) === 'true');
+  await a.evaluate(() => {
+    // The tab goes to the background; notifications are recorded instead of shown.
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    window.shown = [];
+    const Real = window.Notification;
+    window.Notification = class extends EventTarget {
+      static get permission() { return Real.permission; }
+      constructor(title, options) { super(); window.shown.push({ title, body: options?.body }); }
+      close() {}
+    };
+  });
+  const nickA = await a.locator('#nick').inputValue();
+  await send(b, `@${nickA} have a look`);
+  await send(b, 'nobody in particular');
+  await waitFor('A to show both', async () => (await a.locator('#messages .msg .text').allTextContents()).includes('nobody in particular'));
+  const marked = await a.locator('#messages .msg.mention .text').allTextContents();
+  check(JSON.stringify(marked) === JSON.stringify([`@${nickA} have a look`]), `highlighted: ${JSON.stringify(marked)}`);
+  const nickB = await b.locator('#nick').inputValue();
+  const shown = await a.evaluate(() => window.shown);
+  check(JSON.stringify(shown) === JSON.stringify([{ title: `${nickB} mentioned you in #General`, body: `@${nickA} have a look` }]),
+    `notifications: ${JSON.stringify(shown)}`);
+  check((await b.locator('#messages .msg.mention').count()) === 0, 'B highlights a message that mentions A');
+}
+
 async function main(browser) {
   const desktop = { locale: 'en-US', viewport: { width: 1100, height: 760 } };
-  const contextA = await browser.newContext({ ...desktop, permissions: ['clipboard-read', 'clipboard-write'] });
+  const contextA = await browser.newContext({ ...desktop, permissions: ['clipboard-read', 'clipboard-write', 'notifications'] });
   const a = await openChat(contextA, 'A');
   const b = await openChat(await browser.newContext(desktop), 'B');
   if (wanted('2', '9', '13')) await phoneOverflow(browser);
@@ -283,6 +321,7 @@ async function main(browser) {
   if (wanted('4')) await passwordBackoff(a, b);
   if (wanted('5', '11')) await fullLockedRoom(browser, a, b);
   if (wanted('extras')) await expectations(browser, b);
+  if (wanted('extras')) await mentionsAndLinks(a, b);
   await screenshot(b, 'browser-findings.png');
 }
 

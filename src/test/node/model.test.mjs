@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lobby, Members, Timeline, Typers, Unread, headcount, isMe, personKey, TYPING_SHOWN_MS } from '../../../webapp/js/model.js';
-import { linkify, neutraliseBidi } from '../../../webapp/js/text.js';
+import { linkify, mentions, neutraliseBidi } from '../../../webapp/js/text.js';
 
 const me = { uid: 'u1', nick: 'Sam', color: '#111111' };
 const twin = { uid: 'u2', nick: 'Sam', color: '#111111' };
@@ -96,4 +96,14 @@ test('links: http and https only, sentence punctuation left out', () => {
   assert.deepEqual(linkify('javascript:alert(1) ftp://x'), [{ text: 'javascript:alert(1) ftp://x' }]);
   assert.equal(linkify('(https://en.wikipedia.org/wiki/Foo_(bar))')[1].text, 'https://en.wikipedia.org/wiki/Foo_(bar)');
   assert.deepEqual(linkify(''), []);
+});
+
+test('mentions: @nick as a word, any case, any script; not inside a longer name or an address', () => {
+  assert.ok(mentions('hi @Anon-4821, look', 'Anon-4821'));
+  assert.ok(mentions('@민수 안녕', '민수'));
+  assert.ok(mentions('thanks @SAM!', 'Sam'));
+  assert.ok(!mentions('hi @Samuel', 'Sam'));
+  assert.ok(!mentions('mail sam@Sam.org', 'Sam'));
+  assert.ok(!mentions('hi Sam', 'Sam'));
+  assert.ok(mentions('a.b (@a.b) c', 'a.b') && !mentions('@aXb', 'a.b'), 'a nickname is matched literally');
 });
