@@ -138,7 +138,25 @@ public final class ChatService {
             if (!mayEnter) {
                 room.passwordAccepted(identity);
             }
-            return enter(member, room, since);
+            return catchUp(room, since).thenCompose(v -> enter(member, room, since));
+        });
+    }
+
+    /**
+     * A client that saw {@code since} on another node may be ahead of this one, whose bus has not
+     * brought the last messages yet: those are read from the log and delivered here first, so
+     * that the recovery is exact instead of a wrong {@code recovered:false}. A {@code since}
+     * beyond what the log has finds nothing, and the join answers as before.
+     */
+    private CompletionStage<Void> catchUp(Room room, Long since) {
+        long delivered = room.lastDelivered();
+        if (since == null || since <= delivered || since - delivered > MAX_RECOVERY) {
+            return DONE;
+        }
+        return log.range(room.id(), delivered, since).thenAccept(found -> {
+            if (!found.isEmpty()) {
+                room.sequencer().offer(found);
+            }
         });
     }
 

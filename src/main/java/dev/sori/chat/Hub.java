@@ -65,6 +65,11 @@ public final class Hub implements AutoCloseable {
     private final AtomicBoolean unknownAddressLogged = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
     private int ticksSinceCounts; // only touched by the housekeeping thread
+    private final RoomCatalog catalog;
+    private volatile boolean sweepRequested;
+    private long lastSweepNanos = System.nanoTime(); // only touched by the housekeeping thread
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final DeliveryRepairs repairs = new DeliveryRepairs();
     private volatile boolean closing;
 
     /** Messages kept in memory, per room as many as {@value #MEMORY_HISTORY}. */
@@ -78,6 +83,14 @@ public final class Hub implements AutoCloseable {
     /** A hub on the given storage; loads its rooms (blocking: call it at start-up). */
     public Hub(ChatSettings settings, String version, ChatStorage storage) {
         this(settings, version, storage, System::currentTimeMillis);
+    }
+
+    /**
+     * A hub that is one node of several: committed messages travel on {@code bus}, and rooms count
+     * and announce their members through {@code presence}, both shared with the other nodes.
+     */
+    public Hub(ChatSettings settings, String version, ChatStorage storage, RoomBus bus, Presence presence) {
+        this(settings, version, storage, System::currentTimeMillis, bus, presence, new LoggedChatEvents());
     }
 
     Hub(ChatSettings settings, String version, LongSupplier clock) {
@@ -105,9 +118,21 @@ public final class Hub implements AutoCloseable {
         Collection<Client> everyone = clients.values();
         this.fanOut = FanOut.perCore();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sori-housekeeping"));
+        this.catalog = storage.rooms();
         this.lobby = new Lobby(settings, clock, storage, () -> everyone, fanOut, presence,
-                Sequencer.GapFiller.of(log, scheduler));
-        bus.subscribe(this::received);
+                Sequencer.GapFiller.of(log, scheduler, repairs), bus::roomsChanged, bus.sweepPeriod() != null);
+        bus.subscribe(new RoomBus.Subscriber() {
+            @Override
+            public void received(List<Message> run) {
+                Hub.this.received(run);
+            }
+
+            @Override
+            public void resync() {
+                sweepRequested = true;
+            }
+        });
+        presence.listen(new ElsewhereToRooms());
         log.onStored(bus::publish);
         log.observe(events);
         this.passwordGuard = new PasswordGuard(settings.passwordAttempts(), System::nanoTime);
@@ -225,6 +250,11 @@ public final class Hub implements AutoCloseable {
         return key;
     }
 
+    /** What the rooms' sequencers repaired since start (held early messages, log reads, skips). */
+    public DeliveryRepairs repairs() {
+        return repairs;
+    }
+
     public int connectionCount() {
         return clients.size();
     }
@@ -306,8 +336,74 @@ public final class Hub implements AutoCloseable {
                 lobby.publishCounts();
             }
             lobby.sweepEmptyRooms();
+            sweepIfDue();
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "lobby housekeeping failed", e); // keep the schedule alive
+        }
+    }
+
+    /**
+     * With a bus that may lose runs: reads every room's last seq (and the rooms other nodes
+     * created or deleted) from the catalog, one read at a time, off this thread, and brings the
+     * lobby and the sequencers in line (see {@link Lobby#sync}).
+     */
+    private void sweepIfDue() {
+        Duration period = bus.sweepPeriod();
+        long now = System.nanoTime();
+        if (period == null || !(sweepRequested || now - lastSweepNanos >= period.toNanos())
+                || !sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        sweepRequested = false;
+        lastSweepNanos = now;
+        catalog.refresh().whenComplete((rooms, failure) -> {
+            try {
+                if (failure == null) {
+                    lobby.sync(rooms, now);
+                } else {
+                    LOG.log(Level.WARNING, "could not read the rooms to repair delivery ({0}); trying again",
+                            failure.getClass().getSimpleName());
+                }
+            } finally {
+                sweeping.set(false);
+            }
+        });
+    }
+
+    /** What members on other nodes do, to the rooms here. */
+    private final class ElsewhereToRooms implements Presence.Listener {
+        @Override
+        public void joined(String roomId, Presence.Member who, Presence.Headcount after) {
+            Room room = lobby.find(roomId);
+            if (room != null) {
+                room.joinedElsewhere(who, after);
+                lobby.countChanged(room);
+            }
+        }
+
+        @Override
+        public void left(String roomId, Presence.Member who, Presence.Headcount after) {
+            Room room = lobby.find(roomId);
+            if (room != null) {
+                room.leftElsewhere(who, after);
+                lobby.countChanged(room);
+            }
+        }
+
+        @Override
+        public void renamed(String roomId, Presence.Member who, String oldNick) {
+            Room room = lobby.find(roomId);
+            if (room != null) {
+                room.renamedElsewhere(who, oldNick);
+            }
+        }
+
+        @Override
+        public void typing(String roomId, Presence.Member who) {
+            Room room = lobby.find(roomId);
+            if (room != null) {
+                room.typingElsewhere(who);
+            }
         }
     }
 

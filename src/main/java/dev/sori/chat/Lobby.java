@@ -6,6 +6,8 @@ import dev.sori.protocol.ServerFrame;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +48,28 @@ final class Lobby {
     private final FanOut fanOut;
     private final Presence presence;
     private final Sequencer.GapFiller gaps;
+    private final Runnable tellOtherNodes;
+    private final boolean oneOfSeveralNodes;
+    /** Ids of rooms deleted here lately, so that a catalog read begun before the delete cannot bring one back. */
+    private final Set<String> deleted = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    });
 
-    /** Loads the saved rooms from {@code catalog} (blocking: call it at start-up). */
+    /**
+     * Loads the saved rooms from {@code catalog} (blocking: call it at start-up).
+     *
+     * @param tellOtherNodes    called after a room was created or deleted here
+     * @param oneOfSeveralNodes whether other nodes share the catalog (empty rooms are then
+     *                          deleted only if the catalog agrees they are empty)
+     */
     Lobby(ChatSettings settings, LongSupplier clock, ChatStorage storage, Supplier<Collection<Client>> everyone,
-          FanOut fanOut, Presence presence, Sequencer.GapFiller gaps) {
+          FanOut fanOut, Presence presence, Sequencer.GapFiller gaps, Runnable tellOtherNodes,
+          boolean oneOfSeveralNodes) {
+        this.tellOtherNodes = tellOtherNodes;
+        this.oneOfSeveralNodes = oneOfSeveralNodes;
         this.settings = settings;
         this.presence = presence;
         this.gaps = gaps;
@@ -92,8 +112,14 @@ final class Lobby {
         return owner.saved().thenCompose(v -> catalog.create(saved)).thenApply(v -> {
             Room room = new Room(roomId, title, owner.id(), owner.nick(), max, passwordHash, 0, now, clock,
                     settings.maxPendingFrames(), fanOut, presence, gaps);
-            rooms.put(roomId, room);
-            toEveryone("room_created", room.info());
+            synchronized (announcing) {
+                Room found = rooms.putIfAbsent(roomId, room);
+                if (found != null) {
+                    return found; // a catalog read (sync) saw it first, and announced it
+                }
+                toEveryone("room_created", room.info());
+            }
+            tellOtherNodes.run();
             return room;
         });
     }
@@ -104,17 +130,86 @@ final class Lobby {
             return CompletableFuture.completedFuture(null);
         }
         return catalog.delete(room.id()).thenCompose(v -> log.deleteRoom(room.id())).thenRun(() -> {
-            synchronized (announcing) {
-                if (rooms.remove(room.id(), room)) {
-                    RoomInfo last = room.info();
-                    room.remove();
-                    room.sequencer().release();
-                    countsChanged.remove(room);
-                    toEveryone("room_removed",
-                            new RoomInfo(last.room(), last.title(), 0, 0, last.max(), last.locked(), last.owner()));
-                }
-            }
+            removeHere(room);
+            tellOtherNodes.run();
         });
+    }
+
+    /**
+     * With several nodes, the empty room is deleted only if the catalog agrees it has been empty
+     * long enough: every node marks a room empty or occupied by the count of every node, so one
+     * who entered on another node a moment ago keeps it.
+     */
+    private CompletionStage<Void> deleteIfStillEmpty(Room room, long cutoffMillis) {
+        return catalog.deleteIfEmptiedBefore(room.id(), cutoffMillis).thenCompose(deleted -> {
+            if (!deleted) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return log.deleteRoom(room.id()).thenRun(() -> {
+                removeHere(room);
+                tellOtherNodes.run();
+            });
+        });
+    }
+
+    /** Takes a deleted room out of this node's lobby: its members stay connected, everyone gets {@code room_removed}. */
+    private void removeHere(Room room) {
+        synchronized (announcing) {
+            if (rooms.remove(room.id(), room)) {
+                synchronized (deleted) {
+                    deleted.add(room.id());
+                }
+                RoomInfo last = room.info();
+                room.remove();
+                room.sequencer().release();
+                countsChanged.remove(room);
+                toEveryone("room_removed",
+                        new RoomInfo(last.room(), last.title(), 0, 0, last.max(), last.locked(), last.owner()));
+            }
+        }
+    }
+
+    /**
+     * Brings this node's lobby in line with the catalog as read by {@link RoomCatalog#refresh}
+     * (begun at {@code readStartedNanos}): rooms other nodes created appear, rooms they deleted
+     * go, and every room's sequencer learns the last seq stored, so that what the bus lost is
+     * read from the log. A room created here after the read began is not taken for deleted.
+     */
+    void sync(List<RoomCatalog.Saved> catalogNow, long readStartedNanos) {
+        Set<String> present = new java.util.HashSet<>();
+        for (RoomCatalog.Saved saved : catalogNow) {
+            present.add(saved.id());
+            Room room = rooms.get(saved.id());
+            if (room == null) {
+                boolean gone;
+                synchronized (deleted) {
+                    gone = deleted.contains(saved.id());
+                }
+                if (!gone) {
+                    appeared(saved);
+                }
+            } else {
+                room.sequencer().reached(saved.lastSeq());
+            }
+        }
+        for (Room room : rooms.values()) {
+            if (room != general && !present.contains(room.id()) && room.loadedNanos() - readStartedNanos < 0) {
+                removeHere(room);
+            }
+        }
+    }
+
+    /** A room another node created. */
+    private void appeared(RoomCatalog.Saved saved) {
+        long emptySince = saved.emptiedAt() > 0 ? saved.emptiedAt() : clock.getAsLong();
+        Room room = new Room(saved.id(), saved.title(), saved.ownerId(), saved.ownerNick(), saved.max(),
+                saved.passwordHash(), saved.lastSeq(), emptySince, clock, settings.maxPendingFrames(), fanOut,
+                presence, gaps);
+        synchronized (announcing) {
+            if (rooms.putIfAbsent(saved.id(), room) == null) {
+                toEveryone("room_created", room.info());
+            }
+        }
     }
 
     /** The owner of some rooms changed their nickname: the lobby shows owners by nickname. */
@@ -173,7 +268,7 @@ final class Lobby {
     /** Removes the rooms that have been empty longer than the configured time. */
     void sweepEmptyRooms() {
         long ttl = settings.emptyRoomTtl().toMillis();
-        if (ttl <= 0) {
+        if (ttl <= 0 || !presence.removesEmptyRooms()) {
             return;
         }
         long now = clock.getAsLong();
@@ -181,7 +276,8 @@ final class Lobby {
             long emptySince = room.emptySince();
             if (room != general && emptySince > 0 && now - emptySince >= ttl && sweeping.add(room)) {
                 // If the catalog fails (database down), the next sweep tries again.
-                delete(room).whenComplete((v, failure) -> sweeping.remove(room));
+                CompletionStage<Void> deleted = oneOfSeveralNodes ? deleteIfStillEmpty(room, now - ttl) : delete(room);
+                deleted.whenComplete((v, failure) -> sweeping.remove(room));
             }
         }
     }

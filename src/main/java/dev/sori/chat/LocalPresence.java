@@ -19,7 +19,8 @@ public final class LocalPresence implements Presence {
     }
 
     @Override
-    public Headcount joined(String room, String identityId) {
+    public Headcount joined(String room, Member who) {
+        String identityId = who.identityId();
         Tally tally = rooms.computeIfAbsent(room, r -> new Tally());
         synchronized (tally) {
             tally.connections++;
@@ -29,7 +30,8 @@ public final class LocalPresence implements Presence {
     }
 
     @Override
-    public Headcount left(String room, String identityId) {
+    public Headcount left(String room, Member who) {
+        String identityId = who.identityId();
         Tally tally = rooms.get(room);
         if (tally == null) {
             return Headcount.EMPTY;

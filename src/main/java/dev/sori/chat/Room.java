@@ -71,6 +71,7 @@ public final class Room {
     /** The joiners in the pending batch: a join ack leaves them out of its member list, the batch names them. */
     private Set<Client> pendingJoiners; // guarded by this
     private volatile boolean presencePending;
+    private final long loadedNanos = System.nanoTime();
 
     /**
      * @param ownerId    the owner's identity id, null for {@code general}
@@ -93,6 +94,17 @@ public final class Room {
         this.fanOut = fanOut;
         this.presence = presence;
         this.sequencer = new Sequencer(id, lastSeq, this::deliver, gaps);
+        this.headcount = presence.headcount(id); // members other nodes have there already
+    }
+
+    /** When this node made the room (created it, or learned of it). */
+    long loadedNanos() {
+        return loadedNanos;
+    }
+
+    /** The last seq delivered to the members here. */
+    synchronized long lastDelivered() {
+        return lastDelivered;
     }
 
     /** Where the bus hands this room's committed messages. */
@@ -178,13 +190,14 @@ public final class Room {
                 // Pending leaves go out first, to the members they concern and with their count.
                 flushPendingOtherThan(SystemEvent.JOIN, toFlush);
                 members.add(client);
-                headcount = presence.joined(id, client.identity().id());
+                Presence.Member who = Presence.Member.of(client.identity());
+                headcount = presence.joined(id, who);
                 emptySince = 0;
                 client.entered(this);
-            }
-            gated.putIfAbsent(client, new ArrayList<>());
-            if (!already) {
-                announce(SystemEvent.JOIN, client, members.size() - 1, toFlush);
+                gated.putIfAbsent(client, new ArrayList<>());
+                announce(SystemEvent.JOIN, who, client, toFlush);
+            } else {
+                gated.putIfAbsent(client, new ArrayList<>());
             }
             if (listMembers) {
                 List<Acks.Member> known = memberList(client);
@@ -227,13 +240,14 @@ public final class Room {
             // Pending joins go out first, with a count that still includes the leaver.
             flushPendingOtherThan(SystemEvent.LEAVE, toFlush);
             members.remove(client);
-            headcount = presence.left(id, client.identity().id());
+            Presence.Member who = Presence.Member.of(client.identity());
+            headcount = presence.left(id, who);
             gated.remove(client);
             client.left(this);
-            if (members.isEmpty()) {
+            if (headcount.connections() == 0) {
                 emptySince = clock.getAsLong();
             }
-            announce(SystemEvent.LEAVE, client, members.size() + 1, toFlush);
+            announce(SystemEvent.LEAVE, who, null, toFlush);
         }
         flush(toFlush);
         return true;
@@ -260,11 +274,65 @@ public final class Room {
     }
 
     void announceRename(Identity who, String oldNick) {
-        List<Outbox> toFlush;
+        Presence.Member member = Presence.Member.of(who);
+        List<Outbox> toFlush = new ArrayList<>();
         synchronized (this) {
-            toFlush = new ArrayList<>();
             queuePendingPresence(toFlush); // announced under the name they had
+            queueToAll(systemEvent(SystemEvent.NICK, member, oldNick), toFlush);
+            presence.renamed(id, member, oldNick);
+        }
+        flush(toFlush);
+    }
+
+    /** A member on another node entered; {@code after} counts it. */
+    void joinedElsewhere(Presence.Member who, Presence.Headcount after) {
+        List<Outbox> toFlush = new ArrayList<>();
+        synchronized (this) {
+            if (removed) {
+                return;
+            }
+            flushPendingOtherThan(SystemEvent.JOIN, toFlush);
+            headcount = after;
+            emptySince = 0;
+            announce(SystemEvent.JOIN, who, null, toFlush);
+        }
+        flush(toFlush);
+    }
+
+    /** A member on another node left (or its node died); {@code after} no longer counts it. */
+    void leftElsewhere(Presence.Member who, Presence.Headcount after) {
+        List<Outbox> toFlush = new ArrayList<>();
+        synchronized (this) {
+            if (removed) {
+                return;
+            }
+            flushPendingOtherThan(SystemEvent.LEAVE, toFlush);
+            headcount = after;
+            if (after.connections() == 0 && emptySince == 0) {
+                emptySince = clock.getAsLong();
+            }
+            announce(SystemEvent.LEAVE, who, null, toFlush);
+        }
+        flush(toFlush);
+    }
+
+    /** A member on another node renamed. */
+    void renamedElsewhere(Presence.Member who, String oldNick) {
+        List<Outbox> toFlush = new ArrayList<>();
+        synchronized (this) {
+            queuePendingPresence(toFlush);
             queueToAll(systemEvent(SystemEvent.NICK, who, oldNick), toFlush);
+        }
+        flush(toFlush);
+    }
+
+    /** A member on another node is typing. */
+    void typingElsewhere(Presence.Member who) {
+        EncodedFrame frame = Frames.event("typing", new Typing(id, who.uid(), who.nick(), who.color()));
+        List<Outbox> toFlush = new ArrayList<>();
+        synchronized (this) {
+            queuePendingPresence(toFlush);
+            queueToAll(frame, toFlush);
         }
         flush(toFlush);
     }
@@ -314,6 +382,7 @@ public final class Room {
                     queueTo(member, frame, toFlush);
                 }
             }
+            presence.typing(id, Presence.Member.of(who));
         }
         flush(toFlush);
     }
@@ -334,14 +403,17 @@ public final class Room {
     }
 
     /**
-     * Announces {@code who}'s join or leave: at once in a small room, else into the pending batch.
-     * {@code sizeBefore} is the member count before the event; a room that had or has more than
-     * {@value #COALESCE_ABOVE} members coalesces, and so does one with a batch of this kind pending
-     * (an event sent past a pending batch would overtake it).
+     * Announces {@code who}'s join or leave (the headcount already counts it): at once in a small
+     * room, else into the pending batch. A room that had or has more than {@value #COALESCE_ABOVE}
+     * connections (on every node) coalesces, and so does one with a batch of this kind pending (an
+     * event sent past a pending batch would overtake it). {@code joiner} is the connection here
+     * whose join it is, if any.
      */
-    private void announce(String kind, Client who, int sizeBefore, List<Outbox> toFlush) {
-        if (pendingKind == null && Math.max(sizeBefore, members.size()) <= COALESCE_ABOVE) {
-            queueToAll(systemEvent(kind, who.identity(), null), toFlush);
+    private void announce(String kind, Presence.Member who, Client joiner, List<Outbox> toFlush) {
+        int now = headcount.connections();
+        int before = kind.equals(SystemEvent.JOIN) ? now - 1 : now + 1;
+        if (pendingKind == null && Math.max(before, now) <= COALESCE_ABOVE) {
+            queueToAll(systemEvent(kind, who, null), toFlush);
             return;
         }
         if (pendingNicks == null) {
@@ -353,11 +425,11 @@ public final class Room {
         pendingKind = kind;
         // The name of this moment: a rename before the batch goes out flushes it first, and then
         // announces old -> new, so the batch must carry the old name.
-        pendingNicks.add(who.identity().nick());
-        pendingColors.add(who.identity().color());
-        pendingUids.add(who.identity().uid());
-        if (kind.equals(SystemEvent.JOIN)) {
-            pendingJoiners.add(who);
+        pendingNicks.add(who.nick());
+        pendingColors.add(who.color());
+        pendingUids.add(who.uid());
+        if (joiner != null) {
+            pendingJoiners.add(joiner);
         }
         presencePending = true;
         if (pendingNicks.size() >= MAX_COALESCED) {
@@ -397,7 +469,7 @@ public final class Room {
         presencePending = false;
     }
 
-    private EncodedFrame systemEvent(String kind, Identity who, String old) {
+    private EncodedFrame systemEvent(String kind, Presence.Member who, String old) {
         SystemEvent event = SystemEvent.of(id, kind, who.uid(), who.nick(), old, who.color(), headcount.connections(),
                 headcount.people(), clock.getAsLong());
         return Frames.event("system", event);
@@ -414,6 +486,9 @@ public final class Room {
             if (member == joiner || pendingJoiners == null || !pendingJoiners.contains(member)) {
                 list.add(new Acks.Member(member.identity().uid(), member.identity().nick(), member.identity().color()));
             }
+        }
+        for (Presence.Member elsewhere : presence.elsewhere(id)) {
+            list.add(new Acks.Member(elsewhere.uid(), elsewhere.nick(), elsewhere.color()));
         }
         return list;
     }

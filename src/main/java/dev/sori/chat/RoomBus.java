@@ -1,5 +1,6 @@
 package dev.sori.chat;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,6 +22,11 @@ import java.util.List;
  *   <li>The local bus ({@link LocalRoomBus}) calls the subscriber on the publishing thread,
  *       exactly once and in order, before {@code publish} returns: a post is delivered before
  *       its author's ack, at the same cost as a direct call.</li>
+ *   <li>A bus that may lose runs says how often the hub must repair that ({@link #sweepPeriod}):
+ *       the hub then compares every room's last {@code seq} in the log with what it delivered
+ *       (Centrifuge's position check), and at once when the bus calls
+ *       {@link Subscriber#resync}. Rooms created or deleted on another node are found the same
+ *       way; {@link #roomsChanged} makes the other nodes look at once.</li>
  * </ul>
  */
 public interface RoomBus extends AutoCloseable {
@@ -29,6 +35,13 @@ public interface RoomBus extends AutoCloseable {
     @FunctionalInterface
     interface Subscriber {
         void received(List<Message> run);
+
+        /**
+         * The bus may have lost runs (it reconnected, a node died) or another node changed the
+         * rooms: compare with the log now. Must not block.
+         */
+        default void resync() {
+        }
     }
 
     /** Sets where received runs go; called once, before the first {@link #publish}. */
@@ -36,6 +49,19 @@ public interface RoomBus extends AutoCloseable {
 
     /** Sends a run of committed messages to every node's subscriber, this one's included. */
     void publish(List<Message> run);
+
+    /** Rooms were created or deleted here: tells the other nodes to look (none on one node). */
+    default void roomsChanged() {
+    }
+
+    /**
+     * How often the hub is to compare each room's last seq in the log with what it delivered, to
+     * repair what this bus lost; null for a bus that loses nothing. May change (more often while
+     * the bus is down).
+     */
+    default Duration sweepPeriod() {
+        return null;
+    }
 
     @Override
     void close();

@@ -35,16 +35,39 @@ public interface RoomCatalog {
         @Override
         public void emptied(String id) {
         }
+
+        @Override
+        public CompletionStage<List<Saved>> refresh() {
+            return CompletableFuture.completedFuture(List.of());
+        }
+
+        @Override
+        public CompletionStage<Boolean> deleteIfEmptiedBefore(String id, long cutoffMillis) {
+            return CompletableFuture.completedFuture(true);
+        }
     };
 
     /** Every saved room, at start-up. */
     List<Saved> load();
+
+    /**
+     * Every room as the catalog has it now, {@code general} included (with its last seq), read
+     * off the caller's thread: what other nodes created, deleted and stored since.
+     */
+    CompletionStage<List<Saved>> refresh();
 
     /** Saves a new room; fails with {@link UnavailableException} when it could not. */
     CompletionStage<Void> create(Saved room);
 
     /** Deletes a room with its history. */
     CompletionStage<Void> delete(String id);
+
+    /**
+     * Deletes a room with its history only if the catalog says it has been empty since before
+     * {@code cutoffMillis} (see {@link #emptied}): with several nodes, someone may have entered
+     * it on another one. Completes with whether it was deleted.
+     */
+    CompletionStage<Boolean> deleteIfEmptiedBefore(String id, long cutoffMillis);
 
     /** Someone entered the empty room: best effort, for the removal of empty rooms. */
     void occupied(String id);

@@ -1,6 +1,7 @@
 package dev.sori.config;
 
 import dev.sori.chat.ChatSettings;
+import dev.sori.cluster.ClusterSettings;
 import dev.sori.store.StoreSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,6 +92,28 @@ public final class SettingValues {
         Path dataDir = get(Settings.DATA_DIR);
         return explained(() -> (url != null ? StoreSettings.jdbc(url, get(Settings.DB_USER), get(Settings.DB_PASSWORD))
                 : StoreSettings.h2(dataDir)).withPoolSize(get(Settings.DB_POOL_SIZE)));
+    }
+
+    /**
+     * How this process joins a cluster, or null when {@code redis-url} is not given (one node).
+     *
+     * @throws IllegalArgumentException when the cluster settings are invalid, or a cluster is
+     *                                  asked for without a database every node can share
+     */
+    public ClusterSettings cluster() {
+        String redis = get(Settings.REDIS_URL);
+        if (redis == null) {
+            return null;
+        }
+        if (get(Settings.DB_URL) == null && get(Settings.DATASOURCE) == null) {
+            throw new IllegalArgumentException("redis-url needs a PostgreSQL database that every node shares "
+                    + "(db-url, or datasource in the WAR); the embedded H2 database can be opened by one process only");
+        }
+        String url = get(Settings.DB_URL);
+        if (url != null && !url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("redis-url needs db-url to be a PostgreSQL database (jdbc:postgresql:...)");
+        }
+        return explained(() -> new ClusterSettings(redis, get(Settings.CLUSTER_NAME), get(Settings.NODE_ID)));
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.sori.server;
 import dev.sori.Version;
 import dev.sori.chat.ChatSettings;
 import dev.sori.chat.Hub;
-import dev.sori.store.DatabaseChatStorage;
+import dev.sori.bootstrap.ChatNode;
+import dev.sori.cluster.ClusterSettings;
+import dev.sori.http.Routes;
 import dev.sori.store.Storage;
 import dev.sori.config.Setting;
 import dev.sori.config.SettingValues;
@@ -55,7 +57,21 @@ public final class Main implements Callable<Integer> {
                     .type(String.class).description(helpLine(setting)).build());
         }
         main.spec = spec;
-        return new CommandLine(spec).setExecutionExceptionHandler(new StartupFailures());
+        return new CommandLine(spec).setExecutionExceptionHandler(new StartupFailures())
+                .setParameterExceptionHandler(Main::badArguments);
+    }
+
+    /**
+     * The error, picocli's "did you mean" for a mistyped option, then the usage: picocli alone
+     * leaves the usage out whenever it has a suggestion.
+     */
+    private static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        err.println(e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        cmd.usage(err);
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** The setting's doc as {@code --help} shows it: plain text, its variable, its default. */
@@ -81,11 +97,13 @@ public final class Main implements Callable<Integer> {
         SettingValues values;
         ChatSettings chat;
         StoreSettings storeSettings;
+        ClusterSettings cluster;
         EdgeSettings edge;
         try {
             values = settings();
             chat = values.chat();
             storeSettings = values.store();
+            cluster = values.cluster();
             edge = EdgeSettings.from(values);
         } catch (TlsKeystore.InvalidKeystoreException e) {
             // One line, no stack trace: the operator has a file or a password to fix.
@@ -95,23 +113,26 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         String host = values.get(Settings.HOST);
-        DatabaseChatStorage storage = new DatabaseChatStorage(Storage.open(storeSettings), storeSettings.poolSize() - 1);
-        Hub hub = new Hub(chat, Version.get(), storage.chatStorage());
+        ChatNode node = ChatNode.start(chat, cluster,
+                shared -> shared ? Storage.openShared(storeSettings) : Storage.open(storeSettings),
+                storeSettings.poolSize() - 1, Version.get());
+        Hub hub = node.hub();
         StandaloneServer server;
         try {
-            server = StandaloneServer.start(host, values.get(Settings.PORT), hub, edge);
+            server = StandaloneServer.start(host, values.get(Settings.PORT), hub, edge,
+                    Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause));
         } catch (IOException | RuntimeException e) {
-            hub.close();
-            storage.close();
+            node.close();
             throw e;
         }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.log(System.Logger.Level.INFO, "shutting down");
-            hub.close(); // every session gets 1001 before the listener goes
+            // Every session gets 1001 before the listener goes; every accepted message is
+            // committed (or failed) before exit.
+            node.close();
             server.close();
-            storage.close(); // every accepted message is committed (or failed) before exit
             stopped.countDown();
         }, "sori-shutdown"));
 
@@ -125,8 +146,9 @@ public final class Main implements Callable<Integer> {
         String s = server.secure() ? "s" : "";
         System.out.println("Sori " + Version.get() + " listening: page http" + s + "://" + authority + "/ websocket ws"
                 + s + "://" + authority + "/chat");
-        LOG.log(System.Logger.Level.INFO, "WebSocket origins: {0}; handshake timeout {1} ms{2}", edge.origins(),
-                Long.toString(edge.handshakeTimeout().toMillis()), edge.tls() == null ? "" : "; TLS from " + edge.tls().file());
+        LOG.log(System.Logger.Level.INFO, "WebSocket origins: {0}; handshake timeout {1} ms{2}; trusted proxies: {3}",
+                edge.origins(), Long.toString(edge.handshakeTimeout().toMillis()),
+                edge.tls() == null ? "" : "; TLS from " + edge.tls().file(), edge.trustedProxies());
         System.out.flush();
         stopped.await();
         return 0;

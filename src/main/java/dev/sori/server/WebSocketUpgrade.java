@@ -1,5 +1,7 @@
 package dev.sori.server;
 
+import dev.sori.websocket.ChatEndpoint;
+import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.glassfish.grizzly.Buffer;
@@ -36,6 +38,10 @@ import org.glassfish.tyrus.spi.ServerContainer;
  * <p>The frame chain does what {@link GrizzlyServerFilter} does after a handshake, with the same
  * per-connection Tyrus connection and task processor (Grizzly attributes are shared by name).
  *
+ * <p>Every byte read passes a {@link FrameHeaderGuard} first: a frame RFC 6455 tells the server to
+ * refuse (unmasked, over the size limit, a bad control frame) is closed from its header, before
+ * Tyrus sees any of it.
+ *
  * <p>This also drops Grizzly's {@link IdleTimeoutFilter}: with the keep-alive timeout off (it
  * would close idle WebSockets, tyrus#465) it only kept a record of every connection forever, and
  * {@link HandshakeDeadlines} times idle HTTP connections instead.
@@ -45,6 +51,9 @@ final class WebSocketUpgrade implements AddOn {
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(GrizzlyServerFilter.class.getName() + ".Connection");
     private static final Attribute<TaskProcessor> TASK_PROCESSOR =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(TaskProcessor.class.getName() + ".TaskProcessor");
+    private static final Attribute<FrameHeaderGuard> GUARD =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameHeaderGuard.class.getName());
+    private static final System.Logger LOG = System.getLogger(WebSocketUpgrade.class.getName());
 
     private final ServerContainer container;
     private final String contextPath;
@@ -109,18 +118,40 @@ final class WebSocketUpgrade implements AddOn {
             if (tyrus == null || tasks == null || !buffer.hasRemaining()) {
                 return ctx.getStopAction(); // closed meanwhile
             }
+            FrameHeaderGuard guard = GUARD.get(connection);
+            if (guard == null) {
+                guard = new FrameHeaderGuard(ChatEndpoint.MAX_FRAME_BYTES);
+                GUARD.set(connection, guard);
+            }
+            if (guard.violation() != null) {
+                return ctx.getStopAction(); // refused: what still arrives is dropped until TCP ends
+            }
             ReadHandler reader = tyrus.getReadHandler();
             if (!buffer.isComposite()) {
-                tasks.processTask(new Read(reader, buffer.toByteBuffer()));
+                pass(guard, reader, tasks, buffer.toByteBuffer());
             } else {
                 ByteBufferArray parts = buffer.toByteBufferArray();
                 ByteBuffer[] array = parts.getArray();
-                for (int i = 0; i < parts.size(); i++) {
-                    tasks.processTask(new Read(reader, array[i]));
+                for (int i = 0; i < parts.size() && guard.violation() == null; i++) {
+                    pass(guard, reader, tasks, array[i]);
                 }
                 parts.recycle();
             }
+            if (guard.violation() != null) {
+                tasks.processTask(new Refuse(tyrus, connection, guard.violation()));
+            }
             return ctx.getStopAction();
+        }
+
+        /** Hands Tyrus the bytes the guard lets through: all, or those before a refused frame. */
+        private static void pass(FrameHeaderGuard guard, ReadHandler reader, TaskProcessor tasks, ByteBuffer bytes) {
+            int clean = guard.scan(bytes);
+            if (clean < bytes.remaining()) {
+                bytes.limit(bytes.position() + clean);
+            }
+            if (clean > 0) {
+                tasks.processTask(new Read(reader, bytes));
+            }
         }
 
         @Override
@@ -150,6 +181,26 @@ final class WebSocketUpgrade implements AddOn {
         }
     }
 
+    /** Closes with the guard's code: Tyrus sends the close frame, tells the endpoint, then ends TCP. */
+    private static final class Refuse extends TaskProcessor.Task {
+        private final org.glassfish.tyrus.spi.Connection tyrus;
+        private final Connection<?> connection;
+        private final FrameHeaderGuard.Violation violation;
+
+        Refuse(org.glassfish.tyrus.spi.Connection tyrus, Connection<?> connection, FrameHeaderGuard.Violation violation) {
+            this.tyrus = tyrus;
+            this.connection = connection;
+            this.violation = violation;
+        }
+
+        @Override
+        public void execute() {
+            LOG.log(System.Logger.Level.INFO, "refused a frame from {0}: {1}, closing with {2}",
+                    connection.getPeerAddress(), violation.reason(), Integer.toString(violation.code()));
+            tyrus.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(violation.code()), violation.reason()));
+        }
+    }
+
     private static final class Close extends TaskProcessor.Task {
         private final org.glassfish.tyrus.spi.Connection tyrus;
         private final Connection<?> connection;
@@ -164,6 +215,7 @@ final class WebSocketUpgrade implements AddOn {
             tyrus.close(CloseReasons.CLOSED_ABNORMALLY.getCloseReason());
             TYRUS_CONNECTION.remove(connection);
             TASK_PROCESSOR.remove(connection);
+            GUARD.remove(connection);
         }
     }
 }

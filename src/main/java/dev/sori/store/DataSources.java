@@ -48,8 +48,8 @@ final class DataSources {
                         + describe(url) + " open (H2 lets one process at a time use its file); "
                         + "run one Sori process per database");
             }
-            // Its message can carry the driver's text; the cause chain is about connecting only.
-            throw new StoreUnavailableException("cannot connect to the database (" + describe(url) + ")", e);
+            throw new StoreUnavailableException("cannot connect to the database (" + describe(url) + "): "
+                    + reason(e), e);
         }
     }
 
@@ -65,6 +65,23 @@ final class DataSources {
             }
         }
         return false;
+    }
+
+    /**
+     * The innermost cause, as one short line: what the driver said (a refused connection, a
+     * wrong password, a file it cannot open). Drivers do not repeat passwords in these texts.
+     */
+    static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root.getMessage() == null ? "" : root.getMessage().strip().lines().findFirst().orElse("");
+        if (text.length() > 200) {
+            text = text.substring(0, 200) + "…";
+        }
+        String code = root instanceof SQLException sql && sql.getErrorCode() != 0 ? " [" + sql.getErrorCode() + "]" : "";
+        return root.getClass().getSimpleName() + code + (text.isEmpty() ? "" : ": " + text);
     }
 
     /** The URL without anything after '?' or ';', where credentials may be passed. */

@@ -300,8 +300,11 @@ final class MessageWriter implements AutoCloseable {
             } catch (SQLException e) {
                 last = e;
                 // Not when the pool itself timed out: the database is away, and a second wait
-                // would only double the time until the senders hear so.
-                if (!SqlFailures.isRetryable(e) || e instanceof SQLTransientConnectionException) {
+                // would only double the time until the senders hear so. A unique violation is
+                // another node storing the same author's cid at the same moment: the retry finds
+                // that message and answers with it, as a duplicate.
+                boolean sameCidElsewhere = SqlFailures.isAnywhere(e, SqlFailures.UNIQUE_VIOLATION);
+                if (!(SqlFailures.isRetryable(e) || sameCidElsewhere) || e instanceof SQLTransientConnectionException) {
                     break;
                 }
             }

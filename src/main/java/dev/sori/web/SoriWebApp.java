@@ -4,8 +4,9 @@ import dev.sori.Version;
 import dev.sori.chat.Hub;
 import dev.sori.http.OriginRule;
 import dev.sori.http.Routes;
-import dev.sori.store.DatabaseChatStorage;
+import dev.sori.bootstrap.ChatNode;
 import dev.sori.store.Storage;
+import dev.sori.websocket.ClientAddresses;
 import dev.sori.websocket.CurrentHub;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -37,19 +38,16 @@ public class SoriWebApp implements ServletContextListener {
 
     private Hub hub;
     private RouteServlet routeServlet;
-    private DatabaseChatStorage storage;
+    private ChatNode node;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         WebAppSettings settings = WebAppSettings.fromSystem();
-        storage = new DatabaseChatStorage(openStorage(settings), settings.store().poolSize() - 1);
-        try {
-            hub = new Hub(settings.chat(), Version.get(), storage.chatStorage());
-        } catch (RuntimeException e) {
-            storage.close();
-            throw e;
-        }
+        node = ChatNode.start(settings.chat(), settings.cluster(), shared -> openStorage(settings, shared),
+                settings.store().poolSize() - 1, Version.get());
+        hub = node.hub();
         CurrentHub.install(hub);
+        ClientAddresses.trust(settings.trustedProxies());
         ServletContext context = event.getServletContext();
         context.setAttribute(Hub.class.getName(), hub);
         // First in the chain (isMatchAfter = false): ahead of the container's own WebSocket upgrade
@@ -58,7 +56,7 @@ public class SoriWebApp implements ServletContextListener {
                 new OriginFilter(new OriginRule(settings.origins())));
         originCheck.setAsyncSupported(true); // a route may keep its response open (HttpExchange.keepOpen)
         originCheck.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-        Routes routes = Routes.standard(hub, Version.get());
+        Routes routes = Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause);
         routeServlet = new RouteServlet(routes);
         ServletRegistration.Dynamic servlet = context.addServlet("sori-routes", routeServlet);
         servlet.setAsyncSupported(true);
@@ -70,9 +68,9 @@ public class SoriWebApp implements ServletContextListener {
     }
 
     /** The container's data source when one is named (the application server's way), else Sori's own pool. */
-    private static Storage openStorage(WebAppSettings settings) {
+    private static Storage openStorage(WebAppSettings settings, boolean shared) {
         if (settings.dataSource() == null) {
-            return Storage.open(settings.store());
+            return shared ? Storage.openShared(settings.store()) : Storage.open(settings.store());
         }
         DataSource dataSource;
         try {
@@ -80,7 +78,7 @@ public class SoriWebApp implements ServletContextListener {
         } catch (NamingException | ClassCastException e) {
             throw new IllegalStateException("no data source at JNDI name " + settings.dataSource(), e);
         }
-        return Storage.open(dataSource, settings.dataSource(), settings.store(), Clock.systemUTC());
+        return Storage.open(dataSource, settings.dataSource(), settings.store(), Clock.systemUTC(), shared);
     }
 
     @Override
@@ -91,8 +89,7 @@ public class SoriWebApp implements ServletContextListener {
         event.getServletContext().removeAttribute(Hub.class.getName());
         routeServlet.stop();
         CurrentHub.uninstall(hub);
-        hub.close();
-        storage.close(); // every accepted message is committed (or failed) before the undeploy ends
+        node.close(); // every accepted message is committed (or failed) before the undeploy ends
         LOG.log(Level.INFO, "Sori stopped at context path \"{0}\"", event.getServletContext().getContextPath());
     }
 }

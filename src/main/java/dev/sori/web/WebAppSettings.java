@@ -1,12 +1,15 @@
 package dev.sori.web;
 
 import dev.sori.chat.ChatSettings;
+import dev.sori.cluster.ClusterSettings;
 import dev.sori.config.SettingValues;
 import dev.sori.config.Settings;
 import dev.sori.config.Source;
 import dev.sori.store.StoreSettings;
 import dev.sori.websocket.OriginPolicy;
+import dev.sori.websocket.TrustedProxies;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,9 +28,12 @@ import java.util.function.UnaryOperator;
  * @param sources one line per setting given, {@code NAME=VALUE (where)}, for the start-up log
  *                (secrets shown as {@code ***})
  * @param origins which pages besides the app's own may open the WebSocket ({@code allowed-origins})
+ * @param cluster how this deployment joins a cluster ({@code redis-url}), null for a single node
+ * @param trustedProxies whose {@code X-Forwarded-For} / {@code Forwarded} name the client
+ *                ({@code trusted-proxies})
  */
 public record WebAppSettings(ChatSettings chat, StoreSettings store, String dataSource, List<String> sources,
-                             OriginPolicy origins) {
+                             OriginPolicy origins, ClusterSettings cluster, TrustedProxies trustedProxies) {
 
     public WebAppSettings {
         sources = List.copyOf(sources);
@@ -48,6 +54,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
                 Source.environment(environment));
         OriginPolicy origins = values.explained(() -> OriginPolicy.parse(values.get(Settings.ALLOWED_ORIGINS)));
         return new WebAppSettings(values.chat(), values.store(), values.get(Settings.DATASOURCE), values.given(),
-                origins);
+                origins, values.cluster(),
+                Objects.requireNonNullElse(values.get(Settings.TRUSTED_PROXIES), TrustedProxies.NONE));
     }
 }

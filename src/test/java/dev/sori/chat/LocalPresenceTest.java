@@ -2,7 +2,7 @@ package dev.sori.chat;
 
 class LocalPresenceTest extends PresenceContract {
     @Override
-    Presence newPresence() {
+    protected Presence newPresence() {
         return new LocalPresence();
     }
 }

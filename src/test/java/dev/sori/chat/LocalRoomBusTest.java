@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class LocalRoomBusTest extends RoomBusContract {
 
     @Override
-    RoomBus newBus() {
+    protected RoomBus newBus() {
         return new LocalRoomBus();
     }
 

@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
  * What every {@link RoomBus} promises (see its contract), written once: each implementation's
  * test extends this with a factory, as Centrifuge's broker tests take one.
  */
-abstract class RoomBusContract {
+public abstract class RoomBusContract {
     private final List<RoomBus> buses = new ArrayList<>();
 
     /** A new bus, connected to whatever carries it. */
-    abstract RoomBus newBus();
+    protected abstract RoomBus newBus();
 
     RoomBus bus() {
         RoomBus bus = newBus();

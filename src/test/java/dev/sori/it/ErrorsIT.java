@@ -60,6 +60,9 @@ class ErrorsIT {
                 arguments("two envelopes in one frame",
                         "{\"type\":\"new_message\",\"payload\":\"one\"}{\"type\":\"new_message\",\"payload\":\"two\"}",
                         "bad_json", null),
+                // Found by ClientFrameFuzzTest: Parsson's depth limit threw past the decoder (1011).
+                arguments("nested 1,001 levels deep", "{\"type\":\"ping\",\"payload\":" + "[".repeat(1001),
+                        "bad_json", null),
                 arguments("array", "[\"new_message\",\"hi\"]", "bad_envelope", null),
                 arguments("string", "\"new_message\"", "bad_envelope", null),
                 arguments("number", "42", "bad_envelope", null),

@@ -122,6 +122,33 @@ class HttpIT {
         assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
     }
 
+    /** HEAD on the page answers like GET, without the body (Grizzly's static handler alone said 405). */
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/index.html", "/app.js", "/style.css"})
+    void thePageAnswersHeadLikeGetWithoutABody(String path) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(server.base().resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(server.base().resolve(path))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Type")).isEqualTo(get.headers().firstValue("Content-Type"));
+        assertThat(head.headers().firstValue("Cache-Control")).isEqualTo(get.headers().firstValue("Cache-Control"));
+        assertThat(head.headers().firstValueAsLong("Content-Length"))
+                .hasValue(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void headOnAnUnknownPathRedirectsLikeGet() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(server.base().resolve("/nothing-here"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(302);
+        assertThat(head.body()).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/does-not-exist", "/some/deeper/path", "/app.jsx", "/chat/extra", "/healthz-not"})
     void anUnknownPathRedirectsToThePage(String path) {

@@ -46,6 +46,18 @@ class ClientFrameDecoderTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "nope", "{", "{\"type\":", "{\"type\":\"x\"} trailing", "\u0000"})
     void notJsonIsBadJson(String text) {
+        assertBadJson(text);
+    }
+
+    /** Found by {@link ClientFrameFuzzTest}: Parsson's depth limit (1,000) threw a plain RuntimeException. */
+    @ParameterizedTest
+    @ValueSource(strings = {"[", "{\"a\":"})
+    void nestingBeyondTheParsersDepthIsBadJson(String open) {
+        String text = "{\"type\":\"ping\",\"payload\":" + open.repeat(1001);
+        assertBadJson(text);
+    }
+
+    private void assertBadJson(String text) {
         assertThat(decoder.decode(text)).isInstanceOfSatisfying(ClientFrame.Malformed.class,
                 m -> assertThat(m.code()).isEqualTo(ErrorCode.BAD_JSON));
     }

@@ -21,6 +21,13 @@ abstract class Backend implements AutoCloseable {
         return DriverManager.getConnection(url, user, password);
     }
 
+    /**
+     * Called before each test. A backend that can make a new database cheaply does, so that a test
+     * that leaves its database unusable fails alone instead of failing every test after it.
+     */
+    void freshDatabase() {
+    }
+
     @Override
     public abstract void close();
 

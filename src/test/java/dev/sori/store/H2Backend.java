@@ -7,16 +7,25 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** An embedded H2 file database in a temporary data directory, as a fresh install would have. */
+/** Embedded H2 file databases in a temporary directory, as a fresh install would have: a new one per test. */
 final class H2Backend extends Backend {
-    private final Path dataDir;
+    private final Path root;
+    private Path dataDir;
+    private int databases;
 
     H2Backend() {
         try {
-            dataDir = Files.createTempDirectory("sori-store-test-");
+            root = Files.createTempDirectory("sori-store-test-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        freshDatabase();
+    }
+
+    /** A new directory per test: an H2 database is a file, so a fresh one costs nothing. */
+    @Override
+    void freshDatabase() {
+        dataDir = root.resolve("db-" + ++databases);
     }
 
     Path dataDir() {
@@ -35,7 +44,7 @@ final class H2Backend extends Backend {
 
     @Override
     public void close() {
-        try (Stream<Path> files = Files.walk(dataDir)) {
+        try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

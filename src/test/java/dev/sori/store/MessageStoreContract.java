@@ -148,6 +148,23 @@ abstract class MessageStoreContract extends StoreContract {
     }
 
     @Test
+    void aCidSentToTwoNodesAtOnceIsStoredOnce() {
+        Storage one = open();
+        Storage two = openAnotherNode();
+        String room = newRoom(one);
+        for (int i = 0; i < 40; i++) {
+            // A client that resends after reconnecting to another node, while the first is still writing.
+            CompletableFuture<Appended> a = one.messages().append(withCid(room, "id-race", "text " + i, "race-" + i));
+            CompletableFuture<Appended> b = two.messages().append(withCid(room, "id-race", "text " + i, "race-" + i));
+            Appended first = a.join();
+            Appended second = b.join();
+            assertThat(List.of(first.duplicate(), second.duplicate())).as("cid race-%d", i).containsOnlyOnce(false);
+            assertThat(second.message().seq()).isEqualTo(first.message().seq());
+        }
+        assertThat(one.messages().lastSeq(room)).isEqualTo(40);
+    }
+
+    @Test
     void aResentCidIsAnsweredWithTheOriginalAndStoredOnce() {
         Storage s = open();
         String room = newRoom(s);

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The frame of the contract suites: one fresh database per test class (per backend), a store
- * per test, and clean-up of every store a test opened.
+ * The frame of the contract suites: one fresh database per test class (per test where the backend
+ * makes one cheaply), stores opened per test, and clean-up of every store a test opened.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StoreContract {
@@ -49,6 +49,7 @@ abstract class StoreContract {
         if (unavailable != null) {
             Assumptions.abort(unavailable);
         }
+        backend.freshDatabase();
     }
 
     @AfterAll
@@ -82,6 +83,12 @@ abstract class StoreContract {
      */
     Storage openAnotherNode() {
         Storage s = Storage.openAnotherNode(backend.settings(), Clock.systemUTC());
+        opened.add(s);
+        return s;
+    }
+
+    /** Closes {@code s} with the others after the test. */
+    Storage track(Storage s) {
         opened.add(s);
         return s;
     }

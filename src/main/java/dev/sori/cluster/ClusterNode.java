@@ -1,0 +1,233 @@
+package dev.sori.cluster;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This process as one node of a cluster: it gives the chat a {@link ClusterRoomBus} and a
+ * {@link ClusterPresence} on one {@link ClusterTransport}, and keeps track of which nodes are
+ * alive.
+ *
+ * <p>Every node publishes a heartbeat every second. A node not heard for {@link #DEAD_AFTER} is
+ * dead: its members leave everywhere and every node sweeps the log for what it may have
+ * committed without publishing. A node that does not hear its <em>own</em> heartbeat for
+ * {@link #DEGRADED_AFTER} knows its link is broken even if the socket looks fine (centrifugo#1189):
+ * it reports {@code degraded}, reconnects, sweeps more often, and declares nobody dead meanwhile
+ * (it would be its own silence, not theirs). A node that stops says goodbye, and is gone at once.
+ */
+public final class ClusterNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    static final Duration DEGRADED_AFTER = Duration.ofSeconds(3);
+    static final Duration DEAD_AFTER = Duration.ofSeconds(5);
+    private static final long CHECK_MILLIS = 250;
+
+    private final ClusterSettings settings;
+    private final long incarnation = new SecureRandom().nextLong();
+    private final ClusterTransport transport;
+    private final ClusterRoomBus bus;
+    private final ClusterPresence presence;
+    private final ScheduledExecutorService timer;
+    /** The other nodes heard, with when (nanoTime) they were last heard. */
+    private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
+    private volatile long startedNanos = System.nanoTime();
+    private volatile long lastEchoNanos;
+    private volatile boolean degraded;
+    private long lastReconnectNanos; // only touched by the timer thread
+
+    /** A node on Redis, connecting in the background; call {@link #start()} once the hub listens. */
+    public static ClusterNode onRedis(ClusterSettings settings) {
+        return new ClusterNode(settings, new RedisTransport(settings));
+    }
+
+    ClusterNode(ClusterSettings settings, ClusterTransport transport) {
+        this.settings = settings;
+        this.transport = transport;
+        this.bus = new ClusterRoomBus(this);
+        this.presence = new ClusterPresence(this);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sori-cluster");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public ClusterRoomBus bus() {
+        return bus;
+    }
+
+    public ClusterPresence presence() {
+        return presence;
+    }
+
+    public String id() {
+        return settings.nodeId();
+    }
+
+    long incarnation() {
+        return incarnation;
+    }
+
+    /** Connects and starts the heartbeat; the hub must be subscribed to the bus and presence. */
+    public void start() {
+        transport.start(this::received);
+        startedNanos = System.nanoTime(); // the silence clock starts once the transport had its chance
+        long beat = HEARTBEAT.toMillis();
+        timer.scheduleAtFixedRate(this::beat, 0, beat, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "cluster {0}: node {1} started", settings.clusterName(), settings.nodeId());
+    }
+
+    void publish(byte kind, ClusterFrames.Body body) {
+        transport.publish(ClusterFrames.write(kind, settings.nodeId(), incarnation, body));
+    }
+
+    private void beat() {
+        try {
+            publish(ClusterFrames.HEARTBEAT, ClusterFrames.heartbeat(presence.lastEvent()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cluster heartbeat failed: {0}", e.toString());
+        }
+    }
+
+    /** Notices a silent link (ours) and dead nodes (theirs). */
+    private void check() {
+        try {
+            long now = System.nanoTime();
+            long echo = lastEchoNanos;
+            long silentSince = echo == 0 ? startedNanos : echo;
+            boolean silent = now - silentSince > DEGRADED_AFTER.toNanos();
+            if (silent && !degraded) {
+                degraded = true;
+                LOG.log(Level.WARNING, echo == 0
+                                ? "cluster {0}: node {1} has not reached Redis yet: degraded (serving; delivery between nodes by sweep)"
+                                : "cluster {0}: node {1} does not hear its own heartbeat: degraded (serving; delivery between nodes by sweep)",
+                        settings.clusterName(), settings.nodeId());
+            }
+            if (silent && now - lastReconnectNanos > DEGRADED_AFTER.toNanos()) {
+                lastReconnectNanos = now;
+                if (echo != 0) { // before the first echo, the transport is still connecting by itself
+                    transport.reconnect();
+                }
+            }
+            if (!degraded) {
+                for (Map.Entry<String, Long> node : lastHeard.entrySet()) {
+                    if (now - node.getValue() > DEAD_AFTER.toNanos() && lastHeard.remove(node.getKey(), node.getValue())) {
+                        LOG.log(Level.WARNING, "cluster {0}: node {1} silent for {2} s: gone",
+                                settings.clusterName(), node.getKey(), DEAD_AFTER.toSeconds());
+                        gone(node.getKey());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "cluster check failed", e);
+        }
+    }
+
+    private void gone(String node) {
+        presence.nodeGone(node);
+        bus.resync(); // what it committed and did not publish is in the log
+    }
+
+    /** On the transport's receiving thread, one frame at a time. */
+    private void received(byte[] frame) {
+        try {
+            DataInputStream in = ClusterFrames.reader(frame);
+            ClusterFrames.Header header = ClusterFrames.header(in);
+            if (header.origin().equals(settings.nodeId())) {
+                if (header.incarnation() == incarnation && header.kind() == ClusterFrames.HEARTBEAT) {
+                    echoed();
+                }
+                return; // what this node did, it has done already
+            }
+            if (header.kind() == ClusterFrames.GOODBYE) {
+                if (lastHeard.remove(header.origin()) != null) {
+                    LOG.log(Level.INFO, "cluster {0}: node {1} said goodbye", settings.clusterName(), header.origin());
+                }
+                gone(header.origin());
+                return;
+            }
+            if (lastHeard.put(header.origin(), System.nanoTime()) == null) {
+                LOG.log(Level.INFO, "cluster {0}: node {1} joined", settings.clusterName(), header.origin());
+                bus.resync();
+            }
+            switch (header.kind()) {
+                case ClusterFrames.HEARTBEAT -> presence.heartbeat(header, in.readLong());
+                case ClusterFrames.MESSAGES -> bus.received(ClusterFrames.readMessages(in));
+                case ClusterFrames.ROOMS_CHANGED -> bus.resync();
+                case ClusterFrames.PRESENCE -> presence.event(header, ClusterFrames.readPresence(in));
+                case ClusterFrames.TYPING -> presence.typingElsewhere(in.readUTF(), readMember(in));
+                case ClusterFrames.SNAPSHOT_REQUEST -> {
+                    String target = in.readUTF();
+                    if (target.isEmpty() || target.equals(settings.nodeId())) {
+                        presence.sendSnapshot();
+                    }
+                }
+                case ClusterFrames.SNAPSHOT -> presence.snapshot(header, in.readLong(),
+                        ClusterFrames.readSnapshotEntries(in));
+                default -> LOG.log(Level.DEBUG, "cluster: unknown frame kind {0}", header.kind());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cluster: a frame could not be read ({0})", e.toString());
+        }
+    }
+
+    private static dev.sori.chat.Presence.Member readMember(DataInputStream in) throws IOException {
+        return new dev.sori.chat.Presence.Member(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF());
+    }
+
+    private void echoed() {
+        lastEchoNanos = System.nanoTime();
+        if (degraded) {
+            degraded = false;
+            LOG.log(Level.INFO, "cluster {0}: node {1} hears itself again", settings.clusterName(), settings.nodeId());
+            // What was lost meanwhile: messages come from the log, members from snapshots.
+            bus.resync();
+            presence.askEveryone();
+        }
+    }
+
+    /** Whether the link is down or silent: delivery between nodes then relies on the sweep. */
+    boolean degraded() {
+        return degraded || !transport.connected();
+    }
+
+    /** Whether this node is the one that does cluster-wide chores: the live node with the smallest id. */
+    boolean leads() {
+        if (degraded()) {
+            return false;
+        }
+        for (String other : lastHeard.keySet()) {
+            if (other.compareTo(settings.nodeId()) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public ClusterStatus status() {
+        long echo = lastEchoNanos;
+        Long ago = echo == 0 ? null : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - echo);
+        return new ClusterStatus(settings.nodeId(), lastHeard.size() + 1,
+                degraded() || echo == 0 ? ClusterStatus.DEGRADED : ClusterStatus.OK, ago, null);
+    }
+
+    /** Says goodbye (the others drop this node's members at once), then disconnects. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        transport.publishLast(ClusterFrames.write(ClusterFrames.GOODBYE, settings.nodeId(), incarnation,
+                ClusterFrames.Body.NONE));
+        transport.close();
+        bus.closed();
+        LOG.log(Level.INFO, "cluster {0}: node {1} left", settings.clusterName(), settings.nodeId());
+    }
+}
