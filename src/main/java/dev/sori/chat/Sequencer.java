@@ -28,6 +28,8 @@ final class Sequencer {
     private static final System.Logger LOG = System.getLogger(Sequencer.class.getName());
     /** How long an early message waits for the ones before it before they are read from the log. */
     static final long HOLD_MILLIS = 100;
+    /** The most messages one read of the log fills a gap with; a longer gap takes several reads. */
+    static final int MAX_GAP_READ = 1000;
     private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** Reads missing messages and schedules the wait before that: the log and a timer. */
@@ -114,6 +116,9 @@ final class Sequencer {
                     gaps.repairs().held(early);
                 }
                 releaseHeld();
+                if (known > delivered) {
+                    scheduleGapCheck(HOLD_MILLIS);
+                }
             }
             released = releaseWaiting();
         }
@@ -131,7 +136,7 @@ final class Sequencer {
                 return;
             }
             known = lastSeq;
-            scheduleGapCheck();
+            scheduleGapCheck(HOLD_MILLIS);
         }
     }
 
@@ -146,7 +151,7 @@ final class Sequencer {
         return !run.isEmpty();
     }
 
-    /** Delivers the held messages that now follow on; schedules a look at the gap if some remain. */
+    /** Delivers the held messages that now follow on. */
     private void releaseHeld() {
         List<Message> ready = null;
         Map.Entry<Long, Message> first;
@@ -163,26 +168,29 @@ final class Sequencer {
         if (ready != null) {
             delivery.accept(ready);
         }
-        if (known > delivered) {
-            scheduleGapCheck();
-        }
     }
 
-    private void scheduleGapCheck() {
+    private void scheduleGapCheck(long delayMillis) {
         if (!gapCheckScheduled) {
             gapCheckScheduled = true;
-            gaps.schedule(this::checkGap, HOLD_MILLIS);
+            gaps.schedule(this::checkGap, delayMillis);
         }
     }
 
-    /** The hold is over: if a gap is still open (before the first held seq, or up to the last known), read it. */
+    /**
+     * The hold is over: reads everything after what was delivered up to the last seq known to
+     * exist, at most {@value #MAX_GAP_READ} at a time, in one read whatever the holes between
+     * held messages (a node's own commits interleave with the others', so when pub/sub lost the
+     * others' messages, a hole follows every few seqs: one read per hole, each after a hold,
+     * would deliver a few messages per hold).
+     */
     private void checkGap() {
         long after;
         long upTo;
         synchronized (this) {
             gapCheckScheduled = false;
             after = delivered;
-            upTo = held.isEmpty() ? known : held.firstKey() - 1;
+            upTo = Math.min(known, delivered + MAX_GAP_READ);
             if (after >= upTo) {
                 return;
             }
@@ -197,7 +205,7 @@ final class Sequencer {
             if (failure != null) {
                 LOG.log(Level.WARNING, "room={0}: could not read seq {1,number,#}-{2,number,#} to fill a gap ({3}); retrying",
                         room, after + 1, upTo, failure.getClass().getSimpleName());
-                scheduleGapCheck();
+                scheduleGapCheck(HOLD_MILLIS);
                 return;
             }
             for (Message m : found) {
@@ -206,14 +214,19 @@ final class Sequencer {
                 }
             }
             releaseHeld();
-            if (delivered < upTo && (held.isEmpty() || held.firstKey() > delivered + 1)) {
-                // The log has nothing between: those messages are no longer kept. Skip them.
+            while (delivered < upTo && (held.isEmpty() || held.firstKey() > delivered + 1)) {
+                // Everything up to upTo is committed, and the log has nothing between: those
+                // messages are no longer kept (retention). Skip them.
                 long skipTo = held.isEmpty() ? upTo : Math.min(held.firstKey() - 1, upTo); // beyond upTo was not read
                 LOG.log(Level.WARNING, "room={0}: seq {1,number,#}-{2,number,#} are no longer kept; skipping them",
                         room, delivered + 1, skipTo);
                 gaps.repairs().skipped(skipTo - delivered);
                 delivered = skipTo;
                 releaseHeld();
+            }
+            if (known > delivered) {
+                // A capped read goes on at once; what became known meanwhile gets the usual hold.
+                scheduleGapCheck(upTo - after >= MAX_GAP_READ ? 0 : HOLD_MILLIS);
             }
             released = releaseWaiting();
         }

@@ -72,6 +72,36 @@ class SequencerTest {
         assertThat(gaps.timers).isEmpty();
     }
 
+    /**
+     * A node's own commits interleave with the others': when pub/sub lost the others', a hole
+     * follows every few seqs. One read after one hold fills them all.
+     */
+    @Test
+    void holesBetweenHeldMessagesAreFilledByOneRead() {
+        for (long seq = 1; seq <= 300; seq++) {
+            gaps.log.add(m(seq));
+        }
+        for (long seq = 3; seq <= 300; seq += 3) {
+            sequencer.offer(List.of(m(seq))); // this node's own; 1, 2, 4, 5, ... were lost
+        }
+        assertThat(delivered()).isEmpty();
+        gaps.fire();
+        assertThat(delivered()).isEqualTo(LongStream.rangeClosed(1, 300).boxed().toList());
+        assertThat(gaps.reads).isEqualTo(1);
+    }
+
+    @Test
+    void aLongGapIsReadInCappedReadsOneAfterTheOther() {
+        int n = Sequencer.MAX_GAP_READ * 2 + 5;
+        for (long seq = 1; seq <= n; seq++) {
+            gaps.log.add(m(seq));
+        }
+        sequencer.reached(n);
+        gaps.fire();
+        assertThat(delivered()).isEqualTo(LongStream.rangeClosed(1, n).boxed().toList());
+        assertThat(gaps.reads).isEqualTo(3);
+    }
+
     @Test
     void repeatsAndLateArrivalsAreDropped() {
         sequencer.offer(List.of(m(1), m(2)));

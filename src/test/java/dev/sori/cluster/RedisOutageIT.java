@@ -77,7 +77,20 @@ class RedisOutageIT {
             // (each one more subscriber would deliver every frame once more to that node).
             awaitRedisClients(cluster, clientsBefore);
 
-            long after = clients.get(clients.size() - 1).post(room.id(), "Redis is back").get(10, TimeUnit.SECONDS);
+            long after;
+            try {
+                after = clients.get(clients.size() - 1).post(room.id(), "Redis is back").get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                for (Cluster.Node n : cluster.running()) {
+                    System.out.println("after the timeout: " + n.id() + " " + n.health());
+                }
+                LedgerClient last = clients.get(clients.size() - 1);
+                System.out.println("after the timeout: stored last " + Scenario.storedLast(cluster, room.id()) + "; clients' last: "
+                        + clients.stream().map(c -> c.name() + "=" + c.lastSeq(room.id())).toList());
+                System.out.println("after the timeout: last client " + last.name() + " " + last.frameCounts() + " events "
+                        + last.events().stream().map(ev -> ev.frame().toString()).skip(Math.max(0, last.events().size() - 10)).toList());
+                throw e;
+            }
             Scenario.awaitAll(clients, room.id(), after, Scenario.DEADLINE);
 
             posters.forEach(Scenario.Poster::stop);

@@ -362,6 +362,7 @@ public final class Cluster implements AutoCloseable {
         for (Node n : nodes) {
             closeQuietly(n.process);
         }
+        keepLogs();
         for (Node n : nodes) {
             if (n.redisLink != null) {
                 n.redisLink.close();
@@ -369,6 +370,20 @@ public final class Cluster implements AutoCloseable {
         }
         closeQuietly(redis);
         closeQuietly(database);
+    }
+
+    /** Every node's output in {@code target/cluster-logs/NAME/}, for a failed test's post-mortem. */
+    private void keepLogs() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Paths.get(System.getProperty("sori.targetDir", "target"),
+                    "cluster-logs", name);
+            java.nio.file.Files.createDirectories(dir);
+            for (Node n : nodes) {
+                java.nio.file.Files.writeString(dir.resolve(n.id() + ".log"), n.output());
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not keep the nodes' logs: " + e);
+        }
     }
 
     /** {@code GET} over HTTP/1.1. */
