@@ -1,14 +1,21 @@
 package dev.sori.chat;
 
 /**
- * A stable colour for an identity, derived from a hash of its id the way the color-hash
- * package does it for the gif-chat tutorial: the hash picks a hue and one of a few saturations
- * and lightnesses. Unlike color-hash, the lightness is then lowered until the colour reaches a
- * 4.5:1 contrast on white (WCAG AA), because nicknames are text.
+ * A stable colour for an identity, derived from a hash of its id as the color-hash package does
+ * for the gif-chat tutorial, but picked in OKLCH, a perceptually even colour space: the hash picks
+ * a hue at one lightness and chroma, so every hue looks as strong as the others (in HSL a third
+ * of the hues, the yellows and greens, had to be darkened into muddy olives to be readable). The
+ * yellow-to-olive band, which no lightness readable on white makes clean, is left out. The
+ * lightness is lowered where needed until the colour reaches 4.5:1 on white (WCAG AA), because
+ * nicknames are text. An identity keeps the colour it was given (it is stored with it).
  */
 public final class Colors {
-    private static final double[] SATURATION = {0.55, 0.65, 0.75};
-    private static final double[] LIGHTNESS = {0.30, 0.36, 0.42};
+    /** OKLCH lightness and chroma of every colour: dark enough for AA on white, vivid at every hue. */
+    private static final double LIGHTNESS = 0.53;
+    private static final double CHROMA = 0.15;
+    /** OKLCH hues left out: yellow turning olive at this lightness. */
+    static final double OLIVE_FROM = 80;
+    static final double OLIVE_TO = 135;
     private static final double MIN_CONTRAST_ON_WHITE = 4.5;
 
     private Colors() {
@@ -17,17 +24,52 @@ public final class Colors {
     /** A {@code #rrggbb} colour for {@code key}; the same key always gives the same colour. */
     public static String of(String key) {
         long hash = hash(key) >>> 1; // non-negative
-        double hue = hash % 360;
-        hash /= 360;
-        double saturation = SATURATION[(int) (hash % SATURATION.length)];
-        hash /= SATURATION.length;
-        double lightness = LIGHTNESS[(int) (hash % LIGHTNESS.length)];
-        int rgb = rgb(hue, saturation, lightness);
+        double span = 360 - (OLIVE_TO - OLIVE_FROM);
+        double hue = (hash % 3600) / 3600.0 * span;
+        if (hue >= OLIVE_FROM) {
+            hue += OLIVE_TO - OLIVE_FROM;
+        }
+        double lightness = LIGHTNESS;
+        int rgb = oklch(lightness, CHROMA, hue);
         while (contrastOnWhite(rgb) < MIN_CONTRAST_ON_WHITE) {
-            lightness -= 0.02;
-            rgb = rgb(hue, saturation, lightness);
+            lightness -= 0.01;
+            rgb = oklch(lightness, CHROMA, hue);
         }
         return hex(rgb);
+    }
+
+    /**
+     * OKLCH to {@code 0xrrggbb} (Björn Ottosson's OKLab), the chroma reduced until the colour is
+     * inside sRGB rather than clipped channel by channel, which would shift its hue.
+     */
+    static int oklch(double l, double c, double hueDegrees) {
+        double h = Math.toRadians(hueDegrees);
+        for (double chroma = c; ; chroma -= 0.005) {
+            double a = chroma * Math.cos(h);
+            double b = chroma * Math.sin(h);
+            double l1 = Math.pow(l + 0.3963377774 * a + 0.2158037573 * b, 3);
+            double m1 = Math.pow(l - 0.1055613458 * a - 0.0638541728 * b, 3);
+            double s1 = Math.pow(l - 0.0894841775 * a - 1.2914855480 * b, 3);
+            double r = 4.0767416621 * l1 - 3.3077115913 * m1 + 0.2309699292 * s1;
+            double g = -1.2684380046 * l1 + 2.6097574011 * m1 - 0.3413193965 * s1;
+            double bl = -0.0041960863 * l1 - 0.7034186147 * m1 + 1.7076147010 * s1;
+            boolean inGamut = within(r) && within(g) && within(bl);
+            if (inGamut || chroma <= 0) {
+                return (gamma(r) << 16) | (gamma(g) << 8) | gamma(bl);
+            }
+        }
+    }
+
+    /** A linear sRGB channel inside the gamut, give or take the rounding of the matrices above. */
+    private static boolean within(double v) {
+        return v >= -0.001 && v <= 1.001;
+    }
+
+    /** A linear sRGB channel to 0-255. */
+    private static int gamma(double v) {
+        double x = Math.max(0, Math.min(1, v));
+        double encoded = x <= 0.0031308 ? 12.92 * x : 1.055 * Math.pow(x, 1 / 2.4) - 0.055;
+        return (int) Math.round(encoded * 255);
     }
 
     /** FNV-1a over the chars, then MurmurHash3's finaliser so that similar keys spread. */
@@ -43,35 +85,6 @@ public final class Colors {
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return h;
-    }
-
-    /** HSL to {@code 0xrrggbb}, each channel rounded to the nearest of 0-255. */
-    static int rgb(double hueDegrees, double s, double l) {
-        double c = (1 - Math.abs(2 * l - 1)) * s;
-        double h = hueDegrees / 60.0;
-        double x = c * (1 - Math.abs(h % 2 - 1));
-        double r;
-        double g;
-        double b;
-        if (h < 1) {
-            r = c; g = x; b = 0;
-        } else if (h < 2) {
-            r = x; g = c; b = 0;
-        } else if (h < 3) {
-            r = 0; g = c; b = x;
-        } else if (h < 4) {
-            r = 0; g = x; b = c;
-        } else if (h < 5) {
-            r = x; g = 0; b = c;
-        } else {
-            r = c; g = 0; b = x;
-        }
-        double m = l - c / 2;
-        return (channel(r + m) << 16) | (channel(g + m) << 8) | channel(b + m);
-    }
-
-    private static int channel(double v) {
-        return (int) Math.round(v * 255);
     }
 
     /** {@code 0xrrggbb} as {@code #rrggbb}. (Every identity gets one; String.format cost more than the rest.) */
