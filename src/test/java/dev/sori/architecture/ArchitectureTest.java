@@ -21,8 +21,23 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "jakarta.websocket..", "org.glassfish.tyrus..", "org.glassfish.grizzly..", "jakarta.servlet..",
                     "io.undertow..", "java.sql..", "javax.sql..", "com.zaxxer.hikari..", "org.flywaydb..",
-                    "picocli..")
+                    "picocli..", "io.lettuce..", "io.netty..", "dev.sori.cluster..", "dev.sori.bootstrap..")
             .because("the same core runs in server.jar, Payara and WildFly, on one node or many (docs/architecture.md)");
+
+    @ArchTest
+    static final ArchRule theClusterKnowsTheCoresSeamsNotItsDoorsOrItsDatabase = noClasses()
+            .that().resideInAPackage("dev.sori.cluster..")
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta.websocket..", "org.glassfish..",
+                    "jakarta.servlet..", "java.sql..", "dev.sori.store..", "dev.sori.websocket..", "dev.sori.server..",
+                    "dev.sori.web..", "dev.sori.http..")
+            .because("a node carries the chat's seams (RoomBus, Presence) between processes; PostgreSQL stays "
+                    + "behind the store, the doors in front of the core");
+
+    @ArchTest
+    static final ArchRule onlyTheRedisTransportKnowsLettuce = noClasses()
+            .that().resideOutsideOfPackage("dev.sori.cluster..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "io.netty..")
+            .because("Redis is one transport behind ClusterTransport");
 
     @ArchTest
     static final ArchRule theProtocolDoesNotKnowTheChatCore = noClasses()
