@@ -72,6 +72,7 @@ public final class Cluster implements AutoCloseable {
         private boolean proxied;
         private String name;
         private final List<String> args = new ArrayList<>();
+        private final Map<Integer, List<String>> jvmOptions = new java.util.HashMap<>();
 
         public Builder nodes(int count) {
             this.count = count;
@@ -108,6 +109,15 @@ public final class Cluster implements AutoCloseable {
         /** Extra server arguments for every node. */
         public Builder args(String... more) {
             args.addAll(List.of(more));
+            return this;
+        }
+
+        /**
+         * JVM options (before {@code -jar}) for the node with this index only, e.g. a test hook's
+         * {@code -Dsori.test.…} property; a restart of that index gets them again.
+         */
+        public Builder jvmOptions(int index, String... options) {
+            jvmOptions.computeIfAbsent(index, i -> new ArrayList<>()).addAll(List.of(options));
             return this;
         }
 
@@ -305,7 +315,8 @@ public final class Cluster implements AutoCloseable {
         args.addAll(options.args);
         ServerProcess process;
         try {
-            process = ServerProcess.start(args.toArray(String[]::new));
+            process = ServerProcess.start(options.jvmOptions.getOrDefault(index, List.of()), Map.of(),
+                    args.toArray(String[]::new));
         } catch (RuntimeException e) {
             if (link != null && nodes.stream().noneMatch(n -> n.index == index)) {
                 link.close();

@@ -131,6 +131,11 @@ public final class DeliveryLedger {
         return streams.getOrDefault(client, Map.of()).containsKey(room);
     }
 
+    /** The message the clients saw at {@code seq} in {@code room} (the first one recorded), or null. */
+    public synchronized Seen seen(String room, long seq) {
+        return canonical.getOrDefault(room, new TreeMap<>()).get(seq);
+    }
+
     /** Every live message event recorded so far, over all clients and rooms. */
     public synchronized long deliveries() {
         return deliveries;

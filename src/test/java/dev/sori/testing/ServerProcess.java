@@ -80,7 +80,15 @@ public final class ServerProcess implements AutoCloseable {
 
     /** {@link #start(String...)} with extra environment variables (e.g. {@code SORI_*} settings). */
     public static ServerProcess start(Map<String, String> environment, String... args) {
-        List<String> command = command(args);
+        return start(List.of(), environment, args);
+    }
+
+    /**
+     * {@link #start(Map, String...)} with options for the JVM itself, before {@code -jar}: the
+     * server's test hooks are system properties (e.g. {@code -Dsori.test.halt-before-publishing=TEXT}).
+     */
+    public static ServerProcess start(List<String> jvmOptions, Map<String, String> environment, String... args) {
+        List<String> command = command(jvmOptions, args);
         Path dataDir = null;
         if (!List.of(args).contains("--data-dir") && !List.of(args).contains("--db-url")) {
             dataDir = Path.of(command.get(command.indexOf("--data-dir") + 1));
@@ -114,8 +122,14 @@ public final class ServerProcess implements AutoCloseable {
      * the server to refuse to start.
      */
     public static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", serverJar().toString(),
-                "--host", "127.0.0.1", "--port", "0"));
+        return command(List.of(), args);
+    }
+
+    /** {@link #command(String...)} with options for the JVM before {@code -jar}. */
+    public static List<String> command(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", serverJar().toString(), "--host", "127.0.0.1", "--port", "0"));
         List<String> extra = List.of(args);
         if (!extra.contains("--data-dir") && !extra.contains("--db-url")) {
             command.add("--data-dir");
