@@ -32,7 +32,12 @@ import java.util.Map;
 final class WildFlyServer extends AppServer {
 
     WildFlyServer() {
-        super("wildfly");
+        this("wildfly");
+    }
+
+    /** One whose run directory is {@code target/appservers/runs/NAME}, so that two tests' servers never share one. */
+    WildFlyServer(String name) {
+        super(name);
     }
 
     static Path home() {

@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -116,7 +118,7 @@ class BrowserIT {
     }
 
     /** Checks the prerequisites and removes the screenshot a previous run left behind. */
-    private static Path prepare(String screenshotName) throws IOException {
+    static Path prepare(String screenshotName) throws IOException {
         assumeFalse(Boolean.getBoolean("sori.skipBrowserTests"), "browser tests skipped by -DskipBrowserTests");
         requireInstalled(CHROMIUM, "Debian chromium");
         requireInstalled(BROWSER_DIR.resolve("node_modules/playwright-core/package.json"), "playwright-core");
@@ -131,13 +133,22 @@ class BrowserIT {
 
     /** Runs one script of src/test/browser against {@code server}; fails with its output unless it exits 0. */
     private static void run(String script, ServerProcess server, Map<String, String> extraEnv) throws Exception {
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("SORI_URL", server.page().toString());
+        run(script, env, server::output);
+    }
+
+    /**
+     * Runs one script of src/test/browser with {@code env} (which sets {@code SORI_URL}, the page to
+     * open); fails with its output and {@code serverOutput} unless it exits 0.
+     */
+    static void run(String script, Map<String, String> scriptEnv, Supplier<String> serverOutput) throws Exception {
         ProcessBuilder node = new ProcessBuilder("node", script)
                 .directory(BROWSER_DIR.toFile())
                 .redirectErrorStream(true);
         Map<String, String> env = node.environment();
-        env.put("SORI_URL", server.page().toString());
         env.put("SORI_SCREENSHOT_DIR", targetDir().toString());
-        env.putAll(extraEnv);
+        env.putAll(scriptEnv);
 
         Process process = node.start();
         List<String> output = new ArrayList<>();
@@ -152,11 +163,11 @@ class BrowserIT {
             process.waitFor(10, TimeUnit.SECONDS);
             pump.join(5_000);
             fail(script + " did not finish within " + NODE_TIMEOUT + "\n" + join(output)
-                    + "\n--- server ---\n" + server.output());
+                    + "\n--- server ---\n" + serverOutput.get());
         }
         pump.join(5_000);
         assertThat(process.exitValue())
-                .as("exit code of %s\n%s\n--- server ---\n%s", script, join(output), server.output())
+                .as("exit code of %s\n%s\n--- server ---\n%s", script, join(output), serverOutput.get())
                 .isZero();
     }
 
