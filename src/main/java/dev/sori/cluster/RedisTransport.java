@@ -57,7 +57,7 @@ final class RedisTransport implements ClusterTransport {
         this.channel = settings.channel().getBytes(StandardCharsets.UTF_8);
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
+                .computationThreadPoolSize(2) // Lettuce's minimum
                 .reconnectDelay(Delay.fullJitter(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         RedisURI uri = RedisURI.create(settings.redisUrl());
@@ -237,7 +237,21 @@ final class RedisTransport implements ClusterTransport {
     public void close() {
         closed = true;
         connecting.shutdownNow();
-        dropConnections();
+        // Closed here and now, not asynchronously: the client's shutdown would find them closing
+        // and warn "Connection is already closed".
+        StatefulRedisPubSubConnection<byte[], byte[]> sub = subscriber;
+        StatefulRedisConnection<byte[], byte[]> pub = publisher;
+        subscriber = null;
+        publisher = null;
+        for (AutoCloseable c : new AutoCloseable[] {sub, pub}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing anyway
+                }
+            }
+        }
         client.shutdown(Duration.ZERO, TIMEOUT);
         resources.shutdown(0, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         receiving.shutdown();
