@@ -190,6 +190,10 @@ public final class ClusterNode implements AutoCloseable {
     private void echoed() {
         lastEchoNanos = System.nanoTime();
         if (degraded) {
+            // The others were not silent, this node was deaf: their clocks start again now, or the
+            // next check would declare dead every node whose heartbeat has not come through yet.
+            long now = System.nanoTime();
+            lastHeard.replaceAll((node, heard) -> now);
             degraded = false;
             LOG.log(Level.INFO, "cluster {0}: node {1} hears itself again", settings.clusterName(), settings.nodeId());
             // What was lost meanwhile: messages come from the log, members from snapshots.

@@ -141,6 +141,36 @@ class ClusterPresenceTest extends PresenceContract {
         assertThat(b.status().nodes()).isEqualTo(1);
     }
 
+    /** A node that was deaf (its link down) must not take the others for dead once it hears again. */
+    @Test
+    void aNodeBackFromAnOutageDeclaresNobodyDeadForItsOwnSilence() throws Exception {
+        MemoryNetwork.Transport linkOfA = network.transport();
+        MemoryNetwork.Transport linkOfB = network.transport();
+        ClusterNode a = node("a", linkOfA);
+        ClusterNode b = node("b", linkOfB);
+        a.start();
+        b.start();
+        await("the nodes hear each other", () -> a.status().nodes() == 2 && b.status().nodes() == 2);
+        b.presence().joined("r", member("bob"));
+        await("a counts bob", () -> a.presence().headcount("r").equals(new Presence.Headcount(1, 1)));
+
+        linkOfA.cut();
+        Thread.sleep(6_000); // a is degraded: it declares nobody dead meanwhile
+        assertThat(a.presence().headcount("r")).isEqualTo(new Presence.Headcount(1, 1));
+        // b is late to come back (a pause, a slow reconnect): a hears itself before it hears b.
+        linkOfB.silence();
+        linkOfA.restore();
+        await("a hears itself again", () -> a.status().redis().equals(ClusterStatus.OK));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < until) {
+            assertThat(a.presence().headcount("r")).as("bob, counted by a after its outage")
+                    .isEqualTo(new Presence.Headcount(1, 1));
+            Thread.sleep(10);
+        }
+        linkOfB.restore();
+        assertThat(a.status().nodes()).isEqualTo(2);
+    }
+
     @Test
     void aSilentNodeIsDeclaredDeadAndItsMembersLeave() {
         MemoryNetwork.Transport linkOfA = network.transport();
