@@ -13,7 +13,8 @@
 # both, so that the CPU per delivery of all three JVMs + Redis + the PostgreSQL backends compares
 # with one JVM + its PostgreSQL backends at the same load, in the same session. In the cluster,
 # client i joins node i mod 3 and latency is split by whether the sender was on the receiver's
-# node; then Redis is restarted under load, and the third node is killed with -9.
+# node; then Redis is restarted under load, and the third node is killed with -9. Every step runs on
+# both sides (no stop at the first step over p99 100 ms, no retry), so that each rate is compared.
 #
 # Results (JSON, the nodes' logs, the chart) go to $OUT (default target/bench/cluster-<time>/).
 set -euo pipefail
@@ -79,7 +80,7 @@ for MODE in $MODES; do
       start_node n1 "$DB"
       echo "== single (load $(cut -d' ' -f1-3 /proc/loadavg)): one node on PostgreSQL $DB"
       src/test/bench/bench.sh --scenario ceiling --url "${URLS[0]}" --pid "${PIDS[0]}" --pg-db "$DB" \
-        --clients "$CLIENTS" --senders 10 --rates "$RATES" --warmup 3 --duration 10 --label "one node + PostgreSQL" \
+        --clients "$CLIENTS" --senders 10 --rates "$RATES" --warmup 3 --duration 10 --after-fail 9 --retries 0 --label "one node + PostgreSQL" \
         --out "$OUT/single.json" 2>&1 | grep -v '^\[' | tee "$OUT/single.out"
       ;;
     cluster)
@@ -103,7 +104,7 @@ for MODE in $MODES; do
       echo "== cluster (load $(cut -d' ' -f1-3 /proc/loadavg)): $NODES nodes on Redis :$REDIS_PORT and PostgreSQL $DB"
       src/test/bench/bench.sh --scenario cluster --urls "$(join , "${URLS[@]}")" --pids "$(join , "${PIDS[@]}")" \
         --pid "${PIDS[0]}" --redis-port "$REDIS_PORT" --redis-dir "$OUT/redis" --pg-db "$DB" \
-        --clients "$CLIENTS" --senders 10 --rates "$RATES" --warmup 3 --duration 10 --failures "$FAILURES" \
+        --clients "$CLIENTS" --senders 10 --rates "$RATES" --warmup 3 --duration 10 --after-fail 9 --retries 0 --failures "$FAILURES" \
         --label "$NODES nodes + Redis + PostgreSQL" --out "$OUT/cluster.json" 2>&1 | grep -v '^\[' | tee "$OUT/cluster.out"
       ;;
     *) echo "MODES are single and cluster" >&2; exit 2 ;;
