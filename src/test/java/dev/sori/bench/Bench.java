@@ -54,7 +54,7 @@ public final class Bench {
             "  cluster:  the ceiling over several nodes, then a Redis restart and a node's kill -9:",
             "            --urls ws://A/chat,ws://B/chat,... --pids A,B,... (same order) --redis-port P --redis-dir D",
             "            --pg-db NAME (its backends' CPU counts too) --rates 40000,80000,... --failures true",
-            "            --down-seconds 10 --live-ms 100 (cross-node latency that counts as live again)",
+            "            --down-seconds 10 --live-ms 50 (mean extra latency to other nodes that counts as live again)",
             "            (--urls/--pids/--redis-port/--pg-db work with fanout and ceiling too: CPU is then their sum)",
             "  chart:    --in a.json,b.json [--labels 'A;B'] --svg FILE.svg");
 

@@ -36,12 +36,18 @@ final class Run {
     volatile java.util.concurrent.atomic.AtomicLongArray timelineMaxSame;
     volatile java.util.concurrent.atomic.AtomicLongArray timelineMaxOther;
     volatile java.util.concurrent.atomic.AtomicLongArray timelineCountOther;
+    volatile java.util.concurrent.atomic.AtomicLongArray timelineSumOther;
+    volatile java.util.concurrent.atomic.AtomicLongArray timelineCountSame;
+    volatile java.util.concurrent.atomic.AtomicLongArray timelineSumSame;
 
     void startTimeline(long startNanos, double seconds) {
         int buckets = (int) Math.ceil(seconds * 1e9 / BUCKET_NANOS) + 1;
         timelineMaxSame = new java.util.concurrent.atomic.AtomicLongArray(buckets);
         timelineMaxOther = new java.util.concurrent.atomic.AtomicLongArray(buckets);
         timelineCountOther = new java.util.concurrent.atomic.AtomicLongArray(buckets);
+        timelineSumOther = new java.util.concurrent.atomic.AtomicLongArray(buckets);
+        timelineCountSame = new java.util.concurrent.atomic.AtomicLongArray(buckets);
+        timelineSumSame = new java.util.concurrent.atomic.AtomicLongArray(buckets);
         timelineStart = startNanos;
     }
 
@@ -62,9 +68,8 @@ final class Run {
             int b = (int) ((scheduled - t0) / BUCKET_NANOS);
             if (max != null && b < max.length()) {
                 max.accumulateAndGet(b, micros, Math::max);
-                if (!same) {
-                    timelineCountOther.incrementAndGet(b);
-                }
+                (same ? timelineCountSame : timelineCountOther).incrementAndGet(b);
+                (same ? timelineSumSame : timelineSumOther).addAndGet(b, micros);
             }
         }
     }
