@@ -61,7 +61,8 @@ async function main(browser) {
   await waitFor('A to see 2 online', async () => (await countText(a)) === '2 online');
   await waitFor('B to see 2명 접속 중', async () => (await countText(b)) === '2명 접속 중');
   await waitFor(`A to see "${nickB} joined [now 2]"`, () => hasSystemLine(a, `${nickB} joined [now 2]`));
-  await waitFor('B to see the Korean join line', () => hasSystemLine(b, '새로운 유저 접속 [현재: 2명]'));
+  // Issue 15, finding 8: the Korean line named nobody (the name was only in a hover title).
+  await waitFor('B to see the Korean join line, with the name', () => hasSystemLine(b, `새로운 유저 접속: ${nickB} [현재: 2명]`));
   check(await b.evaluate(() => document.documentElement.lang) === 'ko', 'B page is not in Korean');
 
   step('A sends a message; B sees it, A sees it as its own, focus stays in the box');

@@ -84,7 +84,7 @@ async function main(browser) {
   const koJoin = /^유저 (\d+)명 접속 \[현재: (\d+)명\]$/;
   const joinLinesB = (await systemLines(b)).filter((l) => koJoin.test(l));
   check(joinLinesB.length >= 1, `B shows no coalesced join line: ${JSON.stringify((await systemLines(b)).slice(-5))}`);
-  const lastJoinB = (await systemLines(b)).filter((l) => koJoin.test(l) || /^새로운 유저 접속 \[현재: \d+명\]$/.test(l)).at(-1);
+  const lastJoinB = (await systemLines(b)).filter((l) => koJoin.test(l) || /^새로운 유저 접속: .+ \[현재: \d+명\]$/.test(l)).at(-1);
   check(lastJoinB.endsWith(`[현재: ${total}명]`), `B's last join line: ${lastJoinB}`);
   // Single and coalesced lines together name everyone exactly once (A's own join included).
   const namedA = (await systemLines(a)).reduce((sum, l) => sum + joinedIn(l), 0);

@@ -1,6 +1,7 @@
 package dev.sori.bootstrap;
 
 import dev.sori.chat.ChatSettings;
+import dev.sori.chat.DeliveryRepairs;
 import dev.sori.chat.Hub;
 import dev.sori.cluster.ClusterNode;
 import dev.sori.cluster.ClusterSettings;
@@ -64,7 +65,16 @@ public final class ChatNode implements AutoCloseable {
 
     /** The node's view of its cluster for {@code /healthz}, null on a single node. */
     public ClusterStatus clusterStatus() {
-        return cluster == null ? null : cluster.status();
+        if (cluster == null) {
+            return null;
+        }
+        DeliveryRepairs r = hub.repairs();
+        return cluster.status().withRepairs(new ClusterStatus.Repairs(r.held(), r.reads(), r.skipped()));
+    }
+
+    /** Whether this node can serve, for {@code /readyz}: null while its database answers, else why not; never waits. */
+    public String notReadyBecause() {
+        return storage.notReadyBecause();
     }
 
     /**

@@ -41,8 +41,8 @@ public interface Connection {
     void close(int code, String reason);
 
     /**
-     * The peer's IP address, as the transport saw it (a proxy's, behind one), or null when the
-     * transport cannot tell; per-address limits do not apply to such a connection.
+     * The client's IP address: the peer's, or behind a trusted proxy the one it forwarded for; null
+     * when the transport cannot tell, and then per-address limits do not apply to the connection.
      */
     default InetAddress remoteAddress() {
         return null;

@@ -69,6 +69,7 @@ public final class Hub implements AutoCloseable {
     private volatile boolean sweepRequested;
     private long lastSweepNanos = System.nanoTime(); // only touched by the housekeeping thread
     private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final DeliveryRepairs repairs = new DeliveryRepairs();
     private volatile boolean closing;
 
     /** Messages kept in memory, per room as many as {@value #MEMORY_HISTORY}. */
@@ -119,7 +120,7 @@ public final class Hub implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sori-housekeeping"));
         this.catalog = storage.rooms();
         this.lobby = new Lobby(settings, clock, storage, () -> everyone, fanOut, presence,
-                Sequencer.GapFiller.of(log, scheduler), bus::roomsChanged);
+                Sequencer.GapFiller.of(log, scheduler, repairs), bus::roomsChanged, bus.sweepPeriod() != null);
         bus.subscribe(new RoomBus.Subscriber() {
             @Override
             public void received(List<Message> run) {
@@ -247,6 +248,11 @@ public final class Hub implements AutoCloseable {
                     connection.getClass().getName());
         }
         return key;
+    }
+
+    /** What the rooms' sequencers repaired since start (held early messages, log reads, skips). */
+    public DeliveryRepairs repairs() {
+        return repairs;
     }
 
     public int connectionCount() {

@@ -49,6 +49,7 @@ final class Lobby {
     private final Presence presence;
     private final Sequencer.GapFiller gaps;
     private final Runnable tellOtherNodes;
+    private final boolean oneOfSeveralNodes;
     /** Ids of rooms deleted here lately, so that a catalog read begun before the delete cannot bring one back. */
     private final Set<String> deleted = Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
@@ -60,11 +61,15 @@ final class Lobby {
     /**
      * Loads the saved rooms from {@code catalog} (blocking: call it at start-up).
      *
-     * @param tellOtherNodes called after a room was created or deleted here
+     * @param tellOtherNodes    called after a room was created or deleted here
+     * @param oneOfSeveralNodes whether other nodes share the catalog (empty rooms are then
+     *                          deleted only if the catalog agrees they are empty)
      */
     Lobby(ChatSettings settings, LongSupplier clock, ChatStorage storage, Supplier<Collection<Client>> everyone,
-          FanOut fanOut, Presence presence, Sequencer.GapFiller gaps, Runnable tellOtherNodes) {
+          FanOut fanOut, Presence presence, Sequencer.GapFiller gaps, Runnable tellOtherNodes,
+          boolean oneOfSeveralNodes) {
         this.tellOtherNodes = tellOtherNodes;
+        this.oneOfSeveralNodes = oneOfSeveralNodes;
         this.settings = settings;
         this.presence = presence;
         this.gaps = gaps;
@@ -127,6 +132,23 @@ final class Lobby {
         return catalog.delete(room.id()).thenCompose(v -> log.deleteRoom(room.id())).thenRun(() -> {
             removeHere(room);
             tellOtherNodes.run();
+        });
+    }
+
+    /**
+     * With several nodes, the empty room is deleted only if the catalog agrees it has been empty
+     * long enough: every node marks a room empty or occupied by the count of every node, so one
+     * who entered on another node a moment ago keeps it.
+     */
+    private CompletionStage<Void> deleteIfStillEmpty(Room room, long cutoffMillis) {
+        return catalog.deleteIfEmptiedBefore(room.id(), cutoffMillis).thenCompose(deleted -> {
+            if (!deleted) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return log.deleteRoom(room.id()).thenRun(() -> {
+                removeHere(room);
+                tellOtherNodes.run();
+            });
         });
     }
 
@@ -254,7 +276,8 @@ final class Lobby {
             long emptySince = room.emptySince();
             if (room != general && emptySince > 0 && now - emptySince >= ttl && sweeping.add(room)) {
                 // If the catalog fails (database down), the next sweep tries again.
-                delete(room).whenComplete((v, failure) -> sweeping.remove(room));
+                CompletionStage<Void> deleted = oneOfSeveralNodes ? deleteIfStillEmpty(room, now - ttl) : delete(room);
+                deleted.whenComplete((v, failure) -> sweeping.remove(room));
             }
         }
     }

@@ -40,6 +40,11 @@ public interface RoomCatalog {
         public CompletionStage<List<Saved>> refresh() {
             return CompletableFuture.completedFuture(List.of());
         }
+
+        @Override
+        public CompletionStage<Boolean> deleteIfEmptiedBefore(String id, long cutoffMillis) {
+            return CompletableFuture.completedFuture(true);
+        }
     };
 
     /** Every saved room, at start-up. */
@@ -56,6 +61,13 @@ public interface RoomCatalog {
 
     /** Deletes a room with its history. */
     CompletionStage<Void> delete(String id);
+
+    /**
+     * Deletes a room with its history only if the catalog says it has been empty since before
+     * {@code cutoffMillis} (see {@link #emptied}): with several nodes, someone may have entered
+     * it on another one. Completes with whether it was deleted.
+     */
+    CompletionStage<Boolean> deleteIfEmptiedBefore(String id, long cutoffMillis);
 
     /** Someone entered the empty room: best effort, for the removal of empty rooms. */
     void occupied(String id);

@@ -38,9 +38,19 @@ final class Sequencer {
         /** Runs {@code task} after {@code millis}; never blocks. */
         void schedule(Runnable task, long millis);
 
-        /** Reads from {@code log}, waits on {@code timer}. */
-        static GapFiller of(MessageLog log, ScheduledExecutorService timer) {
+        /** Where the repairs of every room are counted. */
+        default DeliveryRepairs repairs() {
+            return DeliveryRepairs.UNCOUNTED;
+        }
+
+        /** Reads from {@code log}, waits on {@code timer}, counts in {@code repairs}. */
+        static GapFiller of(MessageLog log, ScheduledExecutorService timer, DeliveryRepairs repairs) {
             return new GapFiller() {
+                @Override
+                public DeliveryRepairs repairs() {
+                    return repairs;
+                }
+
                 @Override
                 public CompletionStage<List<Message>> read(String room, long after, long upTo) {
                     return log.range(room, after, upTo);
@@ -91,11 +101,17 @@ final class Sequencer {
                 known = Math.max(known, delivered);
                 delivery.accept(run);
             } else {
+                int early = 0;
                 for (Message m : run) {
                     if (m.seq() > delivered) {
-                        held.putIfAbsent(m.seq(), m);
+                        if (held.putIfAbsent(m.seq(), m) == null && m.seq() > delivered + 1) {
+                            early++; // came before one it follows
+                        }
                         known = Math.max(known, m.seq());
                     }
+                }
+                if (early > 0) {
+                    gaps.repairs().held(early);
                 }
                 releaseHeld();
             }
@@ -171,6 +187,7 @@ final class Sequencer {
                 return;
             }
         }
+        gaps.repairs().read();
         gaps.read(room, after, upTo).whenComplete((found, failure) -> filled(after, upTo, found, failure));
     }
 
@@ -194,6 +211,7 @@ final class Sequencer {
                 long skipTo = held.isEmpty() ? upTo : Math.min(held.firstKey() - 1, upTo); // beyond upTo was not read
                 LOG.log(Level.WARNING, "room={0}: seq {1,number,#}-{2,number,#} are no longer kept; skipping them",
                         room, delivered + 1, skipTo);
+                gaps.repairs().skipped(skipTo - delivered);
                 delivered = skipTo;
                 releaseHeld();
             }

@@ -38,7 +38,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** The other nodes heard, with when (nanoTime) they were last heard. */
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
-    private final long startedNanos = System.nanoTime();
+    private volatile long startedNanos = System.nanoTime();
     private volatile long lastEchoNanos;
     private volatile boolean degraded;
     private long lastReconnectNanos; // only touched by the timer thread
@@ -79,6 +79,7 @@ public final class ClusterNode implements AutoCloseable {
     /** Connects and starts the heartbeat; the hub must be subscribed to the bus and presence. */
     public void start() {
         transport.start(this::received);
+        startedNanos = System.nanoTime(); // the silence clock starts once the transport had its chance
         long beat = HEARTBEAT.toMillis();
         timer.scheduleAtFixedRate(this::beat, 0, beat, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
@@ -113,7 +114,10 @@ public final class ClusterNode implements AutoCloseable {
             }
             if (silent && now - lastReconnectNanos > DEGRADED_AFTER.toNanos()) {
                 lastReconnectNanos = now;
-                if (echo != 0) { // before the first echo, the transport is still connecting by itself
+                // Only a link that says it is up but carries nothing (a blackholed network): one
+                // that knows it is down reconnects by itself, and before the first echo the
+                // transport is still connecting.
+                if (echo != 0 && transport.connected()) {
                     transport.reconnect();
                 }
             }
@@ -216,7 +220,7 @@ public final class ClusterNode implements AutoCloseable {
         long echo = lastEchoNanos;
         Long ago = echo == 0 ? null : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - echo);
         return new ClusterStatus(settings.nodeId(), lastHeard.size() + 1,
-                degraded() || echo == 0 ? ClusterStatus.DEGRADED : ClusterStatus.OK, ago);
+                degraded() || echo == 0 ? ClusterStatus.DEGRADED : ClusterStatus.OK, ago, null);
     }
 
     /** Says goodbye (the others drop this node's members at once), then disconnects. */

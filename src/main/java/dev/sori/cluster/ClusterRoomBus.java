@@ -18,6 +18,12 @@ import java.util.Objects;
 public final class ClusterRoomBus implements RoomBus {
     static final Duration SWEEP = Duration.ofSeconds(1);
     static final Duration SWEEP_DEGRADED = Duration.ofMillis(250);
+    /**
+     * For the failure tests only (system property {@code sori.test.halt-before-publishing}): the
+     * process halts between the commit of a message with this text and its publish, as a node
+     * killed at the worst moment. Unset in production.
+     */
+    private static final String HALT_BEFORE_PUBLISHING = System.getProperty("sori.test.halt-before-publishing");
 
     private final ClusterNode node;
     private final Object delivering = new Object();
@@ -34,6 +40,13 @@ public final class ClusterRoomBus implements RoomBus {
 
     @Override
     public void publish(List<Message> run) {
+        if (HALT_BEFORE_PUBLISHING != null) {
+            for (Message m : run) {
+                if (m.text().equals(HALT_BEFORE_PUBLISHING)) {
+                    Runtime.getRuntime().halt(137);
+                }
+            }
+        }
         synchronized (delivering) {
             subscriber.received(run);
         }

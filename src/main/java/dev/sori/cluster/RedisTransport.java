@@ -36,6 +36,7 @@ import java.util.function.Consumer;
 final class RedisTransport implements ClusterTransport {
     private static final System.Logger LOG = System.getLogger(RedisTransport.class.getName());
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration FIRST_CONNECT = Duration.ofSeconds(10);
 
     private final ClusterSettings settings;
     private final byte[] channel;
@@ -47,6 +48,8 @@ final class RedisTransport implements ClusterTransport {
     private volatile StatefulRedisConnection<byte[], byte[]> publisher;
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
     private volatile boolean closed;
+    private final java.util.concurrent.CompletableFuture<Void> firstConnection = new java.util.concurrent.CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean attempting = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long lastFailureLogged;
 
     RedisTransport(ClusterSettings settings) {
@@ -78,36 +81,63 @@ final class RedisTransport implements ClusterTransport {
         };
     }
 
+    /**
+     * Connects, waiting up to {@link #FIRST_CONNECT} so that a node starts connected when it can;
+     * when Redis cannot be reached by then, the node starts anyway (degraded) and this keeps trying.
+     */
     @Override
     public void start(Consumer<byte[]> receiver) {
         this.receiver = receiver;
         connectOrRetry(0);
+        try {
+            firstConnection.get(FIRST_CONNECT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(Level.WARNING, "cluster {0}: Redis {1} not reachable yet; starting degraded and retrying",
+                    settings.clusterName(), redacted());
+        }
     }
 
-    /** Connects both links; when Redis cannot be reached, keeps trying in the background. */
+    /**
+     * Connects both links; when Redis cannot be reached, keeps trying in the background. One
+     * attempt (and its retries) at a time: a second chain would end in a second subscription,
+     * and every frame would arrive twice.
+     */
     private void connectOrRetry(long delayMillis) {
+        if (!attempting.compareAndSet(false, true)) {
+            return; // an attempt is under way; it will get there
+        }
+        retry(delayMillis);
+    }
+
+    private void retry(long delayMillis) {
         try {
             connecting.schedule(() -> {
                 if (closed) {
+                    attempting.set(false);
                     return;
                 }
                 try {
                     connect();
+                    attempting.set(false);
+                    firstConnection.complete(null);
                     LOG.log(Level.INFO, "cluster {0}: connected to Redis {1} as {2}", settings.clusterName(),
                             redacted(), "node " + settings.nodeId());
                 } catch (RuntimeException e) {
                     dropConnections();
                     logFailure("cannot reach Redis " + redacted() + " (" + e.getClass().getSimpleName()
                             + "); retrying");
-                    connectOrRetry(250 + ThreadLocalRandom.current().nextLong(750));
+                    retry(250 + ThreadLocalRandom.current().nextLong(750));
                 }
             }, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            // closed
+            attempting.set(false); // closed
         }
     }
 
     private void connect() {
+        dropConnections(); // never two subscriptions: each frame would arrive twice
         StatefulRedisPubSubConnection<byte[], byte[]> sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
         subscriber = sub;
         sub.addListener(new RedisPubSubAdapter<>() {
@@ -164,9 +194,8 @@ final class RedisTransport implements ClusterTransport {
     public void reconnect() {
         try {
             connecting.execute(() -> {
-                if (!closed) {
+                if (!closed && !attempting.get()) {
                     LOG.log(Level.WARNING, "cluster {0}: Redis link silent; reconnecting", settings.clusterName());
-                    dropConnections();
                     connectOrRetry(0);
                 }
             });

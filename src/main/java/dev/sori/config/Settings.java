@@ -4,6 +4,7 @@ import dev.sori.chat.ChatSettings;
 import dev.sori.chat.PasswordGuard;
 import dev.sori.cluster.ClusterSettings;
 import dev.sori.store.StoreSettings;
+import dev.sori.websocket.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -91,7 +92,7 @@ public final class Settings {
     public static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS = Setting.of("max-connections-per-address",
             ValueType.integer("N", 0, INT), CHAT.maxConnectionsPerAddress(),
             "open connections from one IP address (IPv6: one /64) before the next is closed with 1013; `0` means "
-                    + "no cap (behind a reverse proxy every client has the proxy's address)");
+                    + "no cap (behind a reverse proxy, see `trusted-proxies`)");
     public static final Setting<Integer> PASSWORD_ATTEMPTS = Setting.of("password-attempts",
             ValueType.integer("N", 0, PasswordGuard.MAX_FREE_ATTEMPTS), CHAT.passwordAttempts(),
             "wrong room passwords an identity may try (an address three times as many) before each further attempt "
@@ -99,6 +100,12 @@ public final class Settings {
     public static final Setting<String> ALLOWED_ORIGINS = Setting.of("allowed-origins", ValueType.text("ORIGINS"), null,
             "other pages that may open the WebSocket and send requests other than GET and HEAD: comma-separated "
                     + "`scheme://host[:port]`, or `*` for any; the page's own origin is always allowed");
+    /** No default: a header a client can write is believed only from proxies the operator names. */
+    public static final Setting<TrustedProxies> TRUSTED_PROXIES = Setting.of("trusted-proxies",
+            ValueType.cidrs("CIDRS"), null,
+            "reverse proxies and load balancers whose `X-Forwarded-For` (or `Forwarded: for=`) names the client, "
+                    + "for the per-address limits and the logs: comma-separated addresses or CIDR ranges, IPv4 or IPv6, "
+                    + "e.g. `10.0.0.0/8,fd00::/8`; from any other peer those headers are ignored");
     public static final Setting<Duration> HANDSHAKE_TIMEOUT = Setting.of("handshake-timeout",
             ValueType.decimalSeconds(INT), Duration.ofSeconds(10),
             "seconds a connection may take to complete its HTTP request or WebSocket upgrade (from connecting, or "
@@ -116,8 +123,8 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(HOST, PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD,
             DB_POOL_SIZE, DATASOURCE, REDIS_URL, CLUSTER_NAME, NODE_ID, MAX_MESSAGE_CHARS, MAX_ROOM_CAPACITY, EMPTY_ROOM_TTL, MAX_PENDING_FRAMES,
             MAX_PENDING_BYTES, PING_INTERVAL, PING_TIMEOUT, SEND_TIMEOUT, SOCKET_SEND_BUFFER, RATE_LIMIT, RATE_BURST,
-            MAX_CONNECTIONS_PER_ADDRESS, PASSWORD_ATTEMPTS, ALLOWED_ORIGINS, HANDSHAKE_TIMEOUT, MIN_BODY_RATE, TLS_KEYSTORE,
-            TLS_PASSWORD);
+            MAX_CONNECTIONS_PER_ADDRESS, PASSWORD_ATTEMPTS, ALLOWED_ORIGINS, TRUSTED_PROXIES, HANDSHAKE_TIMEOUT,
+            MIN_BODY_RATE, TLS_KEYSTORE, TLS_PASSWORD);
 
     /** server.jar's options. */
     public static final List<Setting<?>> JAR = ALL.stream().filter(Setting::inJar).toList();

@@ -2,6 +2,7 @@ package dev.sori.config;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import dev.sori.websocket.TrustedProxies;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +48,14 @@ public record ValueType<T>(String paramLabel, Function<String, T> parser, Functi
 
     public static ValueType<Long> longInteger(String paramLabel, long min, long max) {
         return new ValueType<>(paramLabel, text -> wholeNumber(text, min, max), String::valueOf);
+    }
+
+    /**
+     * Comma-separated IP addresses and CIDR ranges, IPv4 and IPv6; refused at start-up with the
+     * entry that is neither (a name, a prefix out of range, bits set past the prefix).
+     */
+    public static ValueType<TrustedProxies> cidrs(String paramLabel) {
+        return new ValueType<>(paramLabel, TrustedProxies::parse, TrustedProxies::toString);
     }
 
     /** Whole seconds. */

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 
 /**
  * Every HTTP endpoint of Sori, listed once, besides the page (static files) and the {@code /chat}
- * WebSocket. Both runtimes serve exactly this list: {@code server.jar} maps each path to its
+ * WebSocket: {@code /healthz} (alive) and {@code /readyz} (can serve). Both runtimes serve exactly this list: {@code server.jar} maps each path to its
  * Grizzly adapter, the WAR maps each to its one servlet. A new endpoint is one more entry here.
  *
  * <p>The origin rule is not applied here but at each runtime's edge ({@link OriginRule}), ahead
@@ -22,17 +22,26 @@ public final class Routes {
         this.routes = List.copyOf(routes);
     }
 
-    /** Sori's endpoints on this hub, a single node. */
+    /** Sori's endpoints on this hub, a single node, always ready (the in-memory chat). */
     public static Routes standard(Hub hub, String version) {
-        return standard(hub, version, () -> null);
+        return standard(hub, version, () -> null, Readiness.ALWAYS);
     }
 
     /**
      * Sori's endpoints on this hub; {@code cluster} gives what {@code /healthz} shows of the
-     * node's cluster (null on a single node).
+     * node's cluster (null on a single node); always ready.
      */
     public static Routes standard(Hub hub, String version, Supplier<?> cluster) {
-        return of(Route.get("/healthz", new HealthRoute(hub, version, cluster)));
+        return standard(hub, version, cluster, Readiness.ALWAYS);
+    }
+
+    /**
+     * Sori's endpoints on this hub: {@code /healthz} with the node's {@code cluster} (null on a
+     * single node), {@code /readyz} as {@code readiness} says (its database).
+     */
+    public static Routes standard(Hub hub, String version, Supplier<?> cluster, Readiness readiness) {
+        return of(Route.get("/healthz", new HealthRoute(hub, version, cluster)),
+                Route.get("/readyz", new ReadyRoute(readiness)));
     }
 
     public static Routes of(Route... routes) {

@@ -3,6 +3,7 @@ package dev.sori.server;
 import dev.sori.config.SettingValues;
 import dev.sori.config.Settings;
 import dev.sori.websocket.OriginPolicy;
+import dev.sori.websocket.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -24,9 +25,11 @@ import java.util.Objects;
  * @param minBodyRate      bytes per second a request body must average over each period of the
  *                         handshake timeout while it is being sent (an upload), or the
  *                         connection is closed
+ * @param trustedProxies   the peers whose {@code X-Forwarded-For} / {@code Forwarded} name the
+ *                         client (also in the WAR, which reads it in {@code WebAppSettings})
  */
 public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsKeystore tls, int socketSendBuffer,
-                           int minBodyRate) {
+                           int minBodyRate, TrustedProxies trustedProxies) {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Settings.HANDSHAKE_TIMEOUT.defaultValue();
     /**
      * 1 KiB/s: an upload over the worst mobile link still gets through (2G carries several KiB/s),
@@ -36,6 +39,7 @@ public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsK
 
     public EdgeSettings {
         Objects.requireNonNull(origins, "origins");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
             throw new IllegalArgumentException("the handshake timeout must be positive");
         }
@@ -48,7 +52,7 @@ public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsK
     }
 
     public EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsKeystore tls) {
-        this(origins, handshakeTimeout, tls, 0, DEFAULT_MIN_BODY_RATE);
+        this(origins, handshakeTimeout, tls, 0, DEFAULT_MIN_BODY_RATE, TrustedProxies.NONE);
     }
 
     /** Same origin only, 10 s, no TLS. */
@@ -65,7 +69,8 @@ public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsK
     public static EdgeSettings from(SettingValues values) {
         EdgeSettings edge = values.explained(() -> new EdgeSettings(
                 OriginPolicy.parse(values.get(Settings.ALLOWED_ORIGINS)), values.get(Settings.HANDSHAKE_TIMEOUT),
-                null, values.get(Settings.SOCKET_SEND_BUFFER), values.get(Settings.MIN_BODY_RATE)));
+                null, values.get(Settings.SOCKET_SEND_BUFFER), values.get(Settings.MIN_BODY_RATE),
+                Objects.requireNonNullElse(values.get(Settings.TRUSTED_PROXIES), TrustedProxies.NONE)));
         Path keystore = values.get(Settings.TLS_KEYSTORE);
         if (keystore == null) {
             return edge;
@@ -75,22 +80,26 @@ public record EdgeSettings(OriginPolicy origins, Duration handshakeTimeout, TlsK
     }
 
     public EdgeSettings withOrigins(OriginPolicy newOrigins) {
-        return new EdgeSettings(newOrigins, handshakeTimeout, tls, socketSendBuffer, minBodyRate);
+        return new EdgeSettings(newOrigins, handshakeTimeout, tls, socketSendBuffer, minBodyRate, trustedProxies);
     }
 
     public EdgeSettings withHandshakeTimeout(Duration timeout) {
-        return new EdgeSettings(origins, timeout, tls, socketSendBuffer, minBodyRate);
+        return new EdgeSettings(origins, timeout, tls, socketSendBuffer, minBodyRate, trustedProxies);
     }
 
     public EdgeSettings withTls(TlsKeystore keystore) {
-        return new EdgeSettings(origins, handshakeTimeout, keystore, socketSendBuffer, minBodyRate);
+        return new EdgeSettings(origins, handshakeTimeout, keystore, socketSendBuffer, minBodyRate, trustedProxies);
     }
 
     public EdgeSettings withSocketSendBuffer(int bytes) {
-        return new EdgeSettings(origins, handshakeTimeout, tls, bytes, minBodyRate);
+        return new EdgeSettings(origins, handshakeTimeout, tls, bytes, minBodyRate, trustedProxies);
     }
 
     public EdgeSettings withMinBodyRate(int bytesPerSecond) {
-        return new EdgeSettings(origins, handshakeTimeout, tls, socketSendBuffer, bytesPerSecond);
+        return new EdgeSettings(origins, handshakeTimeout, tls, socketSendBuffer, bytesPerSecond, trustedProxies);
+    }
+
+    public EdgeSettings withTrustedProxies(TrustedProxies proxies) {
+        return new EdgeSettings(origins, handshakeTimeout, tls, socketSendBuffer, minBodyRate, proxies);
     }
 }

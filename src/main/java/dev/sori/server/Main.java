@@ -57,7 +57,21 @@ public final class Main implements Callable<Integer> {
                     .type(String.class).description(helpLine(setting)).build());
         }
         main.spec = spec;
-        return new CommandLine(spec).setExecutionExceptionHandler(new StartupFailures());
+        return new CommandLine(spec).setExecutionExceptionHandler(new StartupFailures())
+                .setParameterExceptionHandler(Main::badArguments);
+    }
+
+    /**
+     * The error, picocli's "did you mean" for a mistyped option, then the usage: picocli alone
+     * leaves the usage out whenever it has a suggestion.
+     */
+    private static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        err.println(e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        cmd.usage(err);
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** The setting's doc as {@code --help} shows it: plain text, its variable, its default. */
@@ -106,7 +120,7 @@ public final class Main implements Callable<Integer> {
         StandaloneServer server;
         try {
             server = StandaloneServer.start(host, values.get(Settings.PORT), hub, edge,
-                    Routes.standard(hub, Version.get(), node::clusterStatus));
+                    Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause));
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
@@ -132,8 +146,9 @@ public final class Main implements Callable<Integer> {
         String s = server.secure() ? "s" : "";
         System.out.println("Sori " + Version.get() + " listening: page http" + s + "://" + authority + "/ websocket ws"
                 + s + "://" + authority + "/chat");
-        LOG.log(System.Logger.Level.INFO, "WebSocket origins: {0}; handshake timeout {1} ms{2}", edge.origins(),
-                Long.toString(edge.handshakeTimeout().toMillis()), edge.tls() == null ? "" : "; TLS from " + edge.tls().file());
+        LOG.log(System.Logger.Level.INFO, "WebSocket origins: {0}; handshake timeout {1} ms{2}; trusted proxies: {3}",
+                edge.origins(), Long.toString(edge.handshakeTimeout().toMillis()),
+                edge.tls() == null ? "" : "; TLS from " + edge.tls().file(), edge.trustedProxies());
         System.out.flush();
         stopped.await();
         return 0;

@@ -5,6 +5,7 @@ import dev.sori.chat.Hub;
 import dev.sori.http.OriginRule;
 import dev.sori.http.Routes;
 import dev.sori.websocket.ChatEndpoint;
+import dev.sori.websocket.ClientAddresses;
 import dev.sori.websocket.CurrentHub;
 import dev.sori.websocket.RawFrameWriters;
 import jakarta.websocket.DeploymentException;
@@ -71,6 +72,7 @@ public final class StandaloneServer implements AutoCloseable {
     public static StandaloneServer start(String host, int port, Hub hub, EdgeSettings edge, Routes routes)
             throws IOException {
         CurrentHub.install(hub);
+        ClientAddresses.trust(edge.trustedProxies());
         TyrusServerContainer container = new EngineContainer();
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("sori", host, port);

@@ -9,6 +9,7 @@ import dev.sori.chat.RoomCatalog;
 import dev.sori.chat.RoomNotFoundException;
 import dev.sori.chat.UnavailableException;
 import java.lang.System.Logger.Level;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +57,11 @@ public final class DatabaseChatStorage implements AutoCloseable {
     /** The seams to give the chat's {@code Hub}. */
     public ChatStorage chatStorage() {
         return chatStorage;
+    }
+
+    /** See {@link Storage#notReadyBecause()}: null when the database answers; never waits on it. */
+    public String notReadyBecause() {
+        return storage.notReadyBecause();
     }
 
     /** Stops the I/O threads, then the storage (which commits or fails every accepted append). */
@@ -196,6 +202,11 @@ public final class DatabaseChatStorage implements AutoCloseable {
                 store.create(new NewRoom(room.id(), room.title(), room.max(), room.passwordHash(), room.ownerId()));
                 return null;
             });
+        }
+
+        @Override
+        public CompletionStage<Boolean> deleteIfEmptiedBefore(String id, long cutoffMillis) {
+            return onIo("deleting an empty room", () -> store.deleteIfEmptiedBefore(id, Instant.ofEpochMilli(cutoffMillis)));
         }
 
         @Override

@@ -119,6 +119,18 @@ final class JdbcRoomStore implements RoomStore {
     }
 
     @Override
+    public boolean deleteIfEmptiedBefore(String id, Instant cutoff) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM rooms WHERE id = ? AND " + EMPTY_SINCE_BEFORE)) {
+            ps.setString(1, id);
+            ps.setLong(2, cutoff.toEpochMilli());
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw SqlFailures.unavailable("deleting an empty room", e);
+        }
+    }
+
+    @Override
     public List<String> removeEmptiedBefore(Instant cutoff) {
         long cut = cutoff.toEpochMilli();
         try (Connection c = dataSource.getConnection()) {

@@ -51,4 +51,12 @@ public interface RoomStore {
      * @return the ids of the rooms removed, for announcing {@code room_removed}
      */
     List<String> removeEmptiedBefore(Instant cutoff);
+
+    /**
+     * Deletes one room with its history if it is still empty since before {@code cutoff}: with
+     * several nodes, someone may have entered it on another node since this one looked.
+     *
+     * @return whether it was deleted
+     */
+    boolean deleteIfEmptiedBefore(String id, Instant cutoff);
 }

@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
- * One Sori process per PostgreSQL database, until cluster mode lands: a session-level advisory
- * lock, taken before the migrations and held for the life of the storage. A second process on the
- * same database finds it taken and refuses to start with a {@link DatabaseInUseException}.
+ * One Sori process per PostgreSQL database, or the nodes of one cluster: a session-level advisory
+ * lock, taken before the migrations and held for the life of the storage, exclusively by a lone
+ * process, shared by the nodes of a cluster. A second lone process, or a node beside a lone
+ * process, finds it taken and refuses to start with a {@link DatabaseInUseException}.
  *
  * <p>The lock lives on a pooled connection taken and never given back: from a one-connection
  * HikariCP pool of its own when Sori pools, from the container's pool in the WAR, where pooled
@@ -68,15 +69,17 @@ final class SingleProcessLock implements AutoCloseable {
 
     private final DataSource source;
     private final String description;
+    private final boolean shared;
     private final ScheduledExecutorService checker;
     private Connection connection;
     private Map<String, String> previousSettings;
     private State state = State.HELD;
     private boolean closed;
 
-    private SingleProcessLock(DataSource source, String description, Connection connection,
+    private SingleProcessLock(DataSource source, String description, boolean shared, Connection connection,
             Map<String, String> previousSettings,
             Duration interval) {
+        this.shared = shared;
         this.source = source;
         this.description = description;
         this.connection = connection;
@@ -98,15 +101,28 @@ final class SingleProcessLock implements AutoCloseable {
      * @throws StoreUnavailableException when the database cannot be reached
      */
     static SingleProcessLock acquire(DataSource source, String description, Duration checkInterval) {
+        return acquire(source, description, checkInterval, false);
+    }
+
+    /**
+     * {@link #acquire(DataSource, String, Duration)}; {@code shared}: as one node of a cluster,
+     * which shares the lock with the other nodes, so that nodes and a lone process still exclude
+     * each other (a lone process on a cluster's database would be a chat of its own).
+     */
+    static SingleProcessLock acquire(DataSource source, String description, Duration checkInterval, boolean shared) {
         Connection c = null;
         Attempt attempt;
         try {
             c = source.getConnection();
-            attempt = tryLock(c);
+            attempt = tryLock(c, shared);
             if (!attempt.locked()) {
-                throw new DatabaseInUseException("another Sori process is using the database " + description
-                        + " (PostgreSQL advisory lock " + KEY + " held by " + holder(c)
-                        + "); run one Sori process per database until cluster mode lands");
+                throw new DatabaseInUseException(shared
+                        ? "a Sori process that is not a node of a cluster is using the database " + description
+                                + " (PostgreSQL advisory lock " + KEY + " held by " + holder(c) + "); every process on "
+                                + "one database must be a node of the same cluster (--redis-url)"
+                        : "another Sori process is using the database " + description
+                                + " (PostgreSQL advisory lock " + KEY + " held by " + holder(c) + "); run one Sori "
+                                + "process per database, or make every process a node of one cluster (--redis-url)");
             }
         } catch (SQLException e) {
             discard(source, c);
@@ -115,13 +131,13 @@ final class SingleProcessLock implements AutoCloseable {
             discard(source, c);
             throw e;
         }
-        LOG.log(Level.INFO, "storage: this process holds the single-process lock on {0} (PostgreSQL advisory lock {1})",
-                description, Long.toString(KEY));
-        return new SingleProcessLock(source, description, c, attempt.previousSettings(), checkInterval);
+        LOG.log(Level.INFO, "storage: this process holds the {0} lock on {1} (PostgreSQL advisory lock {2})",
+                shared ? "cluster's shared" : "single-process", description, Long.toString(KEY));
+        return new SingleProcessLock(source, description, shared, c, attempt.previousSettings(), checkInterval);
     }
 
     /** Sets the {@link #SETTINGS} for this process, and tries to take the lock. */
-    private static Attempt tryLock(Connection c) throws SQLException {
+    private static Attempt tryLock(Connection c, boolean shared) throws SQLException {
         c.setAutoCommit(true);
         Map<String, String> previous = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?)")) {
@@ -135,7 +151,8 @@ final class SingleProcessLock implements AutoCloseable {
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT set_config('application_name', ?, false),"
                 + " set_config('tcp_keepalives_idle', '30', false), set_config('tcp_keepalives_interval', '10', false),"
-                + " set_config('tcp_keepalives_count', '3', false), pg_try_advisory_lock(?)")) {
+                + " set_config('tcp_keepalives_count', '3', false), "
+                + (shared ? "pg_try_advisory_lock_shared(?)" : "pg_try_advisory_lock(?)"))) {
             ps.setString(1, processName());
             ps.setLong(2, KEY);
             try (ResultSet rs = ps.executeQuery()) {
@@ -194,7 +211,7 @@ final class SingleProcessLock implements AutoCloseable {
         Connection c = null;
         try {
             c = source.getConnection();
-            Attempt attempt = tryLock(c);
+            Attempt attempt = tryLock(c, shared);
             if (attempt.locked()) {
                 connection = c;
                 previousSettings = attempt.previousSettings();
@@ -257,7 +274,8 @@ final class SingleProcessLock implements AutoCloseable {
             }
             closed = true;
             if (connection != null) {
-                try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)");
+                try (PreparedStatement unlock = connection.prepareStatement(
+                        shared ? "SELECT pg_advisory_unlock_shared(?)" : "SELECT pg_advisory_unlock(?)");
                      PreparedStatement restore = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
                     unlock.setLong(1, KEY);
                     unlock.executeQuery().close();

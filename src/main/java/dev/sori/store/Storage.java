@@ -20,10 +20,10 @@ import org.flywaydb.core.api.output.MigrateResult;
  * migrations in {@code db/migration} (the same ones on H2 and PostgreSQL), and builds the stores
  * on it.
  *
- * <p>One process per database, until cluster mode lands: the chat delivers a message only to the
- * clients of the process that committed it. H2's file lock keeps a second process off an embedded
- * database; on PostgreSQL, {@link SingleProcessLock} does, and a second process's {@code open}
- * fails with {@link DatabaseInUseException}.
+ * <p>One process per database, or the nodes of one cluster ({@link #openShared}): a lone process
+ * delivers a message only to its own clients. H2's file lock keeps a second process off an
+ * embedded database; on PostgreSQL, {@link SingleProcessLock} does, and a second process's
+ * {@code open} fails with {@link DatabaseInUseException}.
  *
  * <pre>{@code
  * try (Storage storage = Storage.open(StoreSettings.h2(Path.of("data")))) {
@@ -44,6 +44,7 @@ public final class Storage implements AutoCloseable {
     private final RoomStore rooms;
     private final IdentityStore identities;
     private final String description;
+    private final DatabaseProbe probe;
 
     private Storage(DataSource dataSource, List<HikariDataSource> ownPools, SingleProcessLock lock, MessageWriter writer,
             Clock clock, String description) {
@@ -54,6 +55,7 @@ public final class Storage implements AutoCloseable {
         this.rooms = new JdbcRoomStore(dataSource, clock);
         this.identities = new JdbcIdentityStore(dataSource, clock);
         this.description = description;
+        this.probe = new DatabaseProbe(dataSource, description);
     }
 
     public static Storage open(StoreSettings settings) {
@@ -70,7 +72,7 @@ public final class Storage implements AutoCloseable {
      * @throws StoreUnavailableException when the database cannot be reached or migrated
      */
     public static Storage open(StoreSettings settings, Clock clock) {
-        return open(settings, clock, true);
+        return open(settings, clock, Lock.EXCLUSIVE);
     }
 
     /**
@@ -85,15 +87,18 @@ public final class Storage implements AutoCloseable {
             throw new IllegalArgumentException("several nodes need a PostgreSQL database (--db-url); "
                     + "H2 can be opened by one process only");
         }
-        return open(settings, Clock.systemUTC(), false);
+        return open(settings, Clock.systemUTC(), Lock.SHARED);
     }
 
     /** {@link #openShared} with a clock, and on any database: for the tests of the invariants nodes rely on. */
     static Storage openAnotherNode(StoreSettings settings, Clock clock) {
-        return open(settings, clock, false);
+        return open(settings, clock, Lock.NONE);
     }
 
-    private static Storage open(StoreSettings settings, Clock clock, boolean alone) {
+    /** How a process takes the {@link SingleProcessLock} on PostgreSQL. */
+    private enum Lock { EXCLUSIVE, SHARED, NONE }
+
+    private static Storage open(StoreSettings settings, Clock clock, Lock mode) {
         if (settings.jdbcUrl() == null) {
             try {
                 Files.createDirectories(settings.dataDir());
@@ -106,10 +111,11 @@ public final class Storage implements AutoCloseable {
         List<HikariDataSource> pools = new ArrayList<>(); // newest first: the order to close them
         SingleProcessLock lock = null;
         try {
-            if (alone && DataSources.isPostgreSql(settings.effectiveJdbcUrl())) {
+            if (mode != Lock.NONE && DataSources.isPostgreSql(settings.effectiveJdbcUrl())) {
                 // First, so that a second process stops before it migrates anything.
                 HikariDataSource lockPool = add(pools, DataSources.create(settings, name + "-lock", 1));
-                lock = SingleProcessLock.acquire(lockPool, description, SingleProcessLock.CHECK_INTERVAL);
+                lock = SingleProcessLock.acquire(lockPool, description, SingleProcessLock.CHECK_INTERVAL,
+                        mode == Lock.SHARED);
             }
             HikariDataSource dataSource = add(pools, DataSources.create(settings, name, settings.poolSize() - 1));
             migrate(dataSource, description);
@@ -171,8 +177,9 @@ public final class Storage implements AutoCloseable {
                 throw new IllegalArgumentException("several nodes need a PostgreSQL data source; "
                         + description + " is not one");
             }
-            if (dialect == Dialect.POSTGRESQL && !shared) {
-                lock = SingleProcessLock.acquire(containerDataSource, description, SingleProcessLock.CHECK_INTERVAL);
+            if (dialect == Dialect.POSTGRESQL) {
+                lock = SingleProcessLock.acquire(containerDataSource, description, SingleProcessLock.CHECK_INTERVAL,
+                        shared);
             }
             migrate(containerDataSource, description);
             MessageWriter writer = new MessageWriter(containerDataSource, dialect, clock, settings.batchSize(),
@@ -222,6 +229,15 @@ public final class Storage implements AutoCloseable {
         return writer.stats();
     }
 
+    /**
+     * Whether this node can serve, as far as its database goes: null when the database answered
+     * its last check, about a second ago at most; otherwise why not, one line without secrets.
+     * Never waits on the database, but the very first call waits for the first check (2 s at most).
+     */
+    public String notReadyBecause() {
+        return probe.problem();
+    }
+
     /** The database, for logs: its URL without parameters. */
     public String description() {
         return description;
@@ -233,6 +249,7 @@ public final class Storage implements AutoCloseable {
      */
     @Override
     public void close() {
+        probe.close();
         try {
             writer.close();
         } finally {

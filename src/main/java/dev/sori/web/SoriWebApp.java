@@ -6,6 +6,7 @@ import dev.sori.http.OriginRule;
 import dev.sori.http.Routes;
 import dev.sori.bootstrap.ChatNode;
 import dev.sori.store.Storage;
+import dev.sori.websocket.ClientAddresses;
 import dev.sori.websocket.CurrentHub;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -46,6 +47,7 @@ public class SoriWebApp implements ServletContextListener {
                 settings.store().poolSize() - 1, Version.get());
         hub = node.hub();
         CurrentHub.install(hub);
+        ClientAddresses.trust(settings.trustedProxies());
         ServletContext context = event.getServletContext();
         context.setAttribute(Hub.class.getName(), hub);
         // First in the chain (isMatchAfter = false): ahead of the container's own WebSocket upgrade
@@ -54,7 +56,7 @@ public class SoriWebApp implements ServletContextListener {
                 new OriginFilter(new OriginRule(settings.origins())));
         originCheck.setAsyncSupported(true); // a route may keep its response open (HttpExchange.keepOpen)
         originCheck.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-        Routes routes = Routes.standard(hub, Version.get(), node::clusterStatus);
+        Routes routes = Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause);
         routeServlet = new RouteServlet(routes);
         ServletRegistration.Dynamic servlet = context.addServlet("sori-routes", routeServlet);
         servlet.setAsyncSupported(true);

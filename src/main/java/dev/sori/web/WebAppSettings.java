@@ -7,7 +7,9 @@ import dev.sori.config.Settings;
 import dev.sori.config.Source;
 import dev.sori.store.StoreSettings;
 import dev.sori.websocket.OriginPolicy;
+import dev.sori.websocket.TrustedProxies;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,9 +29,11 @@ import java.util.function.UnaryOperator;
  *                (secrets shown as {@code ***})
  * @param origins which pages besides the app's own may open the WebSocket ({@code allowed-origins})
  * @param cluster how this deployment joins a cluster ({@code redis-url}), null for a single node
+ * @param trustedProxies whose {@code X-Forwarded-For} / {@code Forwarded} name the client
+ *                ({@code trusted-proxies})
  */
 public record WebAppSettings(ChatSettings chat, StoreSettings store, String dataSource, List<String> sources,
-                             OriginPolicy origins, ClusterSettings cluster) {
+                             OriginPolicy origins, ClusterSettings cluster, TrustedProxies trustedProxies) {
 
     public WebAppSettings {
         sources = List.copyOf(sources);
@@ -50,6 +54,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
                 Source.environment(environment));
         OriginPolicy origins = values.explained(() -> OriginPolicy.parse(values.get(Settings.ALLOWED_ORIGINS)));
         return new WebAppSettings(values.chat(), values.store(), values.get(Settings.DATASOURCE), values.given(),
-                origins, values.cluster());
+                origins, values.cluster(),
+                Objects.requireNonNullElse(values.get(Settings.TRUSTED_PROXIES), TrustedProxies.NONE));
     }
 }

@@ -23,7 +23,7 @@ import java.util.List;
  * The chat's WebSocket endpoint, {@code /chat}. One instance per connection; it adapts the
  * session to the chat domain and does nothing else.
  */
-@ServerEndpoint(value = "/chat", encoders = ServerFrameEncoder.class)
+@ServerEndpoint(value = "/chat", encoders = ServerFrameEncoder.class, configurator = ChatConfigurator.class)
 public class ChatEndpoint {
     /** Text frames over this many bytes are refused with close code 1009. */
     public static final int MAX_FRAME_BYTES = 64 * 1024;

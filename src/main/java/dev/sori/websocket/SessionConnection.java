@@ -55,6 +55,6 @@ final class SessionConnection implements Connection {
 
     @Override
     public InetAddress remoteAddress() {
-        return PeerAddresses.of(session);
+        return ClientAddresses.of(session);
     }
 }

@@ -23,6 +23,7 @@ final class MemoryNetwork {
         private final ExecutorService receiving = Executors.newSingleThreadExecutor();
         private volatile Consumer<byte[]> receiver = frame -> { };
         private volatile boolean cut;
+        private volatile boolean silent;
         volatile int reconnects;
 
         @Override
@@ -33,11 +34,11 @@ final class MemoryNetwork {
 
         @Override
         public void publish(byte[] frame) {
-            if (cut) {
+            if (cut || silent) {
                 return;
             }
             for (Transport t : attached) {
-                if (!t.cut) {
+                if (!t.cut && !t.silent) {
                     t.receiving.execute(() -> t.receiver.accept(frame));
                 }
             }
@@ -63,8 +64,14 @@ final class MemoryNetwork {
             cut = true;
         }
 
+        /** Loses everything to and from this node, while the link says it is up (a blackholed network). */
+        void silence() {
+            silent = true;
+        }
+
         void restore() {
             cut = false;
+            silent = false;
         }
 
         @Override

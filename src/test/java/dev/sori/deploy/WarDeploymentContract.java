@@ -60,6 +60,12 @@ abstract class WarDeploymentContract {
      * container (Tyrus on Payara, Undertow on WildFly): with no address there would be no cap.
      */
     static final int MAX_CONNECTIONS_PER_ADDRESS = 4;
+    /**
+     * {@code trusted-proxies}: the tests' own address, so that a test can play the load balancer
+     * and pass the client's address in {@code X-Forwarded-For}; connections without the header
+     * count as 127.0.0.1, as before.
+     */
+    static final String TRUSTED_PROXIES = "127.0.0.1/32";
     /** The one extra origin each subclass allows ({@code allowed-origins}). */
     static final String ALLOWED_ORIGIN = "https://app.example.com";
     /** {@code ChatEndpoint.MAX_FRAME_BYTES} */
@@ -424,6 +430,43 @@ abstract class WarDeploymentContract {
         }
     }
 
+    /**
+     * Behind a trusted proxy ({@code trusted-proxies}) each client the proxy forwards for has its
+     * own per-address count, read from the handshake's headers on this container as in the jar.
+     */
+    @Test
+    @Order(15)
+    void behindATrustedProxyEachForwardedClientHasItsOwnCount() throws Exception {
+        Map<String, String> ada = Map.of("X-Forwarded-For", "203.0.113.9");
+        List<TestClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS_PER_ADDRESS; i++) {
+                open.add(TestClient.connect(ORIGIN_CLIENT, server.chat(), ada));
+            }
+            try (RawSocket over = RawSocket.open(server.chat(), Map.of("X-Forwarded-For", "198.51.100.1, 203.0.113.9"))) {
+                assertThat(over.next()).as("the first thing Ada's connection over the cap gets").isEqualTo(1013);
+            }
+            assertThat(server.log()).contains("connection refused address=203.0.113.9");
+            // Another client through the same proxy, and the proxy's own address, are not Ada.
+            open.add(TestClient.connect(ORIGIN_CLIENT, server.chat(), Map.of("X-Forwarded-For", "198.51.100.4")));
+            open.add(TestClient.connect(server.chat()));
+        } finally {
+            open.forEach(TestClient::close);
+        }
+        awaitConnections(0);
+    }
+
+    @Test
+    @Order(16)
+    void readinessIsJsonAndReadyWhileTheDatabaseAnswers() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(server.base().resolve("readyz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(parse(ready.body()).getString("status")).isEqualTo("ready");
+    }
+
     /** Last: stops the server. An orderly shutdown undeploys, and undeploying closes the chat with 1001. */
     @Test
     @Order(100)
@@ -493,9 +536,14 @@ abstract class WarDeploymentContract {
         WebSocket ws;
 
         static RawSocket open(URI uri) throws Exception {
+            return open(uri, Map.of());
+        }
+
+        static RawSocket open(URI uri, Map<String, String> headers) throws Exception {
             RawSocket listener = new RawSocket();
-            listener.ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(uri, listener).get(10, TimeUnit.SECONDS);
+            WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+            headers.forEach(builder::header);
+            listener.ws = builder.buildAsync(uri, listener).get(10, TimeUnit.SECONDS);
             return listener;
         }
 

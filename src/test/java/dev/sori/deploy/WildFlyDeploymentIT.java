@@ -11,7 +11,8 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
  * {@code target/sori.war} on WildFly (Undertow's WebSocket implementation: no Tyrus class
  * exists there; Yasson), configured through system properties:
  * {@code -Dsori.max-message-chars=100 -Dsori.ping-interval=1 -Dsori.ping-timeout=5
- * -Dsori.max-connections-per-address=4 -Dsori.allowed-origins=https://app.example.com}.
+ * -Dsori.max-connections-per-address=4 -Dsori.allowed-origins=https://app.example.com
+ * -Dsori.trusted-proxies=127.0.0.1/32}.
  */
 @DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true", disabledReason = "-DskipWarTests")
 class WildFlyDeploymentIT extends WarDeploymentContract {
@@ -25,6 +26,7 @@ class WildFlyDeploymentIT extends WarDeploymentContract {
         wildFly.systemProperties.put("sori.ping-timeout", Integer.toString(PING_TIMEOUT_SECONDS));
         wildFly.systemProperties.put("sori.max-connections-per-address", Integer.toString(MAX_CONNECTIONS_PER_ADDRESS));
         wildFly.systemProperties.put("sori.allowed-origins", ALLOWED_ORIGIN);
+        wildFly.systemProperties.put("sori.trusted-proxies", TRUSTED_PROXIES);
         // The application server's way to give a database: its own pooled DataSource, by JNDI name
         // (WildFly's example H2 data source; the Payara test uses Sori's own pool on a data directory).
         wildFly.systemProperties.put("sori.datasource", EXAMPLE_DATA_SOURCE);

@@ -8,6 +8,8 @@ import dev.sori.testing.ServerProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,11 @@ import org.junit.jupiter.api.Test;
  * a full room and deletion. {@code src/test/browser/presence.test.mjs} fills {@code general}
  * past 100 members from inside a page and checks the coalesced join and leave lines.
  * {@code src/test/browser/identity.test.mjs} tells people apart by uid (two of one name and
- * colour, one person in two tabs) and loses a message's ack on purpose: it is posted once.
+ * colour, one person in two tabs), loses a message on its way while a draft is in the box, and a
+ * message's ack: each is posted once. {@code src/test/browser/findings.test.mjs} checks the fixed
+ * findings of issue 15 (phone layout, bidi text, the password backoff's wait, full locked rooms,
+ * links to locked rooms, long pastes); {@code src/test/browser/embed.test.mjs} runs the embedding
+ * example of docs/client.md on a page of another origin.
  *
  * <p>Chromium and playwright-core are installed by {@code setup.sh} in pre-integration-test.
  * When they are missing this test fails rather than skips: a browser test that quietly does not
@@ -80,6 +86,33 @@ class BrowserIT {
             run("presence.test.mjs", server, Map.of());
         }
         assertThat(screenshot).as("the screenshot the presence browser test saves").isNotEmptyFile();
+    }
+
+    @Test
+    void issue15FindingsStayFixedInChromium() throws Exception {
+        Path screenshot = prepare("browser-findings.png");
+        // One wrong password before the backoff, so that the dialog's "try again in N s" comes at once.
+        try (ServerProcess server = ServerProcess.start("--password-attempts", "1")) {
+            run("findings.test.mjs", server, Map.of());
+        }
+        assertThat(screenshot).as("the screenshot the findings browser test saves").isNotEmptyFile();
+    }
+
+    @Test
+    void theEmbeddingExampleWorks() throws Exception {
+        Path screenshot = prepare("browser-embed.png");
+        int sitePort = freePort();
+        // The example of docs/client.md on a page of another origin, which the server must allow.
+        try (ServerProcess server = ServerProcess.start("--allowed-origins", "http://127.0.0.1:" + sitePort)) {
+            run("embed.test.mjs", server, Map.of("SORI_EMBED_PORT", Integer.toString(sitePort)));
+        }
+        assertThat(screenshot).as("the screenshot the embedding browser test saves").isNotEmptyFile();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Checks the prerequisites and removes the screenshot a previous run left behind. */

@@ -80,6 +80,16 @@ final class RawWebSocket implements AutoCloseable {
      * another peer address than 127.0.0.1 on the same machine), or the system's choice when null.
      */
     static RawWebSocket connect(URI uri, int receiveBuffer, java.net.InetAddress from) {
+        return connect(uri, receiveBuffer, from, java.util.Map.of());
+    }
+
+    /**
+     * Like {@link #connect(URI, int, java.net.InetAddress)}, with extra handshake headers (e.g. a
+     * proxy's {@code X-Forwarded-For}), written as given after the standard ones; a {@code Host}
+     * among them replaces the URI's.
+     */
+    static RawWebSocket connect(URI uri, int receiveBuffer, java.net.InetAddress from,
+                                java.util.Map<String, String> headers) {
         Socket socket = new Socket();
         try {
             if (from != null) {
@@ -91,7 +101,7 @@ final class RawWebSocket implements AutoCloseable {
             socket.setSoTimeout(10_000);
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
             RawWebSocket ws = new RawWebSocket(socket);
-            ws.handshake(uri);
+            ws.handshake(uri, headers);
             return ws;
         } catch (IOException e) {
             try {
@@ -103,18 +113,25 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    private void handshake(URI uri) throws IOException {
+    private void handshake(URI uri, java.util.Map<String, String> headers) throws IOException {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         String key = Base64.getEncoder().encodeToString(nonce);
         String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String host = headers.getOrDefault("Host", uri.getHost() + ":" + uri.getPort()); // a proxy may pass the public one
         String request = "GET " + path + " HTTP/1.1\r\n"
-                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "Host: " + host + "\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n"
-                + "\r\n";
+                + "Sec-WebSocket-Version: 13\r\n";
+        StringBuilder extra = new StringBuilder();
+        headers.forEach((name, value) -> {
+            if (!name.equals("Host")) {
+                extra.append(name).append(": ").append(value).append("\r\n");
+            }
+        });
+        request += extra + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
 

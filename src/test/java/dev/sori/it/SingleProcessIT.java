@@ -35,7 +35,7 @@ class SingleProcessIT {
             assertThat(second.sayings()).as(second.output()).containsExactly("sori: another Sori process is using the "
                     + "database " + db.url() + " (PostgreSQL advisory lock 8317992833674866277 held by \"sori pid "
                     + first.pid() + " on ");
-            assertThat(second.output()).contains("); run one Sori process per database until cluster mode lands")
+            assertThat(second.output()).contains("); run one Sori process per database, or make every process a node of one cluster (--redis-url)")
                     .doesNotContainPattern(STACK_TRACE);
 
             try (TestClient a = TestClient.connect(first.chat())) {

@@ -1,6 +1,7 @@
 package dev.sori.store;
 
 import dev.sori.chat.Message;
+import dev.sori.testing.PostgresDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,6 +69,37 @@ class PostgresOutageTest extends StoreContract {
         assertThat(history).extracting(Message::seq)
                 .containsExactlyElementsOf(MessageStoreContract.range(1, 20));
         assertThat(history).extracting(Message::text).noneMatch(t -> t.startsWith("during"));
+    }
+
+    @Test
+    void readinessGoesOffWhileTheDatabaseIsDownAndBackOnAfter() throws Exception {
+        PostgresBackend pg = (PostgresBackend) backend;
+        Storage s = open(pg.settings().withConnectionTimeout(Duration.ofSeconds(1)), Clock.systemUTC());
+        assertThat(s.notReadyBecause()).isNull();
+        pg.takeDown();
+        try {
+            String problem = awaitReadiness(s, false, Duration.ofSeconds(30));
+            assertThat(problem).doesNotContain(pg.database(), PostgresDatabase.PASSWORD.isEmpty() ? "\u0000"
+                    : PostgresDatabase.PASSWORD);
+        } finally {
+            pg.bringBack();
+        }
+        awaitReadiness(s, true, Duration.ofSeconds(30));
+    }
+
+    /** Asks until readiness is as wanted; returns the last problem (null when ready). */
+    private static String awaitReadiness(Storage s, boolean ready, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            String problem = s.notReadyBecause();
+            if ((problem == null) == ready) {
+                return problem;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("readiness not " + ready + " within " + patience + ": " + problem);
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Test

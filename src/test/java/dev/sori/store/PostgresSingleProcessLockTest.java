@@ -47,7 +47,7 @@ class PostgresSingleProcessLockTest extends StoreContract {
                 .hasMessageMatching("another Sori process is using the database jdbc:postgresql://[^ ]+/"
                         + pg().database() + " \\(PostgreSQL advisory lock 8317992833674866277 held by \"sori pid "
                         + ProcessHandle.current().pid() + " on [^\"]+\", server pid \\d+, client [0-9a-f.:]+\\); "
-                        + "run one Sori process per database until cluster mode lands")
+                        + "run one Sori process per database, or make every process a node of one cluster \\(--redis-url\\)")
                 .hasNoCause();
         awaitLockSessions(1); // the refused storage's went with its pool
         // The first one is untouched.
@@ -163,6 +163,27 @@ class PostgresSingleProcessLockTest extends StoreContract {
                         .isInstanceOf(DatabaseInUseException.class);
             }
         }
+    }
+
+    /**
+     * The nodes of a cluster share the lock: any number of them, but no lone process beside them,
+     * nor a node beside a lone process (either would be a chat of its own over one history).
+     */
+    @Test
+    void clusterNodesShareTheLockAndExcludeALoneProcess() throws Exception {
+        Storage node1 = track(Storage.openShared(pg().settings()));
+        Storage node2 = track(Storage.openShared(pg().settings()));
+        assertThatThrownBy(this::open).isInstanceOf(DatabaseInUseException.class)
+                .hasMessageContaining("another Sori process is using the database");
+        close(node1);
+        close(node2);
+
+        Storage alone = open();
+        assertThatThrownBy(() -> Storage.openShared(pg().settings())).isInstanceOf(DatabaseInUseException.class)
+                .hasMessageContaining("a Sori process that is not a node of a cluster is using the database")
+                .hasMessageEndingWith("every process on one database must be a node of the same cluster (--redis-url)");
+        close(alone);
+        close(track(Storage.openShared(pg().settings())));
     }
 
     /** In the WAR the container's pool keeps the connection, and the session, after close. */

@@ -155,7 +155,14 @@ abstract class RoomStoreContract extends StoreContract {
                 .isEqualTo(clock.instant().minus(Duration.ofMinutes(61)));
         assertThat(s.rooms().find(refilled).orElseThrow().emptiedAt()).isNull();
 
-        var removed = s.rooms().removeEmptiedBefore(clock.instant().minus(Duration.ofMinutes(30)));
+        Instant cutoff = clock.instant().minus(Duration.ofMinutes(30));
+        // One by one, as a node of a cluster deletes the empty rooms it found: only if still empty.
+        assertThat(s.rooms().deleteIfEmptiedBefore(refilled, cutoff)).isFalse();
+        assertThat(s.rooms().deleteIfEmptiedBefore(recentlyEmpty, cutoff)).isFalse();
+        assertThat(s.rooms().deleteIfEmptiedBefore(neverEmpty, cutoff)).isFalse();
+        assertThat(s.rooms().deleteIfEmptiedBefore(RoomStore.GENERAL, cutoff)).isFalse();
+
+        var removed = s.rooms().removeEmptiedBefore(cutoff);
 
         assertThat(removed).containsExactly(longEmpty);
         assertThat(s.rooms().find(longEmpty)).isEmpty();
@@ -163,5 +170,8 @@ abstract class RoomStoreContract extends StoreContract {
         assertThat(s.rooms().find(refilled)).isPresent();
         assertThat(s.rooms().find(recentlyEmpty)).isPresent();
         assertThat(s.rooms().find(neverEmpty)).isPresent();
+        assertThat(s.rooms().deleteIfEmptiedBefore(refilled, clock.instant().plus(Duration.ofDays(1)))).isFalse();
+        assertThat(s.rooms().deleteIfEmptiedBefore(recentlyEmpty, clock.instant().plus(Duration.ofDays(1)))).isTrue();
+        assertThat(s.rooms().find(recentlyEmpty)).isEmpty();
     }
 }

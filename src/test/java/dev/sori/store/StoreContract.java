@@ -87,6 +87,12 @@ abstract class StoreContract {
         return s;
     }
 
+    /** Closes {@code s} with the others after the test. */
+    Storage track(Storage s) {
+        opened.add(s);
+        return s;
+    }
+
     /** Closes a store the test opened, ahead of the clean-up. */
     void close(Storage s) {
         opened.remove(s);

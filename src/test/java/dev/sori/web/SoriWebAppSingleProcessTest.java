@@ -28,7 +28,7 @@ class SoriWebAppSingleProcessTest {
                         .hasMessageStartingWith("another Sori process is using the database " + db.url()
                                 + " (PostgreSQL advisory lock 8317992833674866277 held by \"sori pid "
                                 + ProcessHandle.current().pid() + " on ")
-                        .hasMessageEndingWith("; run one Sori process per database until cluster mode lands")
+                        .hasMessageEndingWith("; run one Sori process per database, or make every process a node of one cluster (--redis-url)")
                         .hasNoCause();
             } finally {
                 System.clearProperty("sori.db-url");

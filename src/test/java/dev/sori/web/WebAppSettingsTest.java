@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sori.chat.ChatSettings;
 import dev.sori.config.Settings;
+import dev.sori.websocket.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,6 +28,18 @@ class WebAppSettingsTest {
 
         assertThat(settings.chat()).isEqualTo(ChatSettings.defaults());
         assertThat(settings.sources()).isEmpty();
+    }
+
+    @Test
+    void theTrustedProxiesComeFromTheSystemPropertyOrTheVariableAndDefaultToNone() {
+        assertThat(WebAppSettings.read(none(), none()).trustedProxies()).isSameAs(TrustedProxies.NONE);
+        assertThat(WebAppSettings.read(of(Map.of("sori.trusted-proxies", "10.0.0.0/8, fd00::/8")), none())
+                .trustedProxies().toString()).isEqualTo("10.0.0.0/8,fd00::/8");
+        assertThat(WebAppSettings.read(none(), of(Map.of("SORI_TRUSTED_PROXIES", "192.0.2.7")))
+                .trustedProxies().toString()).isEqualTo("192.0.2.7/32");
+        assertThatThrownBy(() -> WebAppSettings.read(of(Map.of("sori.trusted-proxies", "lb.internal")), none()))
+                .hasMessage("invalid setting trusted-proxies=lb.internal (system property sori.trusted-proxies): "
+                        + "\"lb.internal\" is not an IP address or CIDR range (e.g. 10.0.0.0/8, 192.0.2.7, fd00::/8)");
     }
 
     @Test
