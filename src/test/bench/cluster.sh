@@ -6,6 +6,7 @@
 #   RATES=40000,80000,120000 src/test/bench/cluster.sh
 #   FAILURES=false src/test/bench/cluster.sh     # no Redis restart, no kill -9
 #   CLIENTS=60 RATES=600,1200 src/test/bench/cluster.sh   # a quick check that it all works
+#   STALL=2 MODES=cluster src/test/bench/cluster.sh   # the third node SIGSTOPped for 2 s as Redis returns
 #
 # Each mode gets a fresh PostgreSQL database (127.0.0.1:5432, user postgres, trust) and, for the
 # cluster, a private redis-server on a free port (never the machine's shared one). The same
@@ -105,6 +106,7 @@ for MODE in $MODES; do
       src/test/bench/bench.sh --scenario cluster --urls "$(join , "${URLS[@]}")" --pids "$(join , "${PIDS[@]}")" \
         --pid "${PIDS[0]}" --redis-port "$REDIS_PORT" --redis-dir "$OUT/redis" --pg-db "$DB" \
         --clients "$CLIENTS" --senders 10 --rates "$RATES" --warmup 3 --duration 10 --after-fail 9 --retries 0 --failures "$FAILURES" \
+        --stall-node-seconds "${STALL:-0}" \
         --label "$NODES nodes + Redis + PostgreSQL" --out "$OUT/cluster.json" 2>&1 | grep -v '^\[' | tee "$OUT/cluster.out"
       ;;
     *) echo "MODES are single and cluster" >&2; exit 2 ;;

@@ -55,6 +55,7 @@ public final class Bench {
             "            --urls ws://A/chat,ws://B/chat,... --pids A,B,... (same order) --redis-port P --redis-dir D",
             "            --pg-db NAME (its backends' CPU counts too) --rates 40000,80000,... --failures true",
             "            --down-seconds 10 --live-ms 50 (mean extra latency to other nodes that counts as live again)",
+            "            --stall-node-seconds 0 (the last node SIGSTOPped that long as Redis returns)",
             "            (--urls/--pids/--redis-port/--pg-db work with fanout and ceiling too: CPU is then their sum)",
             "  chart:    --in a.json,b.json [--labels 'A;B'] --svg FILE.svg");
 
