@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The cluster benchmark of issue 14 (docs/benchmarks.md, step 11), on this machine:
+# The cluster benchmark of issue 14 (docs/benchmarks.md, step 12), on this machine:
 #
 #   src/test/bench/cluster.sh                    # one node on PostgreSQL, then three nodes + Redis
 #   MODES=cluster src/test/bench/cluster.sh      # only the cluster (single: only the one node)
@@ -62,7 +62,7 @@ start_node() { # NAME DB [extra server options]
   PIDS+=($!)
   local url=
   for _ in $(seq 1 600); do
-    url=$(grep -o 'ws://[^ ]*' "$log" | head -1 || true)
+    url=$(grep -so 'ws://[^ ]*' "$log" | head -1 || true)
     [[ -n $url ]] && break
     sleep 0.1
   done
