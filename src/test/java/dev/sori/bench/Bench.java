@@ -51,6 +51,12 @@ public final class Bench {
             "  stuck:    --clients 2000 --stuck 10 --rcvbuf 4096 --rate 40000 --duration 60 [--server-log FILE]",
             "  ceiling:  --clients 2000 --senders 10 --rates 10000,20000,40000,... --warmup 3 --duration 10",
             "            --max-sender-rate 18 --p99-limit 100 --after-fail 2 --svg FILE.svg",
+            "  cluster:  the ceiling over several nodes, then a Redis restart and a node's kill -9:",
+            "            --urls ws://A/chat,ws://B/chat,... --pids A,B,... (same order) --redis-port P --redis-dir D",
+            "            --pg-db NAME (its backends' CPU counts too) --rates 40000,80000,... --failures true",
+            "            --down-seconds 10 --live-ms 50 (mean extra latency to other nodes that counts as live again)",
+            "            --stall-node-seconds 0 (the last node SIGSTOPped that long as Redis returns)",
+            "            (--urls/--pids/--redis-port/--pg-db work with fanout and ceiling too: CPU is then their sum)",
             "  chart:    --in a.json,b.json [--labels 'A;B'] --svg FILE.svg");
 
     private Bench() {
@@ -81,7 +87,7 @@ public final class Bench {
         if (scenario.equals("chart")) {
             return chart(o);
         }
-        URI url = URI.create(o.require("url"));
+        URI url = URI.create(o.has("urls") && !o.has("url") ? o.get("urls", "").split(",")[0].trim() : o.require("url"));
         long pid = o.getLong("pid", -1);
         Map<String, Object> result = header(o, scenario, url, pid);
         List<String> warnings = new ArrayList<>();
@@ -98,6 +104,7 @@ public final class Bench {
         result.put("warnings", warnings);
         Transport transport = Transport.create(o.get("client", DEFAULT_CLIENT), o.getInt("threads", 0), wire(o));
         try (Generator g = new Generator(url, pid, transport)) {
+            cluster(o, g);
             Map<String, Object> body = switch (scenario) {
                 case "connect" -> Scenarios.connect(o, g, clients);
                 case "joinstorm" -> Scenarios.joinStorm(o, g, clients);
@@ -105,6 +112,7 @@ public final class Bench {
                 case "memory" -> Scenarios.memory(o, g, clients);
                 case "stuck" -> Scenarios.stuck(o, g, clients);
                 case "ceiling" -> Scenarios.ceiling(o, g, clients);
+                case "cluster" -> Scenarios.cluster(o, g, clients);
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             };
             result.put("result", body);
@@ -121,7 +129,7 @@ public final class Bench {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, JsonOut.write(result));
         result.put("jsonFile", out.toString());
-        if (scenario.equals("ceiling")) {
+        if (scenario.equals("ceiling") || scenario.equals("cluster")) {
             Path svg = o.has("svg") ? Paths.get(o.get("svg", "")) : outputPath(o, scenario, "svg");
             Files.createDirectories(svg.toAbsolutePath().getParent());
             Files.writeString(svg, SvgChart.draw(title(o, result),
@@ -132,6 +140,46 @@ public final class Bench {
         System.out.println(Scenarios.summary(scenario, result));
         System.out.println("results: " + out);
         return result;
+    }
+
+    /**
+     * Several nodes and the processes behind them: {@code --urls} (client i connects to
+     * {@code urls[i mod n]}), {@code --pids} (one per URL, in the same order), {@code --redis-port}
+     * and {@code --pg-db}. With any of them, "server CPU" is the sum of these processes.
+     */
+    private static void cluster(Options o, Generator g) {
+        if (o.has("urls")) {
+            List<URI> urls = new ArrayList<>();
+            for (String u : o.get("urls", "").split(",")) {
+                urls.add(URI.create(u.trim()));
+            }
+            g.urls = urls;
+            g.run.nodes = urls.size();
+        }
+        List<ProcStats.CpuGroup> groups = new ArrayList<>();
+        if (o.has("pids")) {
+            String[] pids = o.get("pids", "").split(",");
+            for (int i = 0; i < pids.length; i++) {
+                groups.add(ProcStats.CpuGroup.of(pids.length == 1 ? "server" : "node " + (i + 1),
+                        Long.parseLong(pids[i].trim())));
+            }
+        } else if (g.serverPid > 0 && (o.has("redis-port") || o.has("pg-db"))) {
+            groups.add(ProcStats.CpuGroup.of("server", g.serverPid));
+        }
+        if (o.has("redis-port")) {
+            int port = o.getInt("redis-port", 6379);
+            g.redisPort = port;
+            // Asked each time: a restarted Redis has another pid.
+            groups.add(new ProcStats.CpuGroup("redis", () -> {
+                Long p = ProcStats.redisInfo(port).get("process_id");
+                return p == null ? List.of() : List.of(p);
+            }));
+        }
+        if (o.has("pg-db")) {
+            String db = o.get("pg-db", "");
+            groups.add(new ProcStats.CpuGroup("postgres", () -> ProcStats.postgresBackends(db)));
+        }
+        g.cpuGroups = groups;
     }
 
     static String wire(Options o) {

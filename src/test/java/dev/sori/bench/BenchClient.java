@@ -35,6 +35,8 @@ final class BenchClient implements Transport.Handler {
     volatile long errors;
     volatile int maxCount;
     volatile int lastCount;
+    /** The lowest count seen since {@link #resetMinCount()}: shows members who left and came back. */
+    volatile int minCount = Integer.MAX_VALUE;
     volatile long systemFrames;
     volatile long coalescedFrames;
     volatile long frames;
@@ -54,6 +56,10 @@ final class BenchClient implements Transport.Handler {
         benchReceived = 0;
         acks = 0;
         errors = 0;
+    }
+
+    void resetMinCount() {
+        minCount = Integer.MAX_VALUE;
     }
 
     void send(String text) {
@@ -96,11 +102,17 @@ final class BenchClient implements Transport.Handler {
             return; // not ours, or an earlier phase's
         }
         int p = s.indexOf(':', from + tag.length()); // after <sender>
+        int sender = (int) parseLong(s, from + tag.length());
         p = s.indexOf(':', p + 1); // after <n>
         long scheduled = parseLong(s, p + 1);
         benchReceived++;
-        if (record && scheduled >= run.windowStart && scheduled < run.windowEnd) {
-            run.latency.recordValue(Math.max(0, (now - scheduled) / 1000));
+        boolean inWindow = record && scheduled >= run.windowStart && scheduled < run.windowEnd;
+        long micros = Math.max(0, (now - scheduled) / 1000);
+        if (inWindow) {
+            run.latency.recordValue(micros);
+        }
+        if (record) {
+            run.delivered(sender, index, scheduled, micros, inWindow);
         }
     }
 
@@ -121,6 +133,9 @@ final class BenchClient implements Transport.Handler {
             coalescedFrames++;
         }
         lastCount = count;
+        if (count < minCount) {
+            minCount = count;
+        }
         if (count > maxCount) {
             maxCount = count;
         }

@@ -19,7 +19,13 @@ import org.HdrHistogram.Histogram;
  */
 final class Generator implements AutoCloseable {
     final URI url;
+    /** Where client i connects: {@code urls[i mod size]} (several nodes of one cluster), else {@link #url}. */
+    List<URI> urls;
     final long serverPid;
+    /** When set, "server CPU" in a load phase is the sum over these processes, reported per group. */
+    List<ProcStats.CpuGroup> cpuGroups = List.of();
+    /** A Redis to read publish counters from during a load phase (-1: none). */
+    int redisPort = -1;
     final Transport transport;
     final Run run = new Run();
     final List<BenchClient> clients = new ArrayList<>();
@@ -31,6 +37,7 @@ final class Generator implements AutoCloseable {
 
     Generator(URI url, long serverPid, Transport transport) {
         this.url = url;
+        this.urls = List.of(url);
         this.serverPid = serverPid;
         this.transport = transport;
     }
@@ -75,7 +82,7 @@ final class Generator implements AutoCloseable {
                 }
             };
             c.connectStartNanos = System.nanoTime();
-            CompletableFuture<Transport.Conn> opened = transport.connect(url, c);
+            CompletableFuture<Transport.Conn> opened = transport.connect(urls.get(c.index % urls.size()), c);
             opened.whenComplete((conn, failure) -> {
                 if (failure != null) {
                     failures.incrementAndGet();
@@ -214,6 +221,17 @@ final class Generator implements AutoCloseable {
         sender.start();
 
         sleepUntil(run.windowStart);
+        run.latencySameNode.getIntervalHistogram(); // discard
+        run.latencyOtherNode.getIntervalHistogram();
+        List<List<Long>> groupPids = new ArrayList<>();
+        for (ProcStats.CpuGroup group : cpuGroups) {
+            groupPids.add(group.pids().get());
+        }
+        List<long[][]> groupsA = new ArrayList<>();
+        for (List<Long> pids : groupPids) {
+            groupsA.add(ProcStats.userSystem(pids));
+        }
+        java.util.Map<String, Long> redisA = redisPort > 0 ? ProcStats.redisInfo(redisPort) : null;
         ProcStats.Snapshot a = ProcStats.Snapshot.take(serverPid);
         long deliveredA = delivered();
         long[] gcA = gcCountAndMillis();
@@ -236,6 +254,13 @@ final class Generator implements AutoCloseable {
         }
         ProcStats.Snapshot b = ProcStats.Snapshot.take(serverPid);
         long deliveredB = delivered();
+        List<long[][]> groupsB = new ArrayList<>();
+        for (List<Long> pids : groupPids) {
+            groupsB.add(ProcStats.userSystem(pids));
+        }
+        java.util.Map<String, Long> redisB = redisPort > 0 ? ProcStats.redisInfo(redisPort) : null;
+        Histogram sameNode = run.latencySameNode.getIntervalHistogram();
+        Histogram otherNode = run.latencyOtherNode.getIntervalHistogram();
         long[] gcB = gcCountAndMillis();
         sender.join();
         long sent = sentCount.get();
@@ -325,8 +350,73 @@ final class Generator implements AutoCloseable {
         r.put("serverRssKiBStart", rssStart);
         r.put("serverRssKiBMax", rssMax);
         r.put("serverRssKiBTimeline", rssTimeline);
+        if (run.nodes > 1) {
+            r.put("nodes", run.nodes);
+            r.put("latencyMillisSenderOnSameNode", percentiles(sameNode));
+            r.put("latencyMillisSenderOnOtherNode", percentiles(otherNode));
+        }
+        if (!cpuGroups.isEmpty()) {
+            cpuByGroup(r, groupPids, groupsA, groupsB, deliveries, window);
+        }
+        if (redisA != null && redisB != null) {
+            r.put("redis", redisFigures(redisA, redisB, deliveries, (long) (window * msgRate)));
+        }
         r.put("loadAverage", ProcStats.loadAverage());
         return r;
+    }
+
+    /** CPU of each group of processes over the window, and their sum: the cluster's cost per delivery. */
+    private void cpuByGroup(Map<String, Object> r, List<List<Long>> pids, List<long[][]> a, List<long[][]> b,
+                            long deliveries, double window) {
+        Map<String, Object> groups = new LinkedHashMap<>();
+        long total = 0;
+        long totalSys = 0;
+        for (int g = 0; g < cpuGroups.size(); g++) {
+            long cpu = 0;
+            long sys = 0;
+            for (int i = 0; i < pids.get(g).size(); i++) {
+                long[] x = a.get(g)[i];
+                long[] y = b.get(g)[i];
+                if (y[0] + y[1] >= x[0] + x[1]) { // a pid gone or reused in between counts nothing
+                    cpu += y[0] + y[1] - x[0] - x[1];
+                    sys += y[1] - x[1];
+                }
+            }
+            total += cpu;
+            totalSys += sys;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pids", pids.get(g));
+            m.put("cpuMicrosPerDelivery", deliveries > 0 ? cpu / 1e3 / deliveries : null);
+            m.put("systemCpuMicrosPerDelivery", deliveries > 0 ? sys / 1e3 / deliveries : null);
+            m.put("cpuPercentOfOneCore", 100.0 * cpu / (window * 1e9));
+            groups.put(cpuGroups.get(g).name(), m);
+        }
+        r.put("cpuByProcessGroup", groups);
+        // "The server" is all of these processes: the cluster's cost is what the figures compare.
+        r.put("serverCpuIs", "the sum of cpuByProcessGroup");
+        r.put("serverCpuMicrosPerDelivery", deliveries > 0 ? total / 1e3 / deliveries : null);
+        r.put("serverSystemCpuMicrosPerDelivery", deliveries > 0 ? totalSys / 1e3 / deliveries : null);
+        r.put("serverCpuPercentOfOneCore", 100.0 * total / (window * 1e9));
+        r.put("totalCpuMicrosPerDelivery", deliveries > 0 ? total / 1e3 / deliveries : null);
+        r.put("totalSystemCpuMicrosPerDelivery", deliveries > 0 ? totalSys / 1e3 / deliveries : null);
+        r.put("totalCpuPercentOfOneCore", 100.0 * total / (window * 1e9));
+    }
+
+    /** What went through Redis in the window: bytes in (publishes, heartbeats) and out (to subscribers). */
+    private static Map<String, Object> redisFigures(Map<String, Long> a, Map<String, Long> b, long deliveries,
+                                                    long messages) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        long in = b.getOrDefault("total_net_input_bytes", 0L) - a.getOrDefault("total_net_input_bytes", 0L);
+        long out = b.getOrDefault("total_net_output_bytes", 0L) - a.getOrDefault("total_net_output_bytes", 0L);
+        long publishes = b.getOrDefault("cmdstat_publish.calls", 0L) - a.getOrDefault("cmdstat_publish.calls", 0L);
+        m.put("inputBytes", in);
+        m.put("outputBytes", out);
+        m.put("publishes", publishes);
+        m.put("inputBytesPerDelivery", deliveries > 0 ? (double) in / deliveries : null);
+        m.put("outputBytesPerDelivery", deliveries > 0 ? (double) out / deliveries : null);
+        m.put("inputBytesPerMessage", messages > 0 ? (double) in / messages : null);
+        m.put("publishesPerMessage", messages > 0 ? (double) publishes / messages : null);
+        return m;
     }
 
     /** The generator's own garbage collections so far: count and milliseconds. */

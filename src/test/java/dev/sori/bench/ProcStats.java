@@ -192,6 +192,80 @@ final class ProcStats {
         }
     }
 
+    /**
+     * Processes whose CPU is summed as "the server's" when the server is more than one process
+     * (a cluster's JVMs, its Redis, the PostgreSQL backends that serve it). The pids are asked for
+     * at the start of each measured window, since a database's backends come and go.
+     */
+    record CpuGroup(String name, java.util.function.Supplier<List<Long>> pids) {
+        static CpuGroup of(String name, long... pids) {
+            List<Long> fixed = java.util.Arrays.stream(pids).boxed().toList();
+            return new CpuGroup(name, () -> fixed);
+        }
+    }
+
+    /** {user, system} nanoseconds of each pid, in order; a pid that cannot be read counts 0. */
+    static long[][] userSystem(List<Long> pids) {
+        long[][] out = new long[pids.size()][];
+        for (int i = 0; i < out.length; i++) {
+            long[] us = userSystemNanos(pids.get(i));
+            out[i] = us == null ? new long[] {0, 0} : us;
+        }
+        return out;
+    }
+
+    /**
+     * The PostgreSQL backends connected to {@code database} (pg_stat_activity), through psql as
+     * user postgres on 127.0.0.1; empty when psql is missing or says no.
+     */
+    static List<Long> postgresBackends(String database) {
+        List<String> lines = run("psql", "-h", "127.0.0.1", "-U", "postgres", "-At", "-c",
+                "select pid from pg_stat_activity where datname = '" + database.replace("'", "''") + "'");
+        List<Long> pids = new ArrayList<>();
+        for (String line : lines) {
+            if (line.trim().matches("[0-9]+")) {
+                pids.add(Long.parseLong(line.trim()));
+            }
+        }
+        return pids;
+    }
+
+    /** Counters from a Redis's {@code INFO server}, {@code stats} and {@code commandstats} (redis-cli), by name. */
+    static java.util.Map<String, Long> redisInfo(int port) {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        for (String section : new String[] {"server", "stats", "commandstats"}) {
+            for (String line : run("redis-cli", "-p", Integer.toString(port), "INFO", section)) {
+                line = line.trim();
+                int colon = line.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                String key = line.substring(0, colon);
+                String value = line.substring(colon + 1);
+                if (value.matches("[0-9]+")) {
+                    m.put(key, Long.parseLong(value));
+                } else if (key.startsWith("cmdstat_") && value.startsWith("calls=")) {
+                    m.put(key + ".calls", Long.parseLong(value.substring(6, value.indexOf(','))));
+                }
+            }
+        }
+        return m;
+    }
+
+    static List<String> run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            p.waitFor(30, TimeUnit.SECONDS);
+            return lines;
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
     /** A CPU and time reading of the server and the generator, to take differences of. */
     record Snapshot(long wallNanos, long serverCpuNanos, long serverSysNanos, long selfCpuNanos, long selfSysNanos) {
         static Snapshot take(long serverPid) {

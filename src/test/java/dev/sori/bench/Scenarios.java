@@ -405,6 +405,249 @@ final class Scenarios {
         return r;
     }
 
+    /**
+     * The fan-out room spread over the nodes of one cluster ({@code --urls}): the rate stepped up
+     * as in {@link #ceiling}, with the CPU of every process of the cluster summed; then, unless
+     * {@code --failures false}, a Redis restart under load and a node's {@code kill -9} (last: it
+     * takes a node away).
+     */
+    static Map<String, Object> cluster(Options o, Generator g, int n) throws InterruptedException {
+        if (g.urls.size() < 2) {
+            throw new IllegalArgumentException("the cluster scenario needs --urls with two nodes or more");
+        }
+        Map<String, Object> r = ceiling(o, g, n);
+        if (o.getBoolean("failures", true)) {
+            Thread.sleep(2000);
+            r.put("redisRestart", redisRestart(o, g));
+            Thread.sleep(3000);
+            r.put("nodeKill", nodeKill(o, g));
+        }
+        return r;
+    }
+
+    /**
+     * The fan-out at the first step's rate for {@code --down-seconds} + 20 s; 5 s in, Redis shuts
+     * down (no save), and comes back {@code --down-seconds} later on the same port. Reports when
+     * every node's {@code /healthz} says {@code redis: ok} again, and when delivery between nodes
+     * is live again: the start of the first 100-ms slice of send times from which on no slice has
+     * a message reaching another node later than {@code --live-ms}.
+     */
+    static Map<String, Object> redisRestart(Options o, Generator g) throws InterruptedException {
+        int port = g.redisPort;
+        if (port <= 0 || !o.has("redis-dir")) {
+            return Map.of("skipped", "needs --redis-port and --redis-dir");
+        }
+        double down = o.getDouble("down-seconds", 10);
+        double before = 5;
+        double after = 15;
+        double rate = o.getDoubles("rates", "40000").get(0);
+        int members = g.baseCount + g.openClients().size();
+        double liveMs = o.getDouble("live-ms", 50);
+        List<BenchClient> senders = senders(g, o.getInt("senders", 10));
+        g.openClients().forEach(BenchClient::resetMinCount);
+        long origin = System.nanoTime();
+        g.run.startTimeline(origin, before + down + after + 2);
+        Map<String, Object>[] phase = new Map[1];
+        Thread load = new Thread(() -> {
+            try {
+                phase[0] = g.load(senders, rate / members, 0, before + down + after, o.getDouble("drain", 10), 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-redis-restart");
+        load.start();
+        Generator.sleepUntil(origin + (long) (before * 1e9));
+        long stopped = System.nanoTime();
+        List<String> stop = ProcStats.run("redis-cli", "-p", Integer.toString(port), "shutdown", "nosave");
+        Generator.sleepUntil(stopped + (long) (down * 1e9));
+        // --stall-node-seconds S: the last node is stopped (SIGSTOP) for S seconds as Redis returns,
+        // like a node that is slow to reconnect (a GC pause, a busy machine); S below the 5 s after
+        // which a node counts as dead, it must not be taken for dead.
+        double stall = o.getDouble("stall-node-seconds", 0);
+        String[] pids = o.get("pids", "").split(",");
+        String stalled = stall > 0 && pids.length == g.urls.size() ? pids[pids.length - 1].trim() : null;
+        if (stalled != null) {
+            ProcStats.run("kill", "-STOP", stalled);
+        }
+        long restarted = System.nanoTime();
+        List<String> start = ProcStats.run("redis-server", "--port", Integer.toString(port), "--save", "",
+                "--appendonly", "no", "--daemonize", "yes", "--dir", o.get("redis-dir", "/tmp"));
+        if (stalled != null) {
+            Generator.sleepUntil(restarted + (long) (stall * 1e9));
+            ProcStats.run("kill", "-CONT", stalled);
+        }
+        long allOk = -1;
+        long deadline = restarted + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (g.urls.stream().allMatch(u -> healthz(u).contains("\"redis\":\"ok\""))) {
+                allOk = System.nanoTime();
+                break;
+            }
+            Thread.sleep(20);
+        }
+        load.join();
+        g.run.stopTimeline();
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("offeredDeliveriesPerSecond", rate);
+        r.put("downSeconds", down);
+        r.put("lastNodeStoppedSecondsAfterRestart", stalled != null ? stall : 0);
+        r.put("redisStop", String.join(" ", stop).trim());
+        r.put("redisStart", String.join(" ", start).trim());
+        r.put("healthzRedisOkSecondsAfterRestart", allOk > 0 ? (allOk - restarted) / 1e9 : null);
+        int bucketsPerSecond = (int) (1_000_000_000L / Run.BUCKET_NANOS);
+        int stopBucket = (int) ((stopped - origin) / Run.BUCKET_NANOS);
+        int restartBucket = (int) ((restarted - origin) / Run.BUCKET_NANOS);
+        var maxOther = g.run.timelineMaxOther;
+        var countOther = g.run.timelineCountOther;
+        var maxSame = g.run.timelineMaxSame;
+        int last = (int) ((before + down + after) * bucketsPerSecond) - 1;
+        // Live again from the first half-second slice (of send times) after the restart from which
+        // on, in every slice, the mean latency to other nodes exceeds the mean on the sender's own
+        // node by at most liveMs: the machine's stalls (which delay both) cancel out, a sweep
+        // (every 250 ms while degraded, every second otherwise) does not.
+        int perSlice = 5;
+        int liveFrom = -1;
+        List<Object> excess = new ArrayList<>();
+        for (int b = restartBucket; b + perSlice - 1 <= last; b += perSlice) {
+            long so = 0, no = 0, ss = 0, ns = 0;
+            for (int i = b; i < b + perSlice; i++) {
+                so += g.run.timelineSumOther.get(i);
+                no += countOther.get(i);
+                ss += g.run.timelineSumSame.get(i);
+                ns += g.run.timelineCountSame.get(i);
+            }
+            excess.add(no > 0 && ns > 0 ? Math.round((so / (double) no - ss / (double) ns) / 100) / 10.0 : null);
+        }
+        for (int k = excess.size() - 1; k >= 0; k--) {
+            if (excess.get(k) instanceof Double d && d > liveMs) {
+                break;
+            }
+            liveFrom = restartBucket + k * perSlice;
+        }
+        r.put("meanExtraMillisToOtherNodesPerHalfSecondAfterRestart", excess);
+        r.put("liveMillisLine", liveMs);
+        r.put("liveAgainSecondsAfterRestart", liveFrom >= 0 ? (liveFrom - restartBucket) * Run.BUCKET_NANOS / 1e9 : null);
+        long worstDown = 0;
+        long worstBefore = 0;
+        for (int b = 0; b <= last; b++) {
+            if (b < stopBucket) {
+                worstBefore = Math.max(worstBefore, maxOther.get(b));
+            } else if (b < restartBucket) {
+                worstDown = Math.max(worstDown, maxOther.get(b));
+            }
+        }
+        r.put("worstOtherNodeMillisBeforeStop", worstBefore / 1000.0);
+        r.put("worstOtherNodeMillisWhileDown", worstDown / 1000.0);
+        // Per second of send time: the worst latency to another node and on the sender's own.
+        List<Object> perSecond = new ArrayList<>();
+        for (int sec = 0; sec * bucketsPerSecond <= last; sec++) {
+            long mo = 0;
+            long ms = 0;
+            for (int b = sec * bucketsPerSecond; b < (sec + 1) * bucketsPerSecond && b <= last; b++) {
+                mo = Math.max(mo, maxOther.get(b));
+                ms = Math.max(ms, maxSame.get(b));
+            }
+            perSecond.add(List.of(sec, mo / 1000.0, ms / 1000.0));
+        }
+        r.put("stoppedAtSecond", (stopped - origin) / 1e9);
+        r.put("restartedAtSecond", (restarted - origin) / 1e9);
+        r.put("worstMillisPerSecond[second,otherNode,sameNode]", perSecond);
+        // Nobody left: a count below the room's, seen by anyone during the outage, is a false leave.
+        List<BenchClient> open = g.openClients();
+        r.put("membersDuringPhase", members);
+        r.put("clientsThatSawTheCountDrop", open.stream().filter(c -> c.minCount < members).count());
+        r.put("lowestCountSeen", open.stream().mapToInt(c -> c.minCount).min().orElse(-1));
+        Map<String, Object> p = phase[0];
+        if (p != null) {
+            for (String k : List.of("messagesSent", "messagesAcked", "messagesRefused", "deliveriesExpected",
+                    "deliveriesReceived", "lost", "seqGaps", "seqOutOfOrder", "latencyMillis",
+                    "latencyMillisSenderOnSameNode", "latencyMillisSenderOnOtherNode", "drainMillis")) {
+                r.put(k, p.get(k));
+            }
+        }
+        System.out.println(String.format(Locale.ROOT,
+                "redis restart: /healthz ok %.2f s after, live again %.1f s after (line %.0f ms); worst to another node while down %.0f ms; lost %s, gaps %s, out of order %s; "
+                        + "%s clients saw the count drop below %d (lowest %s)",
+                num(r.get("healthzRedisOkSecondsAfterRestart")), num(r.get("liveAgainSecondsAfterRestart")), liveMs,
+                worstDown / 1000.0, r.get("lost"), r.get("seqGaps"), r.get("seqOutOfOrder"),
+                r.get("clientsThatSawTheCountDrop"), members, r.get("lowestCountSeen")));
+        return r;
+    }
+
+    /**
+     * {@code kill -9} of the last node: how long until a client on another node sees the first of
+     * its members leave, and until every client on the other nodes sees the count without them.
+     */
+    static Map<String, Object> nodeKill(Options o, Generator g) throws InterruptedException {
+        String[] pids = o.get("pids", "").split(",");
+        int nodes = g.urls.size();
+        if (pids.length != nodes) {
+            return Map.of("skipped", "needs --pids, one per URL");
+        }
+        int victim = nodes - 1;
+        long pid = Long.parseLong(pids[victim].trim());
+        List<BenchClient> open = g.openClients();
+        List<BenchClient> observers = open.stream().filter(c -> c.index % nodes != victim).toList();
+        long onVictim = open.size() - observers.size();
+        int members = g.baseCount + open.size();
+        long expected = members - onVictim;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("node", victim + 1);
+        r.put("membersBefore", members);
+        r.put("membersOnKilledNode", onVictim);
+        r.put("observers", observers.size());
+        if (!observers.stream().allMatch(c -> c.lastCount == members)) {
+            r.put("warning", "not every observer saw " + members + " before the kill");
+        }
+        long killed = System.nanoTime();
+        boolean signalled = ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false);
+        long firstLeave = -1;
+        long allLeft = -1;
+        long deadline = killed + (long) (o.getDouble("kill-timeout", 30) * 1e9);
+        while (System.nanoTime() < deadline && allLeft < 0) {
+            boolean all = true;
+            for (BenchClient c : observers) {
+                int count = c.lastCount;
+                if (firstLeave < 0 && count < members) {
+                    firstLeave = System.nanoTime();
+                }
+                if (count > expected) {
+                    all = false;
+                }
+            }
+            if (all) {
+                allLeft = System.nanoTime();
+            }
+            Thread.sleep(5);
+        }
+        r.put("signalled", signalled);
+        r.put("firstLeaveSeenSeconds", firstLeave > 0 ? (firstLeave - killed) / 1e9 : null);
+        r.put("allLeftSeenSeconds", allLeft > 0 ? (allLeft - killed) / 1e9 : null);
+        r.put("observersNotAtExpectedCount", observers.stream().filter(c -> c.lastCount != expected).count());
+        System.out.println(String.format(Locale.ROOT,
+                "kill -9 of node %d (%d members): first leave seen on another node after %.2f s, all %d gone everywhere after %.2f s",
+                victim + 1, onVictim, num(r.get("firstLeaveSeenSeconds")), onVictim, num(r.get("allLeftSeenSeconds"))));
+        return r;
+    }
+
+    /** The body of GET /healthz of the node behind a ws:// URL, or "" when it does not answer. */
+    static String healthz(java.net.URI ws) {
+        try {
+            java.net.URL url = new java.net.URL("http://" + ws.getHost() + ":" + ws.getPort() + "/healthz");
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.openConnection();
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(1000);
+            try (java.io.InputStream in = c.getResponseCode() < 400 ? c.getInputStream() : c.getErrorStream()) {
+                return in == null ? "" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     private static String stepLine(Map<String, Object> s) {
         return String.format(Locale.ROOT,
                 "offered %.0f/s delivered %.0f/s p50 %s p99 %s p99.9 %s ms lost %s server %.2f µs/delivery "
@@ -412,7 +655,30 @@ final class Scenarios {
                 num(s.get("offeredDeliveriesPerSecond")), num(s.get("deliveriesPerSecond")), lat(s, "p50"),
                 lat(s, "p99"), lat(s, "p99.9"), s.get("lost"), num(s.get("serverCpuMicrosPerDelivery")),
                 num(s.get("serverCpuPercentOfOneCore")), num(s.get("generatorCpuPercentOfOneCore")),
-                s.containsKey("ok") ? " ok=" + s.get("ok") : "");
+                s.containsKey("ok") ? " ok=" + s.get("ok") : "") + nodeSplit(s);
+    }
+
+    /** For a cluster: latency by where the sender was, and what the cluster's processes spent. */
+    @SuppressWarnings("unchecked")
+    private static String nodeSplit(Map<String, Object> s) {
+        if (!s.containsKey("latencyMillisSenderOnOtherNode") && !s.containsKey("cpuByProcessGroup")) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("\n   ");
+        if (s.get("latencyMillisSenderOnSameNode") instanceof Map<?, ?> same
+                && s.get("latencyMillisSenderOnOtherNode") instanceof Map<?, ?> other) {
+            sb.append(String.format(Locale.ROOT, " same node p50 %s p99 %s ms; other node p50 %s p99 %s ms;",
+                    same.get("p50"), same.get("p99"), other.get("p50"), other.get("p99")));
+        }
+        if (s.get("cpuByProcessGroup") instanceof Map<?, ?> groups) {
+            groups.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f µs;",
+                    k, num(((Map<String, Object>) v).get("cpuMicrosPerDelivery")))));
+        }
+        if (s.get("redis") instanceof Map<?, ?> redis) {
+            sb.append(String.format(Locale.ROOT, " redis in %.2f B/delivery (%.0f B/message)",
+                    num(redis.get("inputBytesPerDelivery")), num(redis.get("inputBytesPerMessage"))));
+        }
+        return sb.toString();
     }
 
     @SuppressWarnings("unchecked")
@@ -448,7 +714,7 @@ final class Scenarios {
                     num(r.get("p99MillisWithout")), num(r.get("p99MillisWith")), r.get("stuck"),
                     100 * num(r.get("p99Change")), r.get("stuckCloseCodes"), r.get("rssKiBMaxWithout"),
                     r.get("rssKiBMaxWith")));
-            case "ceiling" -> {
+            case "ceiling", "cluster" -> {
                 Map<String, Object> good = (Map<String, Object>) r.get("lastGoodStep");
                 sb.append(good == null ? "no step passed" : "last good step: " + stepLine(good));
             }
