@@ -7,6 +7,8 @@
 #   FAILURES=false src/test/bench/cluster.sh     # no Redis restart, no kill -9
 #   CLIENTS=60 RATES=600,1200 src/test/bench/cluster.sh   # a quick check that it all works
 #   STALL=2 MODES=cluster src/test/bench/cluster.sh   # the third node SIGSTOPped for 2 s as Redis returns
+#   SCENARIO=joinstorm src/test/bench/cluster.sh # 5,000 clients join at once (spread over the nodes):
+#                                                # time until every join is answered and counts settle
 #
 # Each mode gets a fresh PostgreSQL database (127.0.0.1:5432, user postgres, trust) and, for the
 # cluster, a private redis-server on a free port (never the machine's shared one). The same
@@ -80,6 +82,11 @@ for MODE in $MODES; do
     single)
       start_node n1 "$DB"
       echo "== single (load $(cut -d' ' -f1-3 /proc/loadavg)): one node on PostgreSQL $DB"
+      if [[ ${SCENARIO:-} == joinstorm ]]; then
+        src/test/bench/bench.sh --scenario joinstorm --clients "${STORM:-5000}" --url "${URLS[0]}" --pid "${PIDS[0]}" \
+          --label "join storm, one node" --out "$OUT/single-joinstorm.json" 2>&1 | grep -v '^\[' | tee "$OUT/single-joinstorm.out"
+        psql_ -c "select 1" >/dev/null; cleanup; continue
+      fi
       src/test/bench/bench.sh --scenario ceiling --url "${URLS[0]}" --pid "${PIDS[0]}" --pg-db "$DB" \
         --clients "$CLIENTS" --senders 10 --rates "$RATES" --warmup 3 --duration 10 --after-fail 9 --retries 0 --label "one node + PostgreSQL" \
         --out "$OUT/single.json" 2>&1 | grep -v '^\[' | tee "$OUT/single.out"
@@ -103,6 +110,12 @@ for MODE in $MODES; do
         sleep 0.2
       done
       echo "== cluster (load $(cut -d' ' -f1-3 /proc/loadavg)): $NODES nodes on Redis :$REDIS_PORT and PostgreSQL $DB"
+      if [[ ${SCENARIO:-} == joinstorm ]]; then
+        src/test/bench/bench.sh --scenario joinstorm --clients "${STORM:-5000}" --urls "$(join , "${URLS[@]}")" \
+          --pid "${PIDS[0]}" --label "join storm, $NODES nodes" --out "$OUT/cluster-joinstorm.json" 2>&1 \
+          | grep -v '^\[' | tee "$OUT/cluster-joinstorm.out"
+        cleanup; continue
+      fi
       src/test/bench/bench.sh --scenario cluster --urls "$(join , "${URLS[@]}")" --pids "$(join , "${PIDS[@]}")" \
         --pid "${PIDS[0]}" --redis-port "$REDIS_PORT" --redis-dir "$OUT/redis" --pg-db "$DB" \
         --clients "$CLIENTS" --senders 10 --rates "$RATES" --warmup 3 --duration 10 --after-fail 9 --retries 0 --failures "$FAILURES" \
