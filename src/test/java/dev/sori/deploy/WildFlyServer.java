@@ -32,7 +32,12 @@ import java.util.Map;
 final class WildFlyServer extends AppServer {
 
     WildFlyServer() {
-        super("wildfly");
+        this("wildfly");
+    }
+
+    /** With its own run directory, {@code target/appservers/runs/NAME}. */
+    WildFlyServer(String name) {
+        super(name);
     }
 
     static Path home() {
