@@ -64,6 +64,13 @@ public abstract class FramingCases {
     /** Tyrus's own default incoming buffer (4 MiB + 11 bytes of frame header), Payara's unless the WAR says otherwise. */
     private static final int TYRUS_DEFAULT_INCOMING_BUFFER = 4 * 1024 * 1024 + 11;
 
+    /**
+     * The wait for cases that give the target much to read first (tens of thousands of fragments,
+     * megabytes): Payara takes seconds over 60,000 fragments on a loaded machine, which is slow,
+     * not held open.
+     */
+    private static final Duration WORK_WAIT = Duration.ofSeconds(30);
+
     private static final AtomicInteger ROUND = new AtomicInteger();
 
     private TestClient watcher;
@@ -237,7 +244,7 @@ public abstract class FramingCases {
         } catch (IOException e) {
             // the server may close before all of it is written; the close frame is read below
         }
-        answered(ending(ws, reply("f"), "processed"));
+        answered(ending(ws, reply("f"), "processed", longer(WORK_WAIT)));
     }
 
     /** The header claims 2^62 bytes, and more than the incoming buffer follows. Memory: {@link FramingMemoryIT}. */
@@ -305,7 +312,7 @@ public abstract class FramingCases {
     void aHundredThousandOneByteFragmentsOverTheLimitClose1009() throws IOException {
         RawWebSocket ws = connect();
         FramingMemoryIT.sendOneByteFragments(ws, "{\"type\":\"ping\",\"id\":\"f\",\"payload\":\"", 100_000, "\"}");
-        answered(ending(ws, reply("f"), "processed"));
+        answered(ending(ws, reply("f"), "processed", longer(WORK_WAIT)));
     }
 
     /** 60,000 fragments of one byte each make one message of 60,000 bytes, delivered whole. */
@@ -316,7 +323,7 @@ public abstract class FramingCases {
         String head = "{\"type\":\"ping\",\"id\":\"frag\",\"payload\":\"";
         int fillerBytes = 60_000 - head.length() - 2;
         assertThat(FramingMemoryIT.sendOneByteFragments(ws, head, fillerBytes, "\"}")).isTrue();
-        answered(ackPayload(ws, "frag", "z".repeat(fillerBytes), "one message"));
+        answered(ackPayload(ws, "frag", "z".repeat(fillerBytes), "one message", longer(WORK_WAIT)));
     }
 
     // ---- framing errors: 1002 -----------------------------------------------------------------
@@ -496,7 +503,12 @@ public abstract class FramingCases {
      * matching {@code sign} (the reply a good frame would get) came first.
      */
     private String ending(RawWebSocket ws, Predicate<RawWebSocket.Frame> sign, String processedWords) throws IOException {
-        Ending end = end(ws, sign);
+        return ending(ws, sign, processedWords, answerWait());
+    }
+
+    private String ending(RawWebSocket ws, Predicate<RawWebSocket.Frame> sign, String processedWords, Duration wait)
+            throws IOException {
+        Ending end = end(ws, sign, false, wait);
         if (!end.processed()) {
             return end.words();
         }
@@ -505,15 +517,20 @@ public abstract class FramingCases {
     }
 
     private Ending end(RawWebSocket ws, Predicate<RawWebSocket.Frame> sign) throws IOException {
-        return end(ws, sign, false);
+        return end(ws, sign, false, answerWait());
+    }
+
+    private Ending end(RawWebSocket ws, Predicate<RawWebSocket.Frame> sign, boolean stopAtSign) throws IOException {
+        return end(ws, sign, stopAtSign, answerWait());
     }
 
     /**
      * Reads until the server's close frame and the end of TCP, the end of the wait, or (when
      * {@code stopAtSign}) the first frame matching {@code sign}.
      */
-    private Ending end(RawWebSocket ws, Predicate<RawWebSocket.Frame> sign, boolean stopAtSign) throws IOException {
-        long deadline = System.nanoTime() + answerWait().toNanos();
+    private Ending end(RawWebSocket ws, Predicate<RawWebSocket.Frame> sign, boolean stopAtSign, Duration wait)
+            throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
         java.util.List<RawWebSocket.Frame> before = new java.util.ArrayList<>();
         boolean processed = false;
         try {
@@ -538,10 +555,14 @@ public abstract class FramingCases {
                 }
             }
         } catch (SocketTimeoutException e) {
-            return new Ending("held open until timeout (" + answerWait().toSeconds() + " s)", null, 0, processed, before);
+            return new Ending("held open until timeout (" + wait.toSeconds() + " s)", null, 0, processed, before);
         } catch (EOFException | SocketException e) {
             return new Ending("TCP ended without a close frame", null, System.nanoTime(), processed, before);
         }
+    }
+
+    private Duration longer(Duration wait) {
+        return wait.compareTo(answerWait()) > 0 ? wait : answerWait();
     }
 
     /** Whether the server ends TCP after its close frame (RFC 6455 §7.1.1: the server closes first), without a reply. */
@@ -567,7 +588,12 @@ public abstract class FramingCases {
 
     /** {@code words} when the ack to {@code id} carries {@code payload}; else what came instead. */
     private String ackPayload(RawWebSocket ws, String id, String payload, String words) throws IOException {
-        Ending end = end(ws, reply(id), true);
+        return ackPayload(ws, id, payload, words, answerWait());
+    }
+
+    private String ackPayload(RawWebSocket ws, String id, String payload, String words, Duration wait)
+            throws IOException {
+        Ending end = end(ws, reply(id), true, wait);
         if (!end.processed()) {
             return end.words();
         }
