@@ -35,7 +35,7 @@ final class WildFlyServer extends AppServer {
         this("wildfly");
     }
 
-    /** With its own run directory, {@code target/appservers/runs/NAME}. */
+    /** One whose run directory is {@code target/appservers/runs/NAME}, so that two tests' servers never share one. */
     WildFlyServer(String name) {
         super(name);
     }
