@@ -30,7 +30,12 @@ import java.util.Map;
 final class PayaraMicroServer extends AppServer {
 
     PayaraMicroServer() {
-        super("payara-micro");
+        this("payara-micro");
+    }
+
+    /** With its own run directory, {@code target/appservers/runs/NAME}. */
+    PayaraMicroServer(String name) {
+        super(name);
     }
 
     static Path jar() {
