@@ -29,6 +29,8 @@ public final class ClusterNode implements AutoCloseable {
     static final Duration DEGRADED_AFTER = Duration.ofSeconds(3);
     static final Duration DEAD_AFTER = Duration.ofSeconds(5);
     private static final long CHECK_MILLIS = 250;
+    /** The longest a starting node waits for the others' members before it serves. */
+    static final Duration LEARNING = Duration.ofSeconds(3);
 
     private final ClusterSettings settings;
     private final long incarnation = new SecureRandom().nextLong();
@@ -76,14 +78,39 @@ public final class ClusterNode implements AutoCloseable {
         return incarnation;
     }
 
-    /** Connects and starts the heartbeat; the hub must be subscribed to the bus and presence. */
+    /**
+     * Connects, starts the heartbeat, and learns the cluster before returning: every node is asked
+     * for its members at once, and this waits (up to {@link #LEARNING}) until every node heard so
+     * far has answered, and at least one heartbeat period has passed (so that every live node has
+     * been heard). A node that serves before that would answer its first joins with the counts and
+     * member lists of part of the cluster. The hub must be subscribed to the bus and presence.
+     */
     public void start() {
         transport.start(this::received);
         startedNanos = System.nanoTime(); // the silence clock starts once the transport had its chance
         long beat = HEARTBEAT.toMillis();
         timer.scheduleAtFixedRate(this::beat, 0, beat, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
-        LOG.log(Level.INFO, "cluster {0}: node {1} started", settings.clusterName(), settings.nodeId());
+        presence.askEveryone();
+        learnTheCluster();
+        LOG.log(Level.INFO, "cluster {0}: node {1} started; {2} nodes", settings.clusterName(), settings.nodeId(),
+                lastHeard.size() + 1);
+    }
+
+    private void learnTheCluster() {
+        if (!transport.connected()) {
+            return; // degraded from the start: it learns once Redis is there
+        }
+        long from = System.nanoTime();
+        long enough = from + HEARTBEAT.toNanos() + TimeUnit.MILLISECONDS.toNanos(250);
+        long limit = from + LEARNING.toNanos();
+        try {
+            while (System.nanoTime() < limit && (System.nanoTime() < enough || !presence.knowsEveryone())) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     void publish(byte kind, ClusterFrames.Body body) {

@@ -236,6 +236,18 @@ public final class ClusterPresence implements Presence {
         return node.leads();
     }
 
+    /** Whether every node heard so far has sent its members (no snapshot is awaited). */
+    boolean knowsEveryone() {
+        synchronized (lock) {
+            for (Remote r : remotes.values()) {
+                if (r.awaitingSnapshot) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     long lastEvent() {
         synchronized (lock) {
             return lastEvent;
