@@ -143,9 +143,13 @@
       this.emit('closed');
     }
 
-    /** Sends one envelope; false when there is no open socket. */
+    /**
+     * Sends one envelope; false when there is no open socket. A socket that is closing (the
+     * server or a proxy has begun to close it, its close event not yet here) counts as closed:
+     * the browser would drop the frame and log an error.
+     */
     send(frame) {
-      if (!this.open || !this.socket) return false;
+      if (!this.open || !this.socket || this.socket.readyState !== 1) return false;
       this.socket.send(JSON.stringify(frame));
       return true;
     }

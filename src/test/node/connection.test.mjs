@@ -115,3 +115,13 @@ test('the WebSocket URL follows the page: ws for http, wss for https, the token 
   assert.equal(Sori.chatUrl('http://h:8080/app/index.html', 'a b'), 'ws://h:8080/app/chat?token=a%20b');
   assert.equal(Sori.chatUrl('https://h/', null), 'wss://h/chat');
 });
+
+test('nothing is sent on a socket that is closing: send says no, and the caller keeps the frame', () => {
+  const { c } = connection();
+  c.start();
+  FakeSocket.last.accept();
+  assert.equal(c.send({ type: 'ping', id: 'p1' }), true);
+  FakeSocket.last.closing(); // the server began to close; the close event is still on its way
+  assert.equal(c.send({ type: 'ping', id: 'p2' }), false);
+  assert.deepEqual(FakeSocket.last.frames('ping').map((f) => f.id), ['p1']);
+});

@@ -62,6 +62,7 @@ export class FakeSocket {
     this.url = url;
     this.sent = [];
     this.closed = false;
+    this.readyState = 0; // CONNECTING, as a browser's WebSocket
     this.listeners = {};
     FakeSocket.all.push(this);
   }
@@ -82,13 +83,23 @@ export class FakeSocket {
   close() {
     if (this.closed) return;
     this.closed = true;
+    this.readyState = 2; // CLOSING
     // As in a browser, close is reported later, not inside close().
-    queueMicrotask(() => this.fire('close', { code: 1000 }));
+    queueMicrotask(() => {
+      this.readyState = 3;
+      this.fire('close', { code: 1000 });
+    });
   }
 
   // --- the server side ---
   accept() {
+    this.readyState = 1; // OPEN
     this.fire('open');
+  }
+
+  /** The server has begun to close: the socket is closing, its close event still to come. */
+  closing() {
+    this.readyState = 2;
   }
 
   push(frame) {
@@ -98,6 +109,7 @@ export class FakeSocket {
   /** The connection dies under us (the server went away). */
   cut() {
     this.closed = true;
+    this.readyState = 3;
     this.fire('close', { code: 1006 });
   }
 
