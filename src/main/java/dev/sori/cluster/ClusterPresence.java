@@ -262,25 +262,35 @@ public final class ClusterPresence implements Presence {
 
     // ---- other nodes' members ------------------------------------------------------------
 
-    /** One numbered event of another node, applied in order, or a snapshot asked for on a gap. */
-    void event(ClusterFrames.Header from, ClusterFrames.PresenceEvent event) {
+    /**
+     * Changes the state under the lock; what the listener is to hear is collected there and told
+     * after it, in order, one call at a time.
+     */
+    private void change(java.util.function.Consumer<List<Runnable>> under) {
         synchronized (calling) {
             List<Runnable> calls = new ArrayList<>();
             synchronized (lock) {
-                Remote r = remote(from, calls);
-                if (r.awaitingSnapshot) {
-                    askIfDue(from.origin(), r);
-                } else if (event.number() != r.lastEvent + 1) {
-                    LOG.log(Level.DEBUG, "cluster presence: node {0} event {1} after {2}; asking for a snapshot",
-                            from.origin(), event.number(), r.lastEvent);
-                    ask(from.origin(), r);
-                } else {
-                    r.lastEvent = event.number();
-                    apply(r, event, calls);
-                }
+                under.accept(calls);
             }
             calls.forEach(Runnable::run);
         }
+    }
+
+    /** One numbered event of another node, applied in order, or a snapshot asked for on a gap. */
+    void event(ClusterFrames.Header from, ClusterFrames.PresenceEvent event) {
+        change(calls -> {
+            Remote r = remote(from, calls);
+            if (r.awaitingSnapshot) {
+                askIfDue(from.origin(), r);
+            } else if (event.number() != r.lastEvent + 1) {
+                LOG.log(Level.DEBUG, "cluster presence: node {0} event {1} after {2}; asking for a snapshot",
+                        from.origin(), event.number(), r.lastEvent);
+                ask(from.origin(), r);
+            } else {
+                r.lastEvent = event.number();
+                apply(r, event, calls);
+            }
+        });
     }
 
     private void apply(Remote r, ClusterFrames.PresenceEvent event, List<Runnable> calls) {
@@ -313,53 +323,41 @@ public final class ClusterPresence implements Presence {
 
     /** Another node's heartbeat: a higher last event than seen means events were lost. */
     void heartbeat(ClusterFrames.Header from, long theirLastEvent) {
-        synchronized (calling) {
-            List<Runnable> calls = new ArrayList<>();
-            synchronized (lock) {
-                Remote r = remote(from, calls);
-                if (r.awaitingSnapshot) {
-                    askIfDue(from.origin(), r);
-                } else if (theirLastEvent > r.lastEvent) {
-                    ask(from.origin(), r);
-                }
+        change(calls -> {
+            Remote r = remote(from, calls);
+            if (r.awaitingSnapshot) {
+                askIfDue(from.origin(), r);
+            } else if (theirLastEvent > r.lastEvent) {
+                ask(from.origin(), r);
             }
-            calls.forEach(Runnable::run);
-        }
+        });
     }
 
     /** A node's members as of its event {@code number}: replaces what was known, announcing the difference. */
     void snapshot(ClusterFrames.Header from, long number, List<ClusterFrames.SnapshotEntry> entries) {
-        synchronized (calling) {
-            List<Runnable> calls = new ArrayList<>();
-            synchronized (lock) {
-                Remote r = remote(from, calls);
-                if (number < r.lastEvent) {
-                    return; // older than what was applied: another node's answer, long on its way
-                }
-                Roster fresh = new Roster();
-                for (ClusterFrames.SnapshotEntry e : entries) {
-                    fresh.add(e.room(), e.who(), e.connections());
-                }
-                replace(r.roster, fresh, calls);
-                r.lastEvent = number;
-                r.awaitingSnapshot = false;
+        change(calls -> {
+            Remote r = remote(from, calls);
+            if (number < r.lastEvent) {
+                return; // older than what was applied: another node's answer, long on its way
             }
-            calls.forEach(Runnable::run);
-        }
+            Roster fresh = new Roster();
+            for (ClusterFrames.SnapshotEntry e : entries) {
+                fresh.add(e.room(), e.who(), e.connections());
+            }
+            replace(r.roster, fresh, calls);
+            r.lastEvent = number;
+            r.awaitingSnapshot = false;
+        });
     }
 
     /** A node died or said goodbye: its members leave everywhere. */
     void nodeGone(String origin) {
-        synchronized (calling) {
-            List<Runnable> calls = new ArrayList<>();
-            synchronized (lock) {
-                Remote r = remotes.remove(origin);
-                if (r != null) {
-                    replace(r.roster, new Roster(), calls);
-                }
+        change(calls -> {
+            Remote r = remotes.remove(origin);
+            if (r != null) {
+                replace(r.roster, new Roster(), calls);
             }
-            calls.forEach(Runnable::run);
-        }
+        });
     }
 
     void typingElsewhere(String room, Member who) {
