@@ -81,14 +81,19 @@ final class Lobby {
         this.general = new Room(Hub.PUBLIC_ROOM, "General", null, null, null, null, log.lastSeq(Hub.PUBLIC_ROOM),
                 clock.getAsLong(), clock, settings.maxPendingFrames(), fanOut, presence, gaps);
         rooms.put(general.id(), general);
-        long now = clock.getAsLong();
         for (RoomCatalog.Saved saved : catalog.load()) {
-            // A room that had members when the server stopped is empty now: count its emptiness from now.
-            long emptySince = saved.emptiedAt() > 0 ? saved.emptiedAt() : now;
-            rooms.put(saved.id(), new Room(saved.id(), saved.title(), saved.ownerId(), saved.ownerNick(), saved.max(),
-                    saved.passwordHash(), saved.lastSeq(), emptySince, clock, settings.maxPendingFrames(), fanOut,
-                    presence, gaps));
+            rooms.put(saved.id(), fromCatalog(saved));
         }
+    }
+
+    /** A room as the catalog keeps it: at start-up, or when another node created it. */
+    private Room fromCatalog(RoomCatalog.Saved saved) {
+        // A room not marked empty (it had members when the server stopped, or has some on another
+        // node) counts its emptiness from now; the members elsewhere are in the presence.
+        long emptySince = saved.emptiedAt() > 0 ? saved.emptiedAt() : clock.getAsLong();
+        return new Room(saved.id(), saved.title(), saved.ownerId(), saved.ownerNick(), saved.max(),
+                saved.passwordHash(), saved.lastSeq(), emptySince, clock, settings.maxPendingFrames(), fanOut,
+                presence, gaps);
     }
 
     Room general() {
@@ -201,10 +206,7 @@ final class Lobby {
 
     /** A room another node created. */
     private void appeared(RoomCatalog.Saved saved) {
-        long emptySince = saved.emptiedAt() > 0 ? saved.emptiedAt() : clock.getAsLong();
-        Room room = new Room(saved.id(), saved.title(), saved.ownerId(), saved.ownerNick(), saved.max(),
-                saved.passwordHash(), saved.lastSeq(), emptySince, clock, settings.maxPendingFrames(), fanOut,
-                presence, gaps);
+        Room room = fromCatalog(saved);
         synchronized (announcing) {
             if (rooms.putIfAbsent(saved.id(), room) == null) {
                 toEveryone("room_created", room.info());

@@ -41,6 +41,10 @@ final class ClusterFrames {
     record PresenceEvent(long number, byte change, String room, Presence.Member who, String oldNick) {
     }
 
+    /** Someone typing, on another node. */
+    record Typing(String room, Presence.Member who) {
+    }
+
     /** One member of a snapshot: {@code connections} connections of {@code who} in {@code room}. */
     record SnapshotEntry(String room, Presence.Member who, int connections) {
     }
@@ -127,6 +131,10 @@ final class ClusterFrames {
             out.writeUTF(room);
             writeMember(out, who);
         };
+    }
+
+    static Typing readTyping(DataInputStream in) throws IOException {
+        return new Typing(in.readUTF(), readMember(in));
     }
 
     static Body heartbeat(long lastEvent) {

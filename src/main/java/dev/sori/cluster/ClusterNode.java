@@ -194,7 +194,10 @@ public final class ClusterNode implements AutoCloseable {
                 case ClusterFrames.MESSAGES -> bus.received(ClusterFrames.readMessages(in));
                 case ClusterFrames.ROOMS_CHANGED -> bus.resync();
                 case ClusterFrames.PRESENCE -> presence.event(header, ClusterFrames.readPresence(in));
-                case ClusterFrames.TYPING -> presence.typingElsewhere(in.readUTF(), readMember(in));
+                case ClusterFrames.TYPING -> {
+                    ClusterFrames.Typing typing = ClusterFrames.readTyping(in);
+                    presence.typingElsewhere(typing.room(), typing.who());
+                }
                 case ClusterFrames.SNAPSHOT_REQUEST -> {
                     String target = in.readUTF();
                     if (target.isEmpty() || target.equals(settings.nodeId())) {
@@ -208,10 +211,6 @@ public final class ClusterNode implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cluster: a frame could not be read ({0})", e.toString());
         }
-    }
-
-    private static dev.sori.chat.Presence.Member readMember(DataInputStream in) throws IOException {
-        return new dev.sori.chat.Presence.Member(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF());
     }
 
     private void echoed() {

@@ -5,6 +5,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -14,6 +15,8 @@ import io.lettuce.core.resource.Delay;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -125,7 +128,7 @@ final class RedisTransport implements ClusterTransport {
                     LOG.log(Level.INFO, "cluster {0}: connected to Redis {1} as {2}", settings.clusterName(),
                             redacted(), "node " + settings.nodeId());
                 } catch (RuntimeException e) {
-                    dropConnections();
+                    dropConnections(false);
                     logFailure("cannot reach Redis " + redacted() + " (" + e.getClass().getSimpleName()
                             + "); retrying");
                     retry(250 + ThreadLocalRandom.current().nextLong(750));
@@ -137,7 +140,7 @@ final class RedisTransport implements ClusterTransport {
     }
 
     private void connect() {
-        dropConnections(); // never two subscriptions: each frame would arrive twice
+        dropConnections(false); // never two subscriptions: each frame would arrive twice
         StatefulRedisPubSubConnection<byte[], byte[]> sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
         subscriber = sub;
         sub.addListener(new RedisPubSubAdapter<>() {
@@ -204,17 +207,31 @@ final class RedisTransport implements ClusterTransport {
         }
     }
 
-    private void dropConnections() {
-        StatefulRedisPubSubConnection<byte[], byte[]> sub = subscriber;
-        StatefulRedisConnection<byte[], byte[]> pub = publisher;
+    /**
+     * Forgets both connections and closes them: in the background before a new attempt (a
+     * blackholed link must not hold this thread for the command timeout), and here and now on
+     * {@link #close}, where the client's shutdown would otherwise find them still closing and warn
+     * "Connection is already closed".
+     */
+    private void dropConnections(boolean wait) {
+        List<StatefulConnection<byte[], byte[]>> both = new ArrayList<>(2);
+        both.add(subscriber);
+        both.add(publisher);
         subscriber = null;
         publisher = null;
-        // closeAsync: a blackholed link must not hold this thread for the command timeout.
-        if (sub != null) {
-            sub.closeAsync();
-        }
-        if (pub != null) {
-            pub.closeAsync();
+        for (StatefulConnection<byte[], byte[]> c : both) {
+            if (c == null) {
+                continue;
+            }
+            if (!wait) {
+                c.closeAsync();
+                continue;
+            }
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                // closing anyway
+            }
         }
     }
 
@@ -237,21 +254,7 @@ final class RedisTransport implements ClusterTransport {
     public void close() {
         closed = true;
         connecting.shutdownNow();
-        // Closed here and now, not asynchronously: the client's shutdown would find them closing
-        // and warn "Connection is already closed".
-        StatefulRedisPubSubConnection<byte[], byte[]> sub = subscriber;
-        StatefulRedisConnection<byte[], byte[]> pub = publisher;
-        subscriber = null;
-        publisher = null;
-        for (AutoCloseable c : new AutoCloseable[] {sub, pub}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // closing anyway
-                }
-            }
-        }
+        dropConnections(true);
         client.shutdown(Duration.ZERO, TIMEOUT);
         resources.shutdown(0, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         receiving.shutdown();

@@ -110,7 +110,7 @@ public final class SettingValues {
                     + "(db-url, or datasource in the WAR); the embedded H2 database can be opened by one process only");
         }
         String url = get(Settings.DB_URL);
-        if (url != null && !url.startsWith("jdbc:postgresql:")) {
+        if (url != null && !StoreSettings.isPostgreSql(url)) {
             throw new IllegalArgumentException("redis-url needs db-url to be a PostgreSQL database (jdbc:postgresql:...)");
         }
         return explained(() -> new ClusterSettings(redis, get(Settings.CLUSTER_NAME), get(Settings.NODE_ID)));

@@ -31,7 +31,7 @@ final class DataSources {
         // Fail at startup when the database cannot be reached, rather than serve a chat that
         // cannot store anything.
         config.setInitializationFailTimeout(timeout);
-        if (isPostgreSql(url)) {
+        if (StoreSettings.isPostgreSql(url)) {
             // Turns the writer's JDBC batch into multi-row INSERTs: one round trip per batch.
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
             config.addDataSourceProperty("tcpKeepAlive", "true");
@@ -51,10 +51,6 @@ final class DataSources {
             throw new StoreUnavailableException("cannot connect to the database (" + describe(url) + "): "
                     + reason(e), e);
         }
-    }
-
-    static boolean isPostgreSql(String url) {
-        return url.startsWith("jdbc:postgresql:");
     }
 
     /** H2's "Database may be already in use" (90020): another process holds the file's lock. */

@@ -83,7 +83,7 @@ public final class Storage implements AutoCloseable {
      * @throws IllegalArgumentException on H2, which one process at a time can open
      */
     public static Storage openShared(StoreSettings settings) {
-        if (!DataSources.isPostgreSql(settings.effectiveJdbcUrl())) {
+        if (!StoreSettings.isPostgreSql(settings.effectiveJdbcUrl())) {
             throw new IllegalArgumentException("several nodes need a PostgreSQL database (--db-url); "
                     + "H2 can be opened by one process only");
         }
@@ -111,7 +111,7 @@ public final class Storage implements AutoCloseable {
         List<HikariDataSource> pools = new ArrayList<>(); // newest first: the order to close them
         SingleProcessLock lock = null;
         try {
-            if (mode != Lock.NONE && DataSources.isPostgreSql(settings.effectiveJdbcUrl())) {
+            if (mode != Lock.NONE && StoreSettings.isPostgreSql(settings.effectiveJdbcUrl())) {
                 // First, so that a second process stops before it migrates anything.
                 HikariDataSource lockPool = add(pools, DataSources.create(settings, name + "-lock", 1));
                 lock = SingleProcessLock.acquire(lockPool, description, SingleProcessLock.CHECK_INTERVAL,

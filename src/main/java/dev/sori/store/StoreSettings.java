@@ -105,6 +105,11 @@ public record StoreSettings(Path dataDir, String jdbcUrl, String user, String pa
         return url.startsWith("jdbc:h2:");
     }
 
+    /** Whether {@code url} names a PostgreSQL database (the one several nodes can share). */
+    public static boolean isPostgreSql(String url) {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
     @Override
     public String toString() {
         return "StoreSettings[dataDir=" + dataDir + ", jdbcUrl=" + jdbcUrl + ", user=" + user

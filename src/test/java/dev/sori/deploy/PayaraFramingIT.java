@@ -1,46 +1,19 @@
 package dev.sori.deploy;
 
 import dev.sori.it.ConformanceTable;
-import dev.sori.it.FramingCases;
-import java.net.URI;
-import java.time.Duration;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
-/**
- * The raw-frame cases ({@link FramingCases}) against {@code target/sori.war} on Payara Micro
- * (Tyrus 2.1.5.payara inside Grizzly, behind the servlet upgrade): each case's answer is
- * recorded for the conformance table, a different one is not a failure (the frame parser is
- * Payara's); a bystander that stops chatting is.
- */
+/** The raw-frame cases on Payara Micro (Tyrus 2.1.5.payara inside Grizzly, behind the servlet upgrade). */
 @DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true", disabledReason = "-DskipWarTests")
-class PayaraFramingIT extends FramingCases {
-    private AppServer server;
+class PayaraFramingIT extends WarFramingCases {
 
     @Override
-    protected URI startTarget() {
-        server = new PayaraMicroServer("payara-framing").start();
-        return server.chat();
-    }
-
-    @Override
-    protected void stopTarget() {
-        if (server != null) {
-            server.close();
-        }
+    protected AppServer newServer() {
+        return new PayaraMicroServer("payara-framing");
     }
 
     @Override
     protected String column() {
         return ConformanceTable.PAYARA;
-    }
-
-    @Override
-    protected boolean strict() {
-        return false;
-    }
-
-    @Override
-    protected Duration answerWait() {
-        return WarFraming.ANSWER_WAIT;
     }
 }
