@@ -184,7 +184,8 @@ public final class Room {
             }
             boolean already = members.contains(client);
             if (!already) {
-                if (max != null && members.size() >= max) {
+                // Every node's connections: in a cluster the room is full wherever its members are.
+                if (max != null && headcount.connections() >= max) {
                     throw new ProtocolException(ErrorCode.ROOM_FULL, "the room is full (" + max + ")");
                 }
                 // Pending leaves go out first, to the members they concern and with their count.

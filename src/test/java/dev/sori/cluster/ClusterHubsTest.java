@@ -175,6 +175,25 @@ class ClusterHubsTest {
     }
 
     @Test
+    void aRoomIsFullWithTheMembersOfEveryNode() {
+        Peer a = connect(0);
+        Peer b = connect(1);
+        Peer c = connect(2);
+        a.request("{\"type\":\"create_room\",\"id\":\"c\",\"payload\":{\"title\":\"Two\",\"max\":2}}");
+        await("the room is created", () -> !a.ofType("ack").isEmpty());
+        String room = a.ofType("ack").get(0).getJsonObject("payload").getString("room");
+        await("the other nodes show it", () -> List.of(b, c).stream().allMatch(p -> p.ofType("room_created").stream()
+                .anyMatch(f -> f.getJsonObject("payload").getString("room").equals(room))));
+        b.request("{\"type\":\"join\",\"id\":\"j\",\"payload\":{\"room\":\"" + room + "\"}}");
+        await("b is in", () -> b.ofType("ack").stream().anyMatch(f -> f.getString("id").equals("j")));
+        await("node 3 counts both", () -> nodes.get(2).hub().chat().room(room).count() == 2);
+
+        c.request("{\"type\":\"join\",\"id\":\"j\",\"payload\":{\"room\":\"" + room + "\"}}");
+        await("c is refused", () -> !c.ofType("error").isEmpty());
+        assertThat(c.ofType("error").get(0).getJsonObject("payload").getString("code")).isEqualTo("room_full");
+    }
+
+    @Test
     void whatTheBusLostIsDeliveredByTheSweep() {
         Peer a = connect(0);
         Peer b = connect(1);
