@@ -130,8 +130,7 @@ public final class ClusterNode implements AutoCloseable {
         try {
             long now = System.nanoTime();
             long echo = lastEchoNanos;
-            long silentSince = echo == 0 ? startedNanos : echo;
-            boolean silent = now - silentSince > DEGRADED_AFTER.toNanos();
+            boolean silent = silent(now);
             if (silent && !degraded) {
                 degraded = true;
                 LOG.log(Level.WARNING, echo == 0
@@ -228,9 +227,19 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this node has not heard its own heartbeat for {@link #DEGRADED_AFTER} (since it
+     * started, before the first): read from the clock, so that {@code /healthz} says so the
+     * moment it is true, not at the next check.
+     */
+    private boolean silent(long now) {
+        long echo = lastEchoNanos;
+        return now - (echo == 0 ? startedNanos : echo) > DEGRADED_AFTER.toNanos();
+    }
+
     /** Whether the link is down or silent: delivery between nodes then relies on the sweep. */
     boolean degraded() {
-        return degraded || !transport.connected();
+        return degraded || !transport.connected() || silent(System.nanoTime());
     }
 
     /** Whether this node is the one that does cluster-wide chores: the live node with the smallest id. */
