@@ -1,0 +1,188 @@
+package dev.sori.media;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+/** Real images made with ImageIO, and the ones it cannot make (WebP, odd PNGs) built byte by byte. */
+final class TestImages {
+    private TestImages() {
+    }
+
+    static BufferedImage picture(int width, int height, Color colour) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(colour);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.WHITE);
+        g.drawLine(0, 0, width - 1, height - 1);
+        g.dispose();
+        return image;
+    }
+
+    static byte[] write(String format, BufferedImage image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("no writer for " + format);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] png(int width, int height) {
+        return write("png", picture(width, height, Color.BLUE));
+    }
+
+    static byte[] jpeg(int width, int height) {
+        return write("jpeg", picture(width, height, Color.RED));
+    }
+
+    static byte[] gif(int width, int height) {
+        return write("gif", picture(width, height, Color.GREEN));
+    }
+
+    /** Two frames through the JDK's GIF writer's sequence API. */
+    static byte[] animatedGif(int width, int height) {
+        try {
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+                writer.setOutput(out);
+                writer.prepareWriteSequence(null);
+                writer.writeToSequence(new IIOImage(picture(width, height, Color.GREEN), null, null), null);
+                writer.writeToSequence(new IIOImage(picture(width, height, Color.MAGENTA), null, null), null);
+                writer.endWriteSequence();
+            }
+            writer.dispose();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A PNG built chunk by chunk: IHDR with any size, a tiny IDAT (one zlib'd row of zeros, or fewer), IEND. */
+    static byte[] handMadePng(int width, int height, String... extraChunksBeforeIdat) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        out.writeBytes(pngChunk("IHDR", ihdr.array()));
+        for (String name : extraChunksBeforeIdat) {
+            out.writeBytes(pngChunk(name, new byte[8]));
+        }
+        Deflater deflater = new Deflater(9);
+        deflater.setInput(new byte[Math.min(width + 1, 64 * 1024)]);
+        deflater.finish();
+        byte[] compressed = new byte[1024];
+        int n = deflater.deflate(compressed);
+        out.writeBytes(pngChunk("IDAT", java.util.Arrays.copyOf(compressed, n)));
+        out.writeBytes(pngChunk("IEND", new byte[0]));
+        return out.toByteArray();
+    }
+
+    static byte[] pngChunk(String name, byte[] data) {
+        byte[] type = name.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(type);
+        crc.update(data);
+        return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(type).put(data)
+                .putInt((int) crc.getValue()).array();
+    }
+
+    // ---- WebP: the headers as the format's specification (RFC 9649) lays them out ----
+
+    static byte[] riff(byte[]... chunks) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(ascii("WEBP"));
+        for (byte[] chunk : chunks) {
+            body.writeBytes(chunk);
+        }
+        ByteBuffer riff = ByteBuffer.allocate(8 + body.size()).order(ByteOrder.LITTLE_ENDIAN);
+        riff.put(ascii("RIFF")).putInt(body.size()).put(body.toByteArray());
+        return riff.array();
+    }
+
+    static byte[] chunk(String name, byte[] data) {
+        int padded = data.length + (data.length & 1);
+        return ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN)
+                .put(ascii(name)).putInt(data.length).put(data).array();
+    }
+
+    /** A lossy key frame's header: frame tag (key frame, shown, first partition of 5 bytes), start code, sizes. */
+    static byte[] vp8(int width, int height) {
+        int firstPartition = 5;
+        int tag = 0 /* key frame */ | 0 << 1 /* version */ | 1 << 4 /* shown */ | firstPartition << 5;
+        ByteBuffer data = ByteBuffer.allocate(10 + firstPartition).order(ByteOrder.LITTLE_ENDIAN);
+        data.put((byte) tag).put((byte) (tag >> 8)).put((byte) (tag >> 16));
+        data.put((byte) 0x9D).put((byte) 0x01).put((byte) 0x2A);
+        data.putShort((short) width).putShort((short) height);
+        return chunk("VP8 ", data.array());
+    }
+
+    /** A lossless image's header: signature 0x2F, then width-1 and height-1 in 14 bits each, version 0. */
+    static byte[] vp8l(int width, int height) {
+        int bits = (width - 1) | (height - 1) << 14;
+        ByteBuffer data = ByteBuffer.allocate(5 + 4).order(ByteOrder.LITTLE_ENDIAN);
+        data.put((byte) 0x2F).putInt(bits);
+        return chunk("VP8L", data.array());
+    }
+
+    static byte[] vp8x(int flags, int canvasWidth, int canvasHeight) {
+        ByteBuffer data = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        data.put((byte) flags).put(new byte[3]);
+        put24(data, canvasWidth - 1);
+        put24(data, canvasHeight - 1);
+        return chunk("VP8X", data.array());
+    }
+
+    static byte[] anim() {
+        return chunk("ANIM", new byte[6]);
+    }
+
+    static byte[] anmf(int x, int y, int width, int height, byte[] image) {
+        ByteBuffer data = ByteBuffer.allocate(16 + image.length).order(ByteOrder.LITTLE_ENDIAN);
+        put24(data, x / 2);
+        put24(data, y / 2);
+        put24(data, width - 1);
+        put24(data, height - 1);
+        put24(data, 100);
+        data.put((byte) 0).put(image);
+        return chunk("ANMF", data.array());
+    }
+
+    static byte[] animatedWebp(int width, int height) {
+        return riff(vp8x(0x02, width, height), anim(), anmf(0, 0, width, height, vp8l(width, height)),
+                anmf(0, 0, width, height, vp8(width, height)));
+    }
+
+    private static void put24(ByteBuffer data, int value) {
+        data.put((byte) value).put((byte) (value >> 8)).put((byte) (value >> 16));
+    }
+
+    static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}
