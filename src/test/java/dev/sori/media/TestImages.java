@@ -52,6 +52,24 @@ final class TestImages {
         return write("jpeg", picture(width, height, Color.RED));
     }
 
+    /** A progressive JPEG: several scans, each with its own tables in between. */
+    static byte[] progressiveJpeg(int width, int height) {
+        try {
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+                writer.setOutput(out);
+                writer.write(null, new IIOImage(picture(width, height, Color.ORANGE), null, null), param);
+            }
+            writer.dispose();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static byte[] gif(int width, int height) {
         return write("gif", picture(width, height, Color.GREEN));
     }
