@@ -1,6 +1,5 @@
 package dev.sori.media;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,12 +15,17 @@ import java.util.zip.CRC32;
  */
 final class FileCursor implements AutoCloseable {
     private final InputStream in;
+    // Its own buffer, not a BufferedInputStream: a JPEG's scan is read a byte at a time, and
+    // BufferedInputStream.read() takes a lock per byte.
+    private final byte[] buffer = new byte[16 * 1024];
+    private int next;
+    private int filled;
     private final long size;
     private final String format;
     private long position;
 
     FileCursor(Path file, String format) throws IOException {
-        this.in = new BufferedInputStream(Files.newInputStream(file), 16 * 1024);
+        this.in = Files.newInputStream(file);
         this.size = Files.size(file);
         this.format = format;
     }
@@ -55,12 +59,11 @@ final class FileCursor implements AutoCloseable {
 
     int u8(String what) throws MediaRefusal, IOException {
         require(1, what);
-        int b = in.read();
-        if (b < 0) {
-            throw new EOFException("file shorter than its size");
+        if (next == filled) {
+            fill();
         }
         position++;
-        return b;
+        return buffer[next++] & 0xFF;
     }
 
     int u16be(String what) throws MediaRefusal, IOException {
@@ -91,9 +94,10 @@ final class FileCursor implements AutoCloseable {
     /** Reads {@code count} bytes (a header or a chunk name: callers keep it small). */
     byte[] bytes(int count, String what) throws MediaRefusal, IOException {
         require(count, what);
-        byte[] bytes = in.readNBytes(count);
-        if (bytes.length != count) {
-            throw new EOFException("file shorter than its size");
+        byte[] bytes = new byte[count];
+        int done = 0;
+        while (done < count) {
+            done += take(bytes, done, count - done);
         }
         position += count;
         return bytes;
@@ -102,16 +106,16 @@ final class FileCursor implements AutoCloseable {
     /** Skips {@code count} bytes, feeding them to {@code crc} when it is not null. */
     void skip(long count, CRC32 crc, String what) throws MediaRefusal, IOException {
         require(count, what);
-        byte[] buffer = new byte[8192];
         long left = count;
         while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new EOFException("file shorter than its size");
+            if (next == filled) {
+                fill();
             }
+            int n = (int) Math.min(filled - next, left);
             if (crc != null) {
-                crc.update(buffer, 0, n);
+                crc.update(buffer, next, n);
             }
+            next += n;
             left -= n;
         }
         position += count;
@@ -120,17 +124,38 @@ final class FileCursor implements AutoCloseable {
     /** Copies {@code count} bytes to {@code out}. */
     void copy(long count, OutputStream out, String what) throws MediaRefusal, IOException {
         require(count, what);
-        byte[] buffer = new byte[8192];
         long left = count;
         while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new EOFException("file shorter than its size");
+            if (next == filled) {
+                fill();
             }
-            out.write(buffer, 0, n);
+            int n = (int) Math.min(filled - next, left);
+            out.write(buffer, next, n);
+            next += n;
             left -= n;
         }
         position += count;
+    }
+
+    /** Moves up to {@code count} buffered bytes into {@code target}; answers how many. */
+    private int take(byte[] target, int offset, int count) throws IOException {
+        if (next == filled) {
+            fill();
+        }
+        int n = Math.min(filled - next, count);
+        System.arraycopy(buffer, next, target, offset, n);
+        next += n;
+        return n;
+    }
+
+    /** Refills the empty buffer; callers have checked the file holds the bytes they want. */
+    private void fill() throws IOException {
+        int n = in.read(buffer);
+        if (n <= 0) {
+            throw new EOFException("file shorter than its size");
+        }
+        next = 0;
+        filled = n;
     }
 
     @Override

@@ -124,10 +124,16 @@ final class JpegScrubber {
      * which it answers without writing. Fill bytes (extra FFs before a marker) are dropped.
      */
     private static int copyScan(FileCursor in, OutputStream out) throws MediaRefusal, IOException {
+        byte[] run = new byte[8192];
+        int length = 0;
         while (true) {
+            if (length > run.length - 2) {
+                out.write(run, 0, length);
+                length = 0;
+            }
             int b = in.u8("scan data, no EOI");
             if (b != 0xFF) {
-                out.write(b);
+                run[length++] = (byte) b;
                 continue;
             }
             int next = in.u8("scan data, no EOI");
@@ -135,10 +141,11 @@ final class JpegScrubber {
                 next = in.u8("scan data, no EOI");
             }
             if (next == 0x00 || next >= 0xD0 && next <= 0xD7) {
-                out.write(0xFF);
-                out.write(next);
+                run[length++] = (byte) 0xFF;
+                run[length++] = (byte) next;
                 continue;
             }
+            out.write(run, 0, length);
             return next;
         }
     }

@@ -88,8 +88,9 @@ public final class MediaIntake {
             ImageHeader header;
             if (type == ImageType.JPEG) {
                 stored = Files.createTempFile(directory, TEMP_PREFIX, TEMP_SUFFIX);
-                try (OutputStream out = new DigestOutputStream(
-                        new BufferedOutputStream(Files.newOutputStream(stored), 64 * 1024), digest)) {
+                // The buffer in front of the digest: the scrubber writes a scan a byte at a time.
+                try (OutputStream out = new BufferedOutputStream(
+                        new DigestOutputStream(Files.newOutputStream(stored), digest), 64 * 1024)) {
                     header = JpegScrubber.scrub(received, out);
                 }
                 Files.delete(received);
