@@ -66,6 +66,12 @@ final class ExifOrientation {
         };
     }
 
+    /** The same minimal TIFF structure alone, as a PNG {@code eXIf} chunk holds it. */
+    static byte[] tiff(int orientation) {
+        byte[] segment = segment(orientation);
+        return java.util.Arrays.copyOfRange(segment, 10, segment.length);
+    }
+
     private static int u16(byte[] b, int at, boolean little) {
         return little ? (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 : (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
     }

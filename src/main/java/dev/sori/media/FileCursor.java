@@ -123,6 +123,11 @@ final class FileCursor implements AutoCloseable {
 
     /** Copies {@code count} bytes to {@code out}. */
     void copy(long count, OutputStream out, String what) throws MediaRefusal, IOException {
+        copy(count, out, null, what);
+    }
+
+    /** Copies {@code count} bytes to {@code out}, feeding them to {@code crc} when it is not null. */
+    void copy(long count, OutputStream out, CRC32 crc, String what) throws MediaRefusal, IOException {
         require(count, what);
         long left = count;
         while (left > 0) {
@@ -130,6 +135,9 @@ final class FileCursor implements AutoCloseable {
                 fill();
             }
             int n = (int) Math.min(filled - next, left);
+            if (crc != null) {
+                crc.update(buffer, next, n);
+            }
             out.write(buffer, next, n);
             next += n;
             left -= n;

@@ -79,31 +79,29 @@ public final class MediaIntake {
             }
             ImageType type = ImageType.sniff(head).orElseThrow(MediaRefusal::unsupported);
             received = Files.createTempFile(directory, TEMP_PREFIX, TEMP_SUFFIX);
-            MessageDigest digest = sha256();
             try (OutputStream out = Files.newOutputStream(received)) {
-                OutputStream target = type == ImageType.JPEG ? out : new DigestOutputStream(out, digest);
-                target.write(head);
-                file.transferTo(target);
+                out.write(head);
+                file.transferTo(out);
             }
+            MessageDigest digest = sha256();
+            ImageHeader walked = type == ImageType.WEBP ? WebpStructure.walk(received) : null;
+            stored = Files.createTempFile(directory, TEMP_PREFIX, TEMP_SUFFIX);
             ImageHeader header;
-            if (type == ImageType.JPEG) {
-                stored = Files.createTempFile(directory, TEMP_PREFIX, TEMP_SUFFIX);
-                // The buffer in front of the digest: the scrubber writes a scan a byte at a time.
-                try (OutputStream out = new BufferedOutputStream(
-                        new DigestOutputStream(Files.newOutputStream(stored), digest), 64 * 1024)) {
-                    header = JpegScrubber.scrub(received, out);
-                }
-                Files.delete(received);
-                received = null;
-            } else {
-                stored = received;
-                received = null;
+            // The buffer in front of the digest: the walks write a few bytes at a time.
+            try (OutputStream out = new BufferedOutputStream(
+                    new DigestOutputStream(Files.newOutputStream(stored), digest), 64 * 1024)) {
                 header = switch (type) {
-                    case PNG -> PngStructure.walk(stored);
-                    case GIF -> GifStructure.walk(stored);
-                    default -> WebpStructure.walk(stored);
+                    case JPEG -> JpegScrubber.scrub(received, out);
+                    case PNG -> PngStructure.copy(received, out);
+                    case GIF -> GifStructure.copy(received, out);
+                    case WEBP -> {
+                        WebpStructure.copyWithoutMetadata(received, out);
+                        yield walked;
+                    }
                 };
             }
+            Files.delete(received);
+            received = null;
             if (type == ImageType.PNG || type == ImageType.JPEG) {
                 agreeWithImageIo(stored, type, header);
             }

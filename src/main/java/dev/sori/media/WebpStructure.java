@@ -1,18 +1,26 @@
 package dev.sori.media;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * A WebP's RIFF container walked without decoding: the RIFF size is exactly the file's length
+ * A WebP's RIFF container walked without decoding, then copied without its metadata chunks.
+ *
+ * <p>The walk: the RIFF size is exactly the file's length
  * less 8, every chunk lies inside it, and the picture's size comes from the first image chunk's
  * header (VP8: the key frame's start code and 14-bit sizes; VP8L: the signature and 14-bit
  * sizes) or from VP8X's canvas, whose ANIM/ANMF chunks make it animated. Each ANMF frame must
  * fit in the canvas and hold a VP8 or VP8L image; a still VP8X image must be the canvas's size.
+ *
+ * <p>The copy leaves out the {@code EXIF} chunk (a phone's GPS, as in a JPEG) and the {@code XMP }
+ * chunk, clears their flags in VP8X and shrinks the RIFF size to match. Browsers do not turn a
+ * WebP by its EXIF orientation, so none is kept.
  */
 final class WebpStructure {
     private static final int VP8X_ANIMATION = 0x02;
+    private static final int VP8X_EXIF_AND_XMP = 0x08 | 0x04;
 
     private WebpStructure() {
     }
@@ -80,6 +88,47 @@ final class WebpStructure {
             }
             return new ImageHeader(canvasWidth, canvasHeight, animated);
         }
+    }
+
+    /** Copies a file that {@link #walk} accepted, less its EXIF and XMP chunks. */
+    static void copyWithoutMetadata(Path file, OutputStream out) throws MediaRefusal, IOException {
+        long dropped = 0;
+        try (FileCursor cursor = new FileCursor(file, "WebP")) {
+            cursor.skip(12, null, "RIFF header");
+            while (cursor.remaining() > 0) {
+                String name = fourcc(cursor);
+                long size = padded(chunkSize(cursor));
+                if (isMetadata(name)) {
+                    dropped += 8 + size;
+                }
+                cursor.skip(size, null, "chunk");
+            }
+        }
+        try (FileCursor cursor = new FileCursor(file, "WebP")) {
+            out.write(cursor.bytes(4, "RIFF header"));
+            long riffSize = cursor.u32le("RIFF header") - dropped;
+            out.write(new byte[] {(byte) riffSize, (byte) (riffSize >> 8), (byte) (riffSize >> 16), (byte) (riffSize >> 24)});
+            out.write(cursor.bytes(4, "RIFF header"));
+            while (cursor.remaining() > 0) {
+                byte[] head = cursor.bytes(8, "chunk header");
+                String name = new String(head, 0, 4, StandardCharsets.ISO_8859_1);
+                long size = padded((head[4] & 0xFFL) | (head[5] & 0xFF) << 8 | (head[6] & 0xFF) << 16 | (head[7] & 0xFFL) << 24);
+                if (isMetadata(name)) {
+                    cursor.skip(size, null, "chunk");
+                    continue;
+                }
+                out.write(head);
+                if (name.equals("VP8X")) {
+                    out.write(cursor.u8("VP8X chunk") & ~VP8X_EXIF_AND_XMP);
+                    size--;
+                }
+                cursor.copy(size, out, "chunk");
+            }
+        }
+    }
+
+    private static boolean isMetadata(String name) {
+        return name.equals("EXIF") || name.equals("XMP ");
     }
 
     /** The chunks inside one ANMF frame, up to {@code end}: an optional ALPH, then VP8 or VP8L. */

@@ -29,24 +29,29 @@
  * A name or a declared type is whatever the sender wants it to be: an HTML or SVG page named
  * {@code cat.gif} would run script if it were served as what it claims. So the declared type is
  * never read; the bytes pick the format, the format's own structure must hold from its header to
- * its end, and the file is only ever served as the format found (with {@code nosniff}). A file
- * that is a whole GIF or PNG followed by something else (a "polyglot" with a script tail) is
- * accepted as that image: every decoder stops at the image's end and no browser will treat an
- * {@code image/gif} with {@code nosniff} as a page. A "GIF89a" header in front of a page is not a
- * GIF and is refused. WebP's RIFF size must be the file's, and a JPEG is rewritten up to its EOI,
- * so neither keeps a tail.
+ * its end, and the file is only ever served as the format found (with {@code nosniff}). A whole
+ * image followed by something else (a "polyglot" with a script tail) is accepted as that image
+ * and stored without the tail: every walk copies up to the image's end (IEND, EOI, the GIF
+ * trailer) and no further, and WebP's RIFF size must be the file's. A "GIF89a" header in front of
+ * a page is not a GIF and is refused.
  *
  * <h2>Privacy</h2>
- * A JPEG's metadata segments are removed on the way in, without re-encoding (see
- * {@code JpegScrubber}): EXIF (GPS, camera, dates, thumbnail), XMP, IPTC, comments; the colour
- * profile stays, and so does the EXIF orientation, in a new minimal EXIF of its own. The id is
- * the hash of the stored, cleaned file.
- *
+ * The walks copy the file to the one that is stored, leaving out what could say where, when or
+ * with what a picture was taken, without re-encoding anything: JPEG's EXIF (GPS, camera, dates,
+ * thumbnail), XMP, IPTC and comments ({@code JpegScrubber}: an allow-list of APP0, ICC profile and
+ * Adobe segments); PNG's {@code eXIf}, text chunks and {@code tIME}; WebP's {@code EXIF} and
+ * {@code XMP } chunks; GIF's comments and XMP. The EXIF orientation of a JPEG or PNG is kept in a
+ * new minimal EXIF of its own, so the picture still displays upright. The id is the hash of the
+ * stored, cleaned file, computed while it is written.
+
  * <h2>Threading and memory</h2>
  * Blocking: {@code accept} is called on an HTTP worker thread and returns when the body's file has
  * arrived and been checked. A {@code MediaIntake} is immutable and serves any number of concurrent
- * calls. Memory per call is a few small buffers (16 KiB for the copy, 64 KiB for a JPEG segment or
- * the JPEG writer): the file goes to disk as it arrives, the walks read it back sequentially, and
- * only headers are read by ImageIO ({@code getWidth(0)}, never {@code read}).
+ * calls. Memory per call is a few small buffers (16 KiB to read, 64 KiB to write, one JPEG segment
+ * of at most 64 KiB): the body goes to a first temporary file as it arrives, the format's walk
+ * reads it front to back, writing the second (the result), and the first is deleted (a WebP is
+ * read three times, as its RIFF size comes first: walked, its metadata measured, copied). ImageIO
+ * reads only headers ({@code getWidth(0)}, never {@code read}). Disk per call: twice the file,
+ * briefly.
  */
 package dev.sori.media;

@@ -172,13 +172,28 @@ class MediaIntakeTest {
                 "GIF");
     }
 
-    /** Decided: a whole GIF with a tail is a GIF; it is only ever served as image/gif with nosniff. */
+    /** Decided: a whole image with a tail is that image, stored without the tail (served as an image with nosniff). */
     @Test
-    void aWholeGifWithAScriptTailIsAcceptedAsAGif() throws Exception {
-        byte[] polyglot = concat(TestImages.gif(5, 5), ascii("<script>alert(1)</script>"));
-        Intake intake = accept(polyglot);
+    void aWholeImageWithAScriptTailIsStoredAsTheImageAlone() throws Exception {
+        byte[] gif = TestImages.gif(5, 5);
+        Intake intake = accept(concat(gif, ascii("<script>alert(1)</script>")));
         assertThat(intake.type()).isEqualTo(ImageType.GIF);
-        assertThat(Files.readAllBytes(intake.file())).isEqualTo(polyglot);
+        assertThat(Files.readAllBytes(intake.file())).isEqualTo(gif);
+        assertThat(intake.id()).isEqualTo(sha256(gif));
+        byte[] png = TestImages.png(5, 5);
+        assertThat(Files.readAllBytes(accept(concat(png, ascii("<html>"))).file())).isEqualTo(png);
+    }
+
+    @Test
+    void aGifLosesItsCommentsAndXmpKeepsItsFrames() throws Exception {
+        byte[] gif = TestImages.animatedGif(6, 6);
+        byte[] body = Arrays.copyOf(gif, gif.length - 1);
+        byte[] comment = concat(new byte[] {0x21, (byte) 0xFE, 13}, ascii("taken at home"), new byte[] {0});
+        byte[] xmp = concat(new byte[] {0x21, (byte) 0xFF, 11}, ascii("XMP DataXMP"), new byte[] {20},
+                ascii("<x:xmpmeta>GPS</x:x>"), new byte[] {0});
+        Intake intake = accept(concat(body, comment, xmp, new byte[] {0x3B}));
+        assertThat(Files.readAllBytes(intake.file())).isEqualTo(gif);
+        assertThat(intake.animated()).isTrue();
     }
 
     @Test
@@ -252,10 +267,15 @@ class MediaIntakeTest {
 
     @Test
     void exactlyTheLimitIsAccepted() throws Exception {
-        byte[] gif = TestImages.gif(4, 4);
-        byte[] atLimit = concat(gif, new byte[(int) MAX - gif.length]);
+        byte[] png = TestImages.png(4, 4);
+        int iend = png.length - 12;
+        byte[] padding = TestImages.pngChunk("soRi", new byte[(int) MAX - png.length - 12]);
+        byte[] atLimit = concat(Arrays.copyOf(png, iend), padding, Arrays.copyOfRange(png, iend, png.length));
+        assertThat(atLimit).hasSize((int) MAX);
         Intake intake = accept(atLimit);
         assertThat(intake.bytes()).isEqualTo(MAX);
+        Files.delete(intake.file());
+        assertThat(refusal(concat(atLimit, new byte[1])).code()).isEqualTo("too_large");
     }
 
     /** An image of {@code head} followed by zeros, {@code length} bytes in all, counting what was read. */
