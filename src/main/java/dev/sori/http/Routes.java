@@ -1,6 +1,7 @@
 package dev.sori.http;
 
 import dev.sori.chat.Hub;
+import dev.sori.media.MediaLibrary;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Every HTTP endpoint of Sori, listed once, besides the page (static files) and the {@code /chat}
- * WebSocket: {@code /healthz} (alive) and {@code /readyz} (can serve). Both runtimes serve exactly this list: {@code server.jar} maps each path to its
+ * WebSocket: {@code /healthz} (alive), {@code /readyz} (can serve) and
+ * {@code /media} (images). Both runtimes serve exactly this list: {@code server.jar} maps each path to its
  * Grizzly adapter, the WAR maps each to its one servlet. A new endpoint is one more entry here.
  *
  * <p>The origin rule is not applied here but at each runtime's edge ({@link OriginRule}), ahead
@@ -42,6 +44,17 @@ public final class Routes {
     public static Routes standard(Hub hub, String version, Supplier<?> cluster, Readiness readiness) {
         return of(Route.get("/healthz", new HealthRoute(hub, version, cluster)),
                 Route.get("/readyz", new ReadyRoute(readiness)));
+    }
+
+    /**
+     * Sori's endpoints as {@link #standard(Hub, String, Supplier, Readiness)}, and the images
+     * kept in {@code media}: {@code POST /media} takes one, {@code GET /media/{id}} serves it.
+     */
+    public static Routes standard(Hub hub, String version, Supplier<?> cluster, Readiness readiness,
+                                  MediaLibrary media) {
+        return standard(hub, version, cluster, readiness)
+                .with(Route.post("/media", new UploadRoute(hub, media)))
+                .with(Route.get(MediaRoute.PREFIX, new MediaRoute(media)));
     }
 
     public static Routes of(Route... routes) {

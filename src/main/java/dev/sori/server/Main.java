@@ -120,7 +120,7 @@ public final class Main implements Callable<Integer> {
         StandaloneServer server;
         try {
             server = StandaloneServer.start(host, values.get(Settings.PORT), hub, edge,
-                    Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause));
+                    Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause, node.media()));
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;

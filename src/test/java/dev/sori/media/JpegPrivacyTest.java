@@ -1,7 +1,12 @@
 package dev.sori.media;
 
-import static dev.sori.media.TestImages.ascii;
-import static dev.sori.media.TestImages.concat;
+import dev.sori.testing.TestImages;
+import static dev.sori.testing.TestImages.ascii;
+import static dev.sori.testing.TestImages.PHOTO_LATITUDE;
+import static dev.sori.testing.TestImages.concat;
+import static dev.sori.testing.TestImages.exif;
+import static dev.sori.testing.TestImages.segment;
+import static dev.sori.testing.TestImages.withMetadata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
@@ -20,9 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A phone photo's metadata (EXIF with GPS, XMP, IPTC, a comment) does not survive intake; the picture does. */
 class JpegPrivacyTest {
-    /** GPSLatitude 48/1, 51/1, 2999/100 as EXIF RATIONALs (little-endian): must not survive. */
-    private static final byte[] LATITUDE = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
-            .putInt(48).putInt(1).putInt(51).putInt(1).putInt(2999).putInt(100).array();
 
     @TempDir
     Path temp;
@@ -31,13 +33,13 @@ class JpegPrivacyTest {
     void gpsAndEveryOtherMetadataAreGoneOrientationStaysScanIsUntouched() throws Exception {
         byte[] plain = TestImages.jpeg(64, 48);
         byte[] photo = withMetadata(plain, exif(6));
-        assertThat(indexOf(photo, LATITUDE)).isPositive();
+        assertThat(indexOf(photo, PHOTO_LATITUDE)).isPositive();
         assertThat(indexOf(photo, ascii("GPS"))).isPositive();
 
         Intake intake = new MediaIntake(temp, 1 << 20).accept(new ByteArrayInputStream(photo), "image/jpeg");
         byte[] stored = Files.readAllBytes(intake.file());
 
-        assertThat(indexOf(stored, LATITUDE)).as("GPS latitude").isNegative();
+        assertThat(indexOf(stored, PHOTO_LATITUDE)).as("GPS latitude").isNegative();
         assertThat(indexOf(stored, ascii("GPS"))).isNegative();
         assertThat(indexOf(stored, ascii("Canon"))).isNegative();
         assertThat(indexOf(stored, ascii("http://ns.adobe.com/xap/1.0/"))).isNegative();
@@ -101,57 +103,9 @@ class JpegPrivacyTest {
 
     // ---- building a phone-like JPEG ----
 
-    /** After SOI and APP0: EXIF, XMP, APP13 IPTC, an ICC profile, a comment, as phones and editors write them. */
-    static byte[] withMetadata(byte[] jpeg, byte[] exifPayload) {
-        int app0End = 4 + ((jpeg[4] & 0xFF) << 8 | jpeg[5] & 0xFF);
-        assertThat(jpeg[3] & 0xFF).isEqualTo(0xE0);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, app0End);
-        out.writeBytes(segment(0xE1, exifPayload));
-        out.writeBytes(segment(0xE1, concat(ascii("http://ns.adobe.com/xap/1.0/\0"),
-                ascii("<x:xmpmeta><exif:GPSLatitude>48,51.4998N</exif:GPSLatitude></x:xmpmeta>"))));
-        out.writeBytes(segment(0xED, ascii("Photoshop 3.0\08BIM\u0004\u0004 city: Paris")));
-        out.writeBytes(segment(0xE2, concat(ascii("ICC_PROFILE\0"), new byte[] {1, 1}, new byte[40])));
-        out.writeBytes(segment(0xFE, ascii("taken at home")));
-        out.write(jpeg, app0End, jpeg.length - app0End);
-        return out.toByteArray();
-    }
 
-    static byte[] segment(int marker, byte[] payload) {
-        return concat(new byte[] {(byte) 0xFF, (byte) marker, (byte) (payload.length + 2 >> 8),
-            (byte) (payload.length + 2)}, payload);
-    }
 
-    /** "Exif\0\0" and a little-endian TIFF: IFD0 (Make, Orientation, the GPS IFD's offset), the GPS IFD. */
-    static byte[] exif(int orientation) {
-        ByteBuffer tiff = ByteBuffer.allocate(200).order(ByteOrder.LITTLE_ENDIAN);
-        tiff.put(ascii("II")).putShort((short) 42).putInt(8);
-        int gpsIfd = 8 + 2 + 3 * 12 + 4;
-        int make = gpsIfd + 2 + 3 * 12 + 4;
-        int latitude = make + 6;
-        int method = latitude + 24;
-        tiff.putShort((short) 3);
-        entry(tiff, 0x010F, 2, 6, make);                 // Make "Canon\0"
-        entry(tiff, 0x0112, 3, 1, orientation);          // Orientation, SHORT, in place
-        entry(tiff, 0x8825, 4, 1, gpsIfd);               // GPS IFD pointer
-        tiff.putInt(0);
-        tiff.putShort((short) 3);
-        entry(tiff, 0x0001, 2, 2, 'N');                  // GPSLatitudeRef "N"
-        entry(tiff, 0x0002, 5, 3, latitude);             // GPSLatitude, 3 RATIONALs
-        entry(tiff, 0x001B, 7, 11, method);              // GPSProcessingMethod "ASCII\0\0\0GPS"
-        tiff.putInt(0);
-        tiff.put(ascii("Canon\0")).put(LATITUDE).put(ascii("ASCII\0\0\0GPS"));
-        return concat(ascii("Exif\0\0"), Arrays.copyOf(tiff.array(), tiff.position()));
-    }
 
-    private static void entry(ByteBuffer tiff, int tag, int type, int count, int value) {
-        tiff.putShort((short) tag).putShort((short) type).putInt(count);
-        if (type == 3) {
-            tiff.putShort((short) value).putShort((short) 0);
-        } else {
-            tiff.putInt(value);
-        }
-    }
 
     // ---- reading a JPEG back ----
 

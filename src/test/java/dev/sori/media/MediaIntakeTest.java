@@ -1,13 +1,14 @@
 package dev.sori.media;
 
-import static dev.sori.media.TestImages.anim;
-import static dev.sori.media.TestImages.anmf;
-import static dev.sori.media.TestImages.ascii;
-import static dev.sori.media.TestImages.concat;
-import static dev.sori.media.TestImages.riff;
-import static dev.sori.media.TestImages.vp8;
-import static dev.sori.media.TestImages.vp8l;
-import static dev.sori.media.TestImages.vp8x;
+import dev.sori.testing.TestImages;
+import static dev.sori.testing.TestImages.anim;
+import static dev.sori.testing.TestImages.anmf;
+import static dev.sori.testing.TestImages.ascii;
+import static dev.sori.testing.TestImages.concat;
+import static dev.sori.testing.TestImages.riff;
+import static dev.sori.testing.TestImages.vp8;
+import static dev.sori.testing.TestImages.vp8l;
+import static dev.sori.testing.TestImages.vp8x;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

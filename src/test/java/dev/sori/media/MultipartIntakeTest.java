@@ -1,7 +1,8 @@
 package dev.sori.media;
 
-import static dev.sori.media.TestImages.ascii;
-import static dev.sori.media.TestImages.concat;
+import dev.sori.testing.TestImages;
+import static dev.sori.testing.TestImages.ascii;
+import static dev.sori.testing.TestImages.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

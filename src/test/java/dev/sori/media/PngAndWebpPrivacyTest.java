@@ -1,13 +1,14 @@
 package dev.sori.media;
 
+import dev.sori.testing.TestImages;
 import static dev.sori.media.JpegPrivacyTest.indexOf;
-import static dev.sori.media.TestImages.ascii;
-import static dev.sori.media.TestImages.chunk;
-import static dev.sori.media.TestImages.concat;
-import static dev.sori.media.TestImages.pngChunk;
-import static dev.sori.media.TestImages.riff;
-import static dev.sori.media.TestImages.vp8;
-import static dev.sori.media.TestImages.vp8x;
+import static dev.sori.testing.TestImages.ascii;
+import static dev.sori.testing.TestImages.chunk;
+import static dev.sori.testing.TestImages.concat;
+import static dev.sori.testing.TestImages.pngChunk;
+import static dev.sori.testing.TestImages.riff;
+import static dev.sori.testing.TestImages.vp8;
+import static dev.sori.testing.TestImages.vp8x;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -29,7 +30,7 @@ class PngAndWebpPrivacyTest {
 
     /** The TIFF structure of the JPEG test's EXIF (Make, Orientation, a GPS IFD with the latitude), without "Exif\0\0". */
     private static byte[] tiff(int orientation) {
-        byte[] exif = JpegPrivacyTest.exif(orientation);
+        byte[] exif = TestImages.exif(orientation);
         return Arrays.copyOfRange(exif, 6, exif.length);
     }
 
