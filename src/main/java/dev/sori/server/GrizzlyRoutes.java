@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.glassfish.grizzly.http.server.HttpHandler;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,28 @@ final class GrizzlyRoutes extends HttpHandler implements AutoCloseable {
 
     @Override
     public RequestExecutorProvider getRequestExecutorProvider() {
-        return request -> threads;
+        return request -> task -> {
+            try {
+                threads.execute(task);
+            } catch (RejectedExecutionException e) {
+                busy(request.getResponse());
+            }
+        };
+    }
+
+    /** Every route thread is taken: 503 at once (Grizzly suspended the response before handing it over). */
+    private static void busy(Response response) {
+        try {
+            response.setStatus(503);
+            response.setHeader("Retry-After", "1");
+            response.setHeader("Connection", "close");
+            response.setContentType("application/json");
+            response.getWriter().write("{\"code\":\"unavailable\",\"message\":\"the server is busy; try again\"}");
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // the client is gone: nothing to tell it
+        } finally {
+            response.resume();
+        }
     }
 
     @Override
