@@ -116,7 +116,7 @@ export function onPicked() {
 /** A paste that holds a file attaches it; text pastes go on into the box as usual. */
 export function onPaste(event) {
   if (document.querySelector('dialog[open]')) return;
-  const file = pickFile(event.clipboardData);
+  const file = pickFile(event.clipboardData, { preferText: true });
   if (!file) return;
   event.preventDefault();
   attach(file);

@@ -40,12 +40,15 @@ export function carriesFiles(dataTransfer) {
  * The file to attach from a DataTransfer-like object (a paste's clipboardData, a drop's
  * dataTransfer), or null when it holds none (plain text: the paste goes on as usual). An image
  * comes before any other file; a non-image file is still returned, so that it is refused with a
- * reason rather than ignored.
+ * reason rather than ignored. `preferText` (pastes): text copied from an office program or a
+ * web page often comes with a picture of itself; whoever copied text wants the text.
  */
-export function pickFile(dataTransfer) {
+export function pickFile(dataTransfer, { preferText = false } = {}) {
   if (!dataTransfer) return null;
+  const items = Array.from(dataTransfer.items ?? []);
+  if (preferText && items.some((item) => item?.kind === 'string' && item.type === 'text/plain')) return null;
   const files = [];
-  for (const item of Array.from(dataTransfer.items ?? [])) {
+  for (const item of items) {
     if (item?.kind !== 'file') continue;
     const file = item.getAsFile?.();
     if (file) files.push(file);

@@ -15,7 +15,10 @@
 //    without any request, and the text in the box stays.
 // 5. B reloads: the images come back from history, sized the same.
 // Optional: SORI_SCREENSHOT_DIR.
+import { readFileSync } from 'node:fs';
 import { check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
+
+const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
 const MiB = 1024 * 1024;
 const isUpload = (request) => request.method() === 'POST' && new URL(request.url()).pathname.endsWith('/media');
@@ -25,6 +28,16 @@ async function openChat(browser, name) {
   const page = await openPage(context, name);
   await waitFor(`${name} to be welcomed`, () => page.locator('#nick').inputValue());
   return page;
+}
+
+/** Runs axe-core on the page as it is; fails on any serious or critical violation. */
+async function audit(page, what) {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
+    .violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of violations) console.log(`  axe (${what}): ${v.impact} ${v.id} ${v.nodes.join(' | ')}`);
+  check(bad.length === 0, `axe finds serious or critical violations on ${what}: ${JSON.stringify(bad)}`);
 }
 
 /** An image drawn on a canvas in `page`, encoded by Chromium (PNG, JPEG and WebP), as a Buffer. */
@@ -152,6 +165,7 @@ async function byPicker(a, b) {
   const p = await preview(a);
   check(p.shown && p.name === 'wide.png' && /\d/.test(p.size) && p.thumb, `the preview: ${JSON.stringify(p)}`);
   check(p.placeholder === 'Add a caption (optional)', `the box's placeholder: ${p.placeholder}`);
+  await audit(a, 'the composer with an image attached');
 
   step('A sends it with a caption; the upload is held until the progress bar has been seen');
   const upload = await hold(a, '**/media');
@@ -231,6 +245,7 @@ async function byDrop(a, b) {
 }
 
 async function viewer(b) {
+  await audit(b, 'a timeline of images');
   step('B opens the first image with Enter: a modal dialog, focus inside; Escape brings focus back');
   const first = b.locator('#messages .msg:not(.pending) .media').first();
   await first.focus();
@@ -247,6 +262,7 @@ async function viewer(b) {
   }));
   check(inside.modal && inside.ariaModal === 'true' && inside.focus && inside.closeLabel === 'Close', `the viewer: ${JSON.stringify(inside)}`);
   check(inside.alt === 'A wide one' && /\/media\/[^/]+$/.test(inside.src), `the viewer's image: ${JSON.stringify(inside)}`);
+  await audit(b, 'the image viewer');
   await b.keyboard.press('Escape');
   await waitFor('the viewer to close', async () => !(await dialog.evaluate((d) => d.open)));
   check(await first.evaluate((el) => el === document.activeElement), 'focus is back on the image');

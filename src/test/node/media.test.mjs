@@ -57,6 +57,12 @@ test('a paste or drop gives its image; plain text gives nothing (the paste goes 
   // A drop's files list when items say nothing (older browsers, synthetic events).
   assert.equal(pickFile({ files: [png] }), png);
   assert.equal(pickFile(transfer({ files: [pdf, png] })), png);
+  // Text copied from a word processor comes with a picture of itself: a paste of it is text.
+  const copiedText = transfer({ items: [{ kind: 'string', type: 'text/plain' }, { kind: 'string', type: 'text/html' }, { kind: 'file', type: 'image/png', file: png }] });
+  assert.equal(pickFile(copiedText, { preferText: true }), null);
+  assert.equal(pickFile(copiedText), png, 'a drop has no such rule');
+  // "Copy image" in a browser: the image and its <img> markup, no plain text.
+  assert.equal(pickFile(transfer({ items: [{ kind: 'string', type: 'text/html' }, { kind: 'file', type: 'image/png', file: png }] }), { preferText: true }), png);
 });
 
 test('only drags that carry files open the drop zone', () => {
