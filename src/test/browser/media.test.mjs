@@ -12,11 +12,12 @@
 // 3. B opens the first image in the viewer with Enter: a modal dialog, focus inside; Escape
 //    closes it and focus is back on the image.
 // 4. A file over the limit and a file that is not an image are refused in the page's words
-//    without any request, and the text in the box stays.
+//    without any request, and the text in the box stays. Then what only the server can tell: an
+//    HTML page named .png (415), and an upload over the rate limit (429, with the wait).
 // 5. B reloads: the images come back from history, sized the same.
 // Optional: SORI_SCREENSHOT_DIR.
 import { readFileSync } from 'node:fs';
-import { check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
+import { PAGE_URL, check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
 
 const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
@@ -26,6 +27,30 @@ const isUpload = (request) => request.method() === 'POST' && new URL(request.url
 async function openChat(browser, name) {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 800 } });
   const page = await openPage(context, name);
+  await waitFor(`${name} to be welcomed`, () => page.locator('#nick').inputValue());
+  return page;
+}
+
+// The uploads this script makes the server refuse on purpose: Chromium logs each refused
+// request as a console error. Any other error or warning of the uploader's page fails the run.
+const REFUSED_ON_PURPOSE = /^Failed to load resource: the server responded with a status of (415|429)\b/;
+const uploaderProblems = [];
+
+/** Like openChat, without the harness's watch, whose every console error is a failure. */
+async function openUploader(browser, name, pageUrl) {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if ((msg.type() === 'error' || msg.type() === 'warning') && !REFUSED_ON_PURPOSE.test(msg.text())) {
+      uploaderProblems.push(`${name} console.${msg.type()}: ${msg.text().replace(/token=[^&'"\s]*/g, 'token=…')}`);
+    }
+  });
+  page.on('pageerror', (err) => uploaderProblems.push(`${name} page error: ${err.message}`));
+  page.on('dialog', (dialog) => {
+    uploaderProblems.push(`${name} unexpected dialog: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  await page.goto(pageUrl);
   await waitFor(`${name} to be welcomed`, () => page.locator('#nick').inputValue());
   return page;
 }
@@ -289,9 +314,41 @@ async function refusals(a) {
   check(uploads.length === 0, `${uploads.length} upload requests for refused files`);
 }
 
-async function history(b, count) {
+async function serverRefusals(a) {
+  step('the server refuses what only its bytes tell: an HTML page named .png is not an image; the draft stays');
+  await a.locator('#text').fill('still my draft');
+  await a.locator('#file').setInputFiles({ name: 'evil.png', mimeType: 'image/png', buffer: Buffer.from('<!doctype html><script>alert(1)</script>') });
+  await a.locator('#send').click();
+  await waitFor('the not-an-image message from the server', async () => /not an image Sori can send/.test(await a.locator('#composer-error').textContent()));
+  check(!(await preview(a)).shown, 'a file the server refused as such is dropped');
+  check(await a.locator('#text').inputValue() === 'still my draft', 'the draft stays');
+
+  step('too many uploads: the server\'s 429 says when to try again; the image and the draft stay');
+  await a.locator('#text').fill('');
+  const gif = animatedGif(8, 8);
+  let refused = null;
+  for (let i = 0; i < 15 && !refused; i += 1) {
+    await a.locator('#file').setInputFiles({ name: `n${i}.gif`, mimeType: 'image/gif', buffer: gif });
+    await a.locator('#text').fill(`burst ${i}`);
+    await a.locator('#send').click();
+    refused = await waitFor(`upload ${i} to be posted or refused`, async () => {
+      const error = await a.locator('#composer-error').textContent();
+      if (/Too many images/.test(error)) return error;
+      return !(await preview(a)).shown && (await a.locator('#text').inputValue()) === '' && 'posted';
+    });
+    if (refused === 'posted') refused = null;
+  }
+  check(refused && /Try again in \d+ s\./.test(refused), `the rate limit's message: ${refused}`);
+  check((await preview(a)).shown, 'a rate-limited image stays attached for later');
+  check(/^burst \d+$/.test(await a.locator('#text').inputValue()), 'its caption stays in the box');
+  await a.locator('#attachment-remove').click();
+  check(!(await preview(a)).shown, 'the remove button drops it');
+}
+
+async function history(b) {
   step('B reloads: the images come back from history with the same boxes');
   const before = await bubbles(b);
+  const count = before.length;
   await b.reload();
   await waitFor('B to be welcomed again', () => b.locator('#nick').inputValue());
   const after = await waitFor('the images from history', async () => {
@@ -304,15 +361,17 @@ async function history(b, count) {
 
 async function main(browser) {
   step('A and B open the page');
-  const a = await openChat(browser, 'A');
+  const a = await openUploader(browser, 'A', PAGE_URL);
   const b = await openChat(browser, 'B');
   await byPicker(a, b);
   await byPaste(a, b);
   await byDrop(a, b);
   await viewer(b);
   await refusals(a);
-  await history(b, 4);
+  await serverRefusals(a);
+  await history(b);
   await screenshot(b, 'browser-media.png');
+  check(uploaderProblems.length === 0, uploaderProblems.join('\n'));
 }
 
 await run('media browser test', main, { watchdogMs: 150_000 });
