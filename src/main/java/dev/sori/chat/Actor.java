@@ -14,6 +14,11 @@ public interface Actor {
         return null;
     }
 
+    /** Whether this actor may moderate every room, {@code general} included (the server's API key). */
+    default boolean moderatesEveryRoom() {
+        return false;
+    }
+
     /** The connection ({@code sid}) acting, or null when it is not a connection. */
     default String connectionId() {
         return null;

@@ -73,6 +73,10 @@ public interface ChatEvents {
     default void pingTimedOut(String sid) {
     }
 
+    /** A moderator ({@code byIdentityId}) did {@code action} ({@code kick}, {@code ban}, {@code unban}, {@code delete_message}) in {@code room}. */
+    default void moderated(String room, String action, String byIdentityId) {
+    }
+
     default void roomCreated(String room, String ownerId, boolean locked) {
     }
 

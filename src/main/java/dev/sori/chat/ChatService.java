@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * Every use case of the chat, for any {@link Actor}: post, join, leave, create and delete rooms,
- * history, rename, typing. No WebSocket here, nor any frame: a connection's request handlers
+ * history, rename, typing, and moderation (remove, ban, unban, delete a message). No WebSocket here, nor any frame: a connection's request handlers
  * ({@link RequestHandlers}) call it, and so will an HTTP API. Rules are checked here (a refusal
  * is a {@link ProtocolException} with its code); storage failures come as
  * {@link UnavailableException} or {@link RoomNotFoundException}.
@@ -38,11 +38,16 @@ public final class ChatService {
     private final PasswordGuard passwordGuard;
     private final ChatEvents events;
     private final MediaCatalog media;
+    private final RoomCatalog catalog;
+    private final RoomBus bus;
 
     ChatService(ChatSettings settings, Lobby lobby, MessageLog log, Identities identities, Passwords passwords,
-                ExecutorService passwordHashing, PasswordGuard passwordGuard, ChatEvents events, MediaCatalog media) {
+                ExecutorService passwordHashing, PasswordGuard passwordGuard, ChatEvents events, MediaCatalog media,
+                RoomCatalog catalog, RoomBus bus) {
         this.events = events;
         this.media = media;
+        this.catalog = catalog;
+        this.bus = bus;
         this.settings = settings;
         this.lobby = lobby;
         this.log = log;
@@ -129,6 +134,9 @@ public final class ChatService {
             throw ProtocolException.invalidArgument("\"since\" must not be negative");
         }
         Identity identity = member.identity();
+        if (room.isBanned(identity.uid())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "you are banned from this room");
+        }
         boolean mayEnter = room.admitsWithoutPassword(identity) || room.hasMember(member);
         CompletionStage<Boolean> allowed;
         if (mayEnter) {
@@ -250,6 +258,81 @@ public final class ChatService {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "only the room's owner can delete it");
         }
         return lobby.delete(room).thenRun(() -> events.roomDeleted(room.id(), actor.identity().id()));
+    }
+
+    /**
+     * Removes the identity of public id {@code uid} from {@code room} on every node, and with
+     * {@code ban} keeps it out until unbanned (stored first). Only the room's owner, or an actor
+     * that moderates every room (the server's API key), may; nobody removes themselves or the
+     * owner. Removing someone who is not there is no error (a ban still applies).
+     */
+    public CompletionStage<Void> remove(Actor actor, Room room, String uid, boolean ban) {
+        String target = requireUid(uid);
+        requireModerator(actor, room);
+        if (target.equals(actor.identity().uid())) {
+            throw ProtocolException.invalidArgument("you cannot remove yourself; leave the room instead");
+        }
+        if (room.isOwnedByUid(target)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "the room's owner cannot be removed from it");
+        }
+        String by = actor.identity().nick();
+        CompletionStage<Void> stored = ban ? catalog.ban(room.id(), target, by) : DONE;
+        return stored.thenRun(() -> {
+            bus.moderate(Moderation.removed(room.id(), target, ban, by));
+            events.moderated(room.id(), ban ? "ban" : "kick", actor.identity().id());
+        });
+    }
+
+    /** Lets {@code uid} into {@code room} again (the owner, or the API key). */
+    public CompletionStage<Void> unban(Actor actor, Room room, String uid) {
+        String target = requireUid(uid);
+        requireModerator(actor, room);
+        return catalog.unban(room.id(), target).thenRun(() -> {
+            bus.moderate(new Moderation(room.id(), Moderation.Kind.UNBAN, target, 0, actor.identity().nick()));
+            events.moderated(room.id(), "unban", actor.identity().id());
+        });
+    }
+
+    /**
+     * Deletes message {@code seq} of {@code room}: it stays as a tombstone (no text, no image) and
+     * everyone in the room is told. Its author may, and so may the room's owner and the API key.
+     * Deleting a deleted message again changes nothing and is no error.
+     */
+    public CompletionStage<Void> deleteMessage(Actor actor, Room room, Long seq) {
+        if (seq == null || seq < 1) {
+            throw ProtocolException.invalidArgument("\"seq\" must be a message's seq, at least 1");
+        }
+        return log.find(room.id(), seq).thenCompose(message -> {
+            if (message == null) {
+                throw new ProtocolException(ErrorCode.NOT_FOUND, "no message " + seq + " in this room");
+            }
+            boolean author = message.authorId() != null && message.authorId().equals(actor.identity().id());
+            if (!author) {
+                requireModerator(actor, room);
+            }
+            if (message.deleted()) {
+                return DONE;
+            }
+            return log.delete(room.id(), seq).thenRun(() -> {
+                bus.moderate(new Moderation(room.id(), Moderation.Kind.DELETE, null, seq, actor.identity().nick()));
+                events.moderated(room.id(), "delete_message", actor.identity().id());
+            });
+        });
+    }
+
+    private static void requireModerator(Actor actor, Room room) {
+        if (!actor.moderatesEveryRoom() && !room.isOwnedBy(actor.identity())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, room.id().equals(Hub.PUBLIC_ROOM)
+                    ? "general is moderated with the server's API key only"
+                    : "only the room's owner can do that");
+        }
+    }
+
+    private static String requireUid(String uid) {
+        if (uid == null || uid.isEmpty() || uid.length() > 32) {
+            throw ProtocolException.invalidArgument("\"uid\" must be a member's uid");
+        }
+        return uid;
     }
 
     /** Up to {@code limit} (default 50, at most 100) messages of {@code room} before {@code before}, oldest first. */

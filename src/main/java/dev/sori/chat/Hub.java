@@ -133,6 +133,11 @@ public final class Hub implements AutoCloseable {
             public void resync() {
                 sweepRequested = true;
             }
+
+            @Override
+            public void moderated(Moderation decision) {
+                Hub.this.moderated(decision);
+            }
         });
         presence.listen(new ElsewhereToRooms());
         log.onStored(bus::publish);
@@ -144,7 +149,7 @@ public final class Hub implements AutoCloseable {
         this.passwordHashing = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32),
                 daemon("sori-passwords"));
         this.chat = new ChatService(settings, lobby, log, identities, passwords, passwordHashing, passwordGuard, events,
-                storage.media());
+                storage.media(), catalog, bus);
         long period = settings.pingInterval().toMillis();
         scheduler.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(() -> identities.forgetUnused(FORGET_IDENTITIES_AFTER, clock.getAsLong()),
@@ -217,13 +222,18 @@ public final class Hub implements AutoCloseable {
         // message posted after it reaches it. Admission gates it, so nothing the room says
         // overtakes welcome; open releases what waited.
         Room general = lobby.general();
-        general.admit(client, false); // no ack, so no member list
+        boolean inGeneral = !general.isBanned(identity.uid()); // a banned identity starts in no room
+        if (inGeneral) {
+            general.admit(client, false); // no ack, so no member list
+        }
         client.send(ServerFrame.event("welcome", new Welcome(client.sid(), identity.uid(), identity.token(), identity.nick(),
-                identity.color(), PUBLIC_ROOM, serverInfo,
+                identity.color(), inGeneral ? PUBLIC_ROOM : null, serverInfo,
                 new Welcome.Limits(settings.maxMessageChars(), Nicknames.MAX_CHARS, settings.maxUploadBytes()))));
         client.welcomed();
-        general.open(client, null);
-        lobby.countChanged(general);
+        if (inGeneral) {
+            general.open(client, null);
+            lobby.countChanged(general);
+        }
         events.connected(client.sid(), identity.id(), identity.token().equals(token), clients.size());
     }
 
@@ -364,10 +374,11 @@ public final class Hub implements AutoCloseable {
         }
         sweepRequested = false;
         lastSweepNanos = now;
-        catalog.refresh().whenComplete((rooms, failure) -> {
+        catalog.refresh().thenCombine(catalog.refreshBans(), java.util.Map::entry).whenComplete((read, failure) -> {
             try {
                 if (failure == null) {
-                    lobby.sync(rooms, now);
+                    lobby.sync(read.getKey(), now);
+                    lobby.bansAre(read.getValue());
                 } else {
                     LOG.log(Level.WARNING, "could not read the rooms to repair delivery ({0}); trying again",
                             failure.getClass().getSimpleName());
@@ -376,6 +387,23 @@ public final class Hub implements AutoCloseable {
                 sweeping.set(false);
             }
         });
+    }
+
+    /** A moderator's decision (made here or on another node), applied to this node's members. */
+    private void moderated(Moderation decision) {
+        Room room = lobby.find(decision.room());
+        if (room == null) {
+            return;
+        }
+        switch (decision.kind()) {
+            case KICK, BAN -> {
+                if (room.removeIdentity(decision.uid(), decision.kind() == Moderation.Kind.BAN, decision.byNick()) > 0) {
+                    lobby.countChanged(room);
+                }
+            }
+            case UNBAN -> room.banned(decision.uid(), false);
+            case DELETE -> room.messageDeleted(decision.seq());
+        }
     }
 
     /** What members on other nodes do, to the rooms here. */

@@ -84,6 +84,14 @@ final class Lobby {
         for (RoomCatalog.Saved saved : catalog.load()) {
             rooms.put(saved.id(), fromCatalog(saved));
         }
+        bansAre(catalog.loadBans());
+    }
+
+    /** Every room's bans as the catalog has them (start-up, and each sweep of a cluster node). */
+    void bansAre(Map<String, Set<String>> bans) {
+        for (Room room : rooms.values()) {
+            room.bansAre(bans.getOrDefault(room.id(), Set.of()));
+        }
     }
 
     /** A room as the catalog keeps it: at start-up, or when another node created it. */

@@ -18,6 +18,11 @@ public final class LocalRoomBus implements RoomBus {
     }
 
     @Override
+    public void moderate(Moderation decision) {
+        subscriber.moderated(decision);
+    }
+
+    @Override
     public void close() {
         subscriber = run -> { };
     }

@@ -143,6 +143,37 @@ public final class MemoryMessageLog implements MessageLog {
     }
 
     @Override
+    public CompletionStage<Message> find(String room, long seq) {
+        RoomLog log = rooms.get(room);
+        if (log == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        synchronized (log) {
+            for (Message m : log.messages) {
+                if (m.seq() == seq) {
+                    return CompletableFuture.completedFuture(m);
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> delete(String room, long seq) {
+        RoomLog log = rooms.get(room);
+        if (log != null) {
+            synchronized (log) {
+                java.util.List<Message> kept = new java.util.ArrayList<>(log.messages);
+                log.messages.clear();
+                for (Message m : kept) {
+                    log.messages.addLast(m.seq() == seq ? m.tombstone() : m);
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public CompletionStage<Void> deleteRoom(String room) {
         rooms.remove(room);
         return CompletableFuture.completedFuture(null);

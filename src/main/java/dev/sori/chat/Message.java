@@ -18,14 +18,22 @@ package dev.sori.chat;
  * @param except   the connection ({@code sid}) that posted it with {@code echo:false} and must not
  *                 get it back, or null. A posting instruction that travels with the message to
  *                 its delivery; never stored, so always null in history
+ * @param deleted  a tombstone: the message was deleted (moderation), its text is empty and it
+ *                 has no media; it keeps its place ({@code seq}) in the room
  */
 public record Message(String room, long seq, String authorId, String nick, String color, String text, Media media,
-                      long ts, String cid, String except) {
+                      long ts, String cid, String except, boolean deleted) {
 
     /** A text message, without media. */
     public Message(String room, long seq, String authorId, String nick, String color, String text, long ts,
                    String cid, String except) {
-        this(room, seq, authorId, nick, color, text, null, ts, cid, except);
+        this(room, seq, authorId, nick, color, text, null, ts, cid, except, false);
+    }
+
+    /** A message as posted (not deleted), with {@code media} or not. */
+    public Message(String room, long seq, String authorId, String nick, String color, String text, Media media,
+                   long ts, String cid, String except) {
+        this(room, seq, authorId, nick, color, text, media, ts, cid, except, false);
     }
 
     /** A text message to post, before the log gives it its {@code seq} and {@code ts}. */
@@ -43,6 +51,11 @@ public record Message(String room, long seq, String authorId, String nick, Strin
     /** This draft as committed at {@code seq} and {@code ts}. */
     public Message committed(long seq, long ts) {
         return new Message(room, seq, authorId, nick, color, text, media, ts, cid, except);
+    }
+
+    /** This message deleted: its place kept, its text and media gone. */
+    public Message tombstone() {
+        return new Message(room, seq, authorId, nick, color, "", null, ts, cid, null, true);
     }
 
     @Override

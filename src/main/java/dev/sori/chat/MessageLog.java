@@ -61,6 +61,16 @@ public interface MessageLog extends AutoCloseable {
     /** Up to {@code limit} messages of {@code room} with {@code seq < before}, oldest first. */
     CompletionStage<List<Message>> before(String room, long before, int limit);
 
+    /** Message {@code seq} of {@code room} as kept (possibly a tombstone), or null when there is none. */
+    CompletionStage<Message> find(String room, long seq);
+
+    /**
+     * Makes message {@code seq} of {@code room} a tombstone: no text, no media, {@code deleted}.
+     * It keeps its place, so history and recovery still count every seq. Idempotent; completes
+     * once the change is durable.
+     */
+    CompletionStage<Void> delete(String room, long seq);
+
     /** The highest {@code seq} stored for {@code room}, 0 when it has none. */
     long lastSeq(String room);
 

@@ -22,17 +22,22 @@ final class RequestHandlers {
         CompletionStage<Void> handle(ChatService chat, Client client, ClientFrame.Request request);
     }
 
-    private static final Map<String, Handler> BY_TYPE = Map.of(
-            "new_message", RequestHandlers::newMessage,
-            "nickname", RequestHandlers::nickname,
-            "join", RequestHandlers::join,
-            "leave", RequestHandlers::leave,
-            "create_room", RequestHandlers::createRoom,
-            "delete_room", RequestHandlers::deleteRoom,
-            "list_rooms", (chat, client, request) -> client.ack(request, new Acks.Rooms(chat.rooms())),
-            "history", RequestHandlers::history,
-            "typing", RequestHandlers::typing,
-            "ping", (chat, client, request) -> client.ack(request, request.hasPayload() ? request.payload() : null));
+    private static final Map<String, Handler> BY_TYPE = Map.ofEntries(
+            Map.entry("new_message", RequestHandlers::newMessage),
+            Map.entry("nickname", RequestHandlers::nickname),
+            Map.entry("join", RequestHandlers::join),
+            Map.entry("leave", RequestHandlers::leave),
+            Map.entry("create_room", RequestHandlers::createRoom),
+            Map.entry("delete_room", RequestHandlers::deleteRoom),
+            Map.entry("list_rooms", (chat, client, request) -> client.ack(request, new Acks.Rooms(chat.rooms()))),
+            Map.entry("history", RequestHandlers::history),
+            Map.entry("typing", RequestHandlers::typing),
+            Map.entry("kick", (chat, client, request) -> remove(chat, client, request, false)),
+            Map.entry("ban", (chat, client, request) -> remove(chat, client, request, true)),
+            Map.entry("unban", RequestHandlers::unban),
+            Map.entry("delete_message", RequestHandlers::deleteMessage),
+            Map.entry("ping", (chat, client, request) ->
+                    client.ack(request, request.hasPayload() ? request.payload() : null)));
 
     private RequestHandlers() {
     }
@@ -93,6 +98,25 @@ final class RequestHandlers {
     private static CompletionStage<Void> deleteRoom(ChatService chat, Client client, ClientFrame.Request request) {
         Room room = chat.room(Requests.requiredRoom(Requests.bind(request.payload(), Requests.RoomRef.class).room()));
         return chat.deleteRoom(client, room).thenCompose(v -> client.ack(request, new Acks.Empty()));
+    }
+
+    private static CompletionStage<Void> remove(ChatService chat, Client client, ClientFrame.Request request,
+                                                boolean ban) {
+        Requests.MemberRef who = Requests.bind(request.payload(), Requests.MemberRef.class);
+        Room room = chat.room(Requests.requiredRoom(who.room()));
+        return chat.remove(client, room, who.uid(), ban).thenCompose(v -> client.ack(request, new Acks.Empty()));
+    }
+
+    private static CompletionStage<Void> unban(ChatService chat, Client client, ClientFrame.Request request) {
+        Requests.MemberRef who = Requests.bind(request.payload(), Requests.MemberRef.class);
+        Room room = chat.room(Requests.requiredRoom(who.room()));
+        return chat.unban(client, room, who.uid()).thenCompose(v -> client.ack(request, new Acks.Empty()));
+    }
+
+    private static CompletionStage<Void> deleteMessage(ChatService chat, Client client, ClientFrame.Request request) {
+        Requests.MessageRef which = Requests.bind(request.payload(), Requests.MessageRef.class);
+        Room room = chat.room(Requests.requiredRoom(which.room()));
+        return chat.deleteMessage(client, room, which.seq()).thenCompose(v -> client.ack(request, new Acks.Empty()));
     }
 
     private static CompletionStage<Void> history(ChatService chat, Client client, ClientFrame.Request request) {

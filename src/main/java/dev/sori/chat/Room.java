@@ -4,6 +4,7 @@ import dev.sori.protocol.Acks;
 import dev.sori.protocol.ErrorCode;
 import dev.sori.protocol.ProtocolException;
 import dev.sori.protocol.RoomInfo;
+import dev.sori.protocol.Moderated;
 import dev.sori.protocol.SystemEvent;
 import dev.sori.protocol.Typing;
 import java.util.ArrayList;
@@ -56,6 +57,18 @@ public final class Room {
     private long lastDelivered; // guarded by this
     private long emptySince; // guarded by this; clock millis, 0 while occupied
     private boolean removed; // guarded by this
+    /** The uids kept out of this room (bans), as the catalog has them; read without the lock. */
+    private volatile Set<String> banned = Set.of();
+    /**
+     * Who was just removed by a moderator, uid to the kind announced ({@code kick} or {@code ban}),
+     * with when: their connections on other nodes leave through the presence, and are announced
+     * as that kind rather than as an ordinary leave. Guarded by this.
+     */
+    private final Map<String, Removal> recentlyRemoved = new HashMap<>();
+    private record Removal(String kind, long at) {
+    }
+    /** How long a removal colours the leaves that follow it from other nodes. */
+    private static final long REMOVAL_MEMORY_MILLIS = 30_000;
     /** Identities that gave the right password since start-up: PBKDF2 is too slow to repeat per tab and reconnect. */
     private final Set<String> admittedIdentities = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int MAX_ADMITTED = 10_000;
@@ -134,6 +147,78 @@ public final class Room {
 
     boolean isOwnedBy(Identity identity) {
         return ownerId != null && ownerId.equals(identity.id());
+    }
+
+    /** Whether the identity of public id {@code uid} owns this room. */
+    boolean isOwnedByUid(String uid) {
+        return ownerId != null && Uids.of(ownerId).equals(uid);
+    }
+
+    /** Whether the identity of public id {@code uid} is banned from this room. */
+    boolean isBanned(String uid) {
+        return banned.contains(uid);
+    }
+
+    /** The room's bans as the catalog has them now (start-up, the sweep). */
+    void bansAre(Set<String> uids) {
+        banned = Set.copyOf(uids);
+    }
+
+    /** A ban or an unban decided (here or on another node). */
+    synchronized void banned(String uid, boolean isBanned) {
+        Set<String> now = new java.util.HashSet<>(banned);
+        if (isBanned ? now.add(uid) : now.remove(uid)) {
+            banned = Set.copyOf(now);
+        }
+    }
+
+    /**
+     * A moderator removed the identity {@code uid}: each of its connections here gets
+     * {@code kicked} and leaves, and everyone else sees a {@code system} {@code kick} (or
+     * {@code ban}) per connection, never coalesced. Returns how many connections left.
+     */
+    int removeIdentity(String uid, boolean ban, String byNick) {
+        String kind = ban ? SystemEvent.BAN : SystemEvent.KICK;
+        EncodedFrame kicked = Frames.event("kicked", new Moderated.Kicked(id, byNick, ban ? Boolean.TRUE : null));
+        List<Outbox> toFlush = new ArrayList<>();
+        int removedHere = 0;
+        synchronized (this) {
+            if (ban) {
+                banned(uid, true);
+            }
+            long now = clock.getAsLong();
+            recentlyRemoved.values().removeIf(r -> now - r.at() > REMOVAL_MEMORY_MILLIS);
+            recentlyRemoved.put(uid, new Removal(kind, now));
+            for (Client member : List.copyOf(members)) {
+                if (!member.identity().uid().equals(uid)) {
+                    continue;
+                }
+                queueTo(member, kicked, toFlush);
+                queuePendingPresence(toFlush);
+                members.remove(member);
+                Presence.Member who = Presence.Member.of(member.identity());
+                headcount = presence.left(id, who);
+                gated.remove(member);
+                member.left(this);
+                if (headcount.connections() == 0) {
+                    emptySince = now;
+                }
+                queueToAll(systemEvent(kind, who, null), toFlush);
+                removedHere++;
+            }
+        }
+        flush(toFlush);
+        return removedHere;
+    }
+
+    /** Message {@code seq} was deleted (a tombstone now): everyone here is told, in order with the messages. */
+    void messageDeleted(long seq) {
+        List<Outbox> toFlush = new ArrayList<>();
+        synchronized (this) {
+            queuePendingPresence(toFlush);
+            queueToAll(Frames.event("message_deleted", new Moderated.MessageDeleted(id, seq)), toFlush);
+        }
+        flush(toFlush);
     }
 
     void ownerRenamed(String nick) {
@@ -312,7 +397,13 @@ public final class Room {
             if (after.connections() == 0 && emptySince == 0) {
                 emptySince = clock.getAsLong();
             }
-            announce(SystemEvent.LEAVE, who, null, toFlush);
+            Removal removal = recentlyRemoved.get(who.uid());
+            if (removal != null && clock.getAsLong() - removal.at() <= REMOVAL_MEMORY_MILLIS) {
+                queuePendingPresence(toFlush);
+                queueToAll(systemEvent(removal.kind(), who, null), toFlush); // removed on its node
+            } else {
+                announce(SystemEvent.LEAVE, who, null, toFlush);
+            }
         }
         flush(toFlush);
     }

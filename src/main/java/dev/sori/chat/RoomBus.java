@@ -42,6 +42,14 @@ public interface RoomBus extends AutoCloseable {
          */
         default void resync() {
         }
+
+        /**
+         * A moderator's decision, stored before it was sent: act on this node's members. At most
+         * once, like runs; what it changed is in the store (a lost deletion shows in history, a
+         * lost ban is read again by the hub's sweep). Must not block.
+         */
+        default void moderated(Moderation decision) {
+        }
     }
 
     /** Sets where received runs go; called once, before the first {@link #publish}. */
@@ -49,6 +57,9 @@ public interface RoomBus extends AutoCloseable {
 
     /** Sends a run of committed messages to every node's subscriber, this one's included. */
     void publish(List<Message> run);
+
+    /** Sends a stored moderation decision to every node's subscriber, this one's included. */
+    void moderate(Moderation decision);
 
     /** Rooms were created or deleted here: tells the other nodes to look (none on one node). */
     default void roomsChanged() {

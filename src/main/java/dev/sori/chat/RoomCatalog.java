@@ -1,6 +1,8 @@
 package dev.sori.chat;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -46,6 +48,26 @@ public interface RoomCatalog {
             return CompletableFuture.completedFuture(true);
         }
     };
+
+    /** Every room's bans (room id to banned uids), at start-up; blocking, like {@link #load}. */
+    default Map<String, Set<String>> loadBans() {
+        return Map.of();
+    }
+
+    /** Every room's bans now, for the sweep of a node whose bus may have lost a ban. */
+    default CompletionStage<Map<String, Set<String>>> refreshBans() {
+        return CompletableFuture.completedFuture(Map.of());
+    }
+
+    /** Keeps the identity of public id {@code uid} out of {@code room}; completes once durable. */
+    default CompletionStage<Void> ban(String room, String uid, String byNick) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Lets {@code uid} into {@code room} again; completes once durable. */
+    default CompletionStage<Void> unban(String room, String uid) {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Every saved room, at start-up. */
     List<Saved> load();

@@ -2,6 +2,7 @@ package dev.sori.cluster;
 
 import dev.sori.chat.Media;
 import dev.sori.chat.Message;
+import dev.sori.chat.Moderation;
 import dev.sori.chat.Presence;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,7 @@ final class ClusterFrames {
     static final byte HEARTBEAT = 'H';
     static final byte MESSAGES = 'M';
     static final byte ROOMS_CHANGED = 'R';
+    static final byte MODERATION = 'X';
     static final byte PRESENCE = 'P';
     static final byte TYPING = 'T';
     static final byte SNAPSHOT_REQUEST = 'Q';
@@ -92,6 +94,7 @@ final class ClusterFrames {
                 out.writeLong(m.ts());
                 writeNullable(out, m.cid());
                 writeMedia(out, m.media());
+                out.writeBoolean(m.deleted());
             }
         };
     }
@@ -109,8 +112,9 @@ final class ClusterFrames {
             long ts = in.readLong();
             String cid = readNullable(in);
             Media media = readMedia(in);
+            boolean deleted = in.readBoolean();
             // "except" (echo:false) names a connection of the origin node: nobody here.
-            run.add(new Message(room, seq, authorId, nick, color, text, media, ts, cid, null));
+            run.add(new Message(room, seq, authorId, nick, color, text, media, ts, cid, null, deleted));
         }
         return run;
     }
@@ -130,6 +134,21 @@ final class ClusterFrames {
         return in.readBoolean()
                 ? new Media(in.readUTF(), in.readUTF(), in.readInt(), in.readInt(), in.readLong())
                 : null;
+    }
+
+    static Body moderation(Moderation decision) {
+        return out -> {
+            out.writeUTF(decision.room());
+            out.writeByte(decision.kind().ordinal());
+            writeNullable(out, decision.uid());
+            out.writeLong(decision.seq());
+            writeNullable(out, decision.byNick());
+        };
+    }
+
+    static Moderation readModeration(DataInputStream in) throws IOException {
+        return new Moderation(in.readUTF(), Moderation.Kind.values()[in.readByte()], readNullable(in), in.readLong(),
+                readNullable(in));
     }
 
     static Body presence(PresenceEvent event) {

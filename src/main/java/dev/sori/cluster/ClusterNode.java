@@ -192,6 +192,7 @@ public final class ClusterNode implements AutoCloseable {
                 case ClusterFrames.HEARTBEAT -> presence.heartbeat(header, in.readLong());
                 case ClusterFrames.MESSAGES -> bus.received(ClusterFrames.readMessages(in));
                 case ClusterFrames.ROOMS_CHANGED -> bus.resync();
+                case ClusterFrames.MODERATION -> bus.moderated(ClusterFrames.readModeration(in));
                 case ClusterFrames.PRESENCE -> presence.event(header, ClusterFrames.readPresence(in));
                 case ClusterFrames.TYPING -> {
                     ClusterFrames.Typing typing = ClusterFrames.readTyping(in);

@@ -1,6 +1,7 @@
 package dev.sori.cluster;
 
 import dev.sori.chat.Message;
+import dev.sori.chat.Moderation;
 import dev.sori.chat.RoomBus;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +52,21 @@ public final class ClusterRoomBus implements RoomBus {
             subscriber.received(run);
         }
         node.publish(ClusterFrames.MESSAGES, ClusterFrames.messages(run));
+    }
+
+    @Override
+    public void moderate(Moderation decision) {
+        synchronized (delivering) {
+            subscriber.moderated(decision);
+        }
+        node.publish(ClusterFrames.MODERATION, ClusterFrames.moderation(decision));
+    }
+
+    /** A moderation decision another node published. */
+    void moderated(Moderation decision) {
+        synchronized (delivering) {
+            subscriber.moderated(decision);
+        }
     }
 
     /** A run another node published. */

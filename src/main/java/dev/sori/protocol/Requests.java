@@ -64,6 +64,14 @@ public final class Requests {
     public record History(String room, Long before, Integer limit) {
     }
 
+    /** {@code kick}, {@code ban} and {@code unban}: someone, by public uid, in a room. */
+    public record MemberRef(String room, String uid) {
+    }
+
+    /** {@code delete_message}: a message, by its seq in its room. */
+    public record MessageRef(String room, Long seq) {
+    }
+
     /** {@code leave}, {@code delete_room} and {@code typing}: just a room. */
     public record RoomRef(String room) {
     }

@@ -4,7 +4,7 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.util.List;
 
 /**
- * The payload of {@code system}: someone joined, left or was renamed. {@code count} is the
+ * The payload of {@code system}: someone joined, left, was renamed, or was kicked or banned. {@code count} is the
  * number of connections in the room after the event; {@code old} is set for {@code nick} only.
  * {@code color} (the person's colour) is Sori's extension, so that member lists can stay coloured.
  *
@@ -20,6 +20,10 @@ public record SystemEvent(String room, String kind, String uid, List<String> uid
     public static final String JOIN = "join";
     public static final String LEAVE = "leave";
     public static final String NICK = "nick";
+    /** The room's owner (or the server's API key) removed someone; they may come back. */
+    public static final String KICK = "kick";
+    /** Removed and kept out until unbanned. */
+    public static final String BAN = "ban";
 
     /** One person's event. */
     public static SystemEvent of(String room, String kind, String uid, String nick, String old, String color,

@@ -15,6 +15,8 @@ import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -167,6 +169,21 @@ public final class DatabaseChatStorage implements AutoCloseable {
         }
 
         @Override
+        public CompletionStage<Message> find(String room, long seq) {
+            return onIo("reading a message", () -> store.find(room, seq));
+        }
+
+        @Override
+        public CompletionStage<Void> delete(String room, long seq) {
+            return onIo("deleting a message", () -> {
+                if (store.delete(room, seq)) {
+                    sweepMedia(); // its image, unless another message carries it
+                }
+                return null;
+            });
+        }
+
+        @Override
         public CompletionStage<Recovery> recover(String room, long since, long upTo, int max) {
             return onIo("recovering messages", () -> {
                 if (since > upTo) {
@@ -263,6 +280,32 @@ public final class DatabaseChatStorage implements AutoCloseable {
         @Override
         public void occupied(String id) {
             bestEffort("marking a room occupied", () -> store.markOccupied(id));
+        }
+
+        @Override
+        public Map<String, Set<String>> loadBans() {
+            return store.bans();
+        }
+
+        @Override
+        public CompletionStage<Map<String, Set<String>>> refreshBans() {
+            return onIo("reading bans", store::bans);
+        }
+
+        @Override
+        public CompletionStage<Void> ban(String room, String uid, String byNick) {
+            return onIo("banning", () -> {
+                store.ban(room, uid, byNick);
+                return null;
+            });
+        }
+
+        @Override
+        public CompletionStage<Void> unban(String room, String uid) {
+            return onIo("unbanning", () -> {
+                store.unban(room, uid);
+                return null;
+            });
         }
 
         @Override

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 /** {@link MessageStore} on JDBC: appends go through the {@link MessageWriter}, reads straight to the pool. */
 final class JdbcMessageStore implements MessageStore {
     static final String COLUMNS = "room_id, seq, author_id, nick, color, body, ts, cid,"
-            + " media_id, media_type, media_width, media_height, media_bytes";
+            + " media_id, media_type, media_width, media_height, media_bytes, deleted";
 
     private final DataSource dataSource;
     private final MessageWriter writer;
@@ -172,7 +172,49 @@ final class JdbcMessageStore implements MessageStore {
                 rs.getInt(first + 11), rs.getLong(first + 12));
         return new Message(rs.getString(first), rs.getLong(first + 1), rs.getString(first + 2),
                 rs.getString(first + 3), rs.getString(first + 4), rs.getString(first + 5), media, rs.getLong(first + 6),
-                rs.getString(first + 7), null);
+                rs.getString(first + 7), null, rs.getBoolean(first + 13));
+    }
+
+    @Override
+    public Message find(String room, long seq) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND seq = ?")) {
+            ps.setString(1, room);
+            ps.setLong(2, seq);
+            List<Message> found = read(ps);
+            return found.isEmpty() ? null : found.get(0);
+        } catch (SQLException e) {
+            throw SqlFailures.unavailable("reading a message", e);
+        }
+    }
+
+    @Override
+    public boolean delete(String room, long seq) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int changed;
+                try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET deleted = TRUE, body = '',"
+                        + " media_id = NULL, media_type = NULL, media_width = NULL, media_height = NULL,"
+                        + " media_bytes = NULL WHERE room_id = ? AND seq = ? AND deleted = FALSE")) {
+                    ps.setString(1, room);
+                    ps.setLong(2, seq);
+                    changed = ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM media_posts WHERE room_id = ? AND seq = ?")) {
+                    ps.setString(1, room);
+                    ps.setLong(2, seq);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return changed > 0;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.unavailable("deleting a message", e);
+        }
     }
 
     private static void requireLimit(int limit) {

@@ -8,8 +8,12 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** {@link RoomStore} on JDBC. */
@@ -98,6 +102,57 @@ final class JdbcRoomStore implements RoomStore {
     }
 
     @Override
+    public void ban(String id, String uid, String byNick) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM room_bans WHERE room_id = ? AND uid = ?")) {
+                ps.setString(1, id);
+                ps.setString(2, uid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO room_bans (room_id, uid, by_nick, created_at) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, id);
+                ps.setString(2, uid);
+                ps.setString(3, byNick);
+                ps.setLong(4, clock.millis());
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            if (SqlFailures.is(e, SqlFailures.UNIQUE_VIOLATION)) {
+                return; // banned by someone else at the same moment
+            }
+            if (SqlFailures.isMissingParent(e)) {
+                throw new NoSuchRoomException(id);
+            }
+            throw SqlFailures.unavailable("banning", e);
+        }
+    }
+
+    @Override
+    public void unban(String id, String uid) {
+        update("unbanning", "DELETE FROM room_bans WHERE room_id = ? AND uid = ?", id, uid);
+    }
+
+    @Override
+    public Map<String, Set<String>> bans() {
+        Map<String, Set<String>> bans = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT room_id, uid FROM room_bans");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                bans.computeIfAbsent(rs.getString(1), r -> new HashSet<>()).add(rs.getString(2));
+            }
+            return bans;
+        } catch (SQLException e) {
+            throw SqlFailures.unavailable("reading bans", e);
+        }
+    }
+
+    @Override
     public void markOccupied(String id) {
         updateAtNow("UPDATE rooms SET emptied_at = NULL, last_active_at = ? WHERE id = ?", id);
     }
@@ -161,9 +216,11 @@ final class JdbcRoomStore implements RoomStore {
         }
     }
 
-    private int update(String what, String sql, String id) {
+    private int update(String what, String sql, String... parameters) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, id);
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
+            }
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw SqlFailures.unavailable(what, e);

@@ -109,6 +109,15 @@ public interface MessageStore {
      */
     long lastSeq(String room);
 
+    /** Message {@code seq} of {@code room} (possibly a tombstone), or null. */
+    Message find(String room, long seq);
+
+    /**
+     * Makes message {@code seq} a tombstone (no text, no image, deleted) and forgets which image
+     * it carried; idempotent. Returns whether a message changed.
+     */
+    boolean delete(String room, long seq);
+
     /**
      * Retention: deletes all but the newest {@code keep} messages of the room.
      *

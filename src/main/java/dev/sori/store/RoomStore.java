@@ -2,7 +2,9 @@ package dev.sori.store;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The rooms. {@code general} exists from the first migration and is {@linkplain StoredRoom#permanent
@@ -34,6 +36,15 @@ public interface RoomStore {
      * @return false when there is no such room, or it is permanent
      */
     boolean delete(String id);
+
+    /** Keeps {@code uid} out of room {@code id} (again: nothing changes). */
+    void ban(String id, String uid, String byNick);
+
+    /** Lets {@code uid} into room {@code id} again. */
+    void unban(String id, String uid);
+
+    /** Every room's banned uids, by room id. */
+    Map<String, Set<String>> bans();
 
     /** The room has members again: clears its emptied time, so it is not removed as empty. */
     void markOccupied(String id);

@@ -314,6 +314,16 @@ class HubTest {
         }
 
         @Override
+        public java.util.concurrent.CompletionStage<Message> find(String room, long seq) {
+            return delegate.find(room, seq);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> delete(String room, long seq) {
+            return delegate.delete(room, seq);
+        }
+
+        @Override
         public java.util.concurrent.CompletionStage<Recovery> recover(String room, long since, long upTo, int max) {
             return delegate.recover(room, since, upTo, max);
         }

@@ -50,6 +50,28 @@ public abstract class RoomBusContract {
     }
 
     @Test
+    void aModerationDecisionReachesTheSubscriberAsSent() {
+        RoomBus bus = bus();
+        List<Moderation> got = new CopyOnWriteArrayList<>();
+        bus.subscribe(new RoomBus.Subscriber() {
+            @Override
+            public void received(List<Message> run) {
+            }
+
+            @Override
+            public void moderated(Moderation decision) {
+                got.add(decision);
+            }
+        });
+        Moderation ban = new Moderation("r", Moderation.Kind.BAN, "uid-1", 0, "ada");
+        Moderation delete = new Moderation("r", Moderation.Kind.DELETE, null, 7, "ada");
+        bus.moderate(ban);
+        bus.moderate(delete);
+        await(5, () -> got.size() >= 2);
+        assertThat(got).containsExactly(ban, delete);
+    }
+
+    @Test
     void aPublishedRunReachesTheSubscriberAsOneRun() {
         RoomBus bus = bus();
         List<List<Message>> got = new CopyOnWriteArrayList<>();

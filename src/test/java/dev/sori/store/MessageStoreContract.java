@@ -618,4 +618,25 @@ abstract class MessageStoreContract extends StoreContract {
         assertThat(r.lastActiveAt()).isEqualTo(clock.instant());
         assertThat(r.lastSeq()).isEqualTo(1);
     }
+
+    @Test
+    void aDeletedMessageStaysAsATombstoneInItsPlace() {
+        Storage s = open();
+        String room = newRoom(s);
+        List<Message> stored = appendAll(s.messages(), room, 3);
+        assertThat(s.messages().find(room, 2)).isEqualTo(stored.get(1));
+
+        assertThat(s.messages().delete(room, 2)).isTrue();
+        assertThat(s.messages().delete(room, 2)).as("a second time changes nothing").isFalse();
+        assertThat(s.messages().delete(room, 99)).isFalse();
+
+        Message tombstone = s.messages().find(room, 2);
+        assertThat(tombstone.deleted()).isTrue();
+        assertThat(tombstone.text()).isEmpty();
+        assertThat(tombstone.media()).isNull();
+        assertThat(tombstone.authorId()).isEqualTo(stored.get(1).authorId());
+        assertThat(seqs(s.messages().latest(room, 10))).containsExactly(1L, 2L, 3L);
+        assertThat(s.messages().latest(room, 10).get(2).deleted()).isFalse();
+        assertThat(s.messages().find(room, 99)).isNull();
+    }
 }

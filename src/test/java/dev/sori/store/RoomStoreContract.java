@@ -174,4 +174,24 @@ abstract class RoomStoreContract extends StoreContract {
         assertThat(s.rooms().deleteIfEmptiedBefore(recentlyEmpty, clock.instant().plus(Duration.ofDays(1)))).isTrue();
         assertThat(s.rooms().find(recentlyEmpty)).isEmpty();
     }
+
+    @Test
+    void bansAreKeptPerRoomOnceAndGoWithTheRoom() {
+        Storage s = open();
+        String one = newRoom(s);
+        String two = newRoom(s);
+        s.rooms().ban(one, "uid-bob", "ada");
+        s.rooms().ban(one, "uid-bob", "ada"); // again: nothing changes
+        s.rooms().ban(one, "uid-eve", "ada");
+        s.rooms().ban(two, "uid-bob", "carol");
+        assertThat(s.rooms().bans()).containsEntry(one, java.util.Set.of("uid-bob", "uid-eve"))
+                .containsEntry(two, java.util.Set.of("uid-bob"));
+
+        s.rooms().unban(one, "uid-eve");
+        assertThat(s.rooms().bans().get(one)).containsExactly("uid-bob");
+        s.rooms().delete(two);
+        assertThat(s.rooms().bans()).doesNotContainKey(two);
+        assertThatThrownBy(() -> s.rooms().ban("no-such-room", "uid-bob", "ada"))
+                .isInstanceOf(NoSuchRoomException.class);
+    }
 }

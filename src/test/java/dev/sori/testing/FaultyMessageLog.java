@@ -54,6 +54,16 @@ public final class FaultyMessageLog implements MessageLog {
     }
 
     @Override
+    public CompletionStage<Message> find(String room, long seq) {
+        return delegate.find(room, seq);
+    }
+
+    @Override
+    public CompletionStage<Void> delete(String room, long seq) {
+        return delegate.delete(room, seq);
+    }
+
+    @Override
     public CompletionStage<Recovery> recover(String room, long since, long upTo, int max) {
         return delegate.recover(room, since, upTo, max);
     }
