@@ -5,6 +5,7 @@ import dev.sori.chat.RoomBus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@link RoomBus} between nodes: a committed run is delivered here at once, on the publishing
@@ -28,6 +29,8 @@ public final class ClusterRoomBus implements RoomBus {
     private final ClusterNode node;
     private final Object delivering = new Object();
     private volatile Subscriber subscriber = run -> { };
+    private final LongAdder published = new LongAdder();
+    private final LongAdder received = new LongAdder();
 
     ClusterRoomBus(ClusterNode node) {
         this.node = node;
@@ -51,6 +54,7 @@ public final class ClusterRoomBus implements RoomBus {
             subscriber.received(run);
         }
         node.publish(ClusterFrames.MESSAGES, ClusterFrames.messages(run));
+        published.add(run.size());
     }
 
     /** A run another node published. */
@@ -58,6 +62,7 @@ public final class ClusterRoomBus implements RoomBus {
         if (run.isEmpty()) {
             return;
         }
+        received.add(run.size());
         synchronized (delivering) {
             subscriber.received(run);
         }
@@ -76,6 +81,16 @@ public final class ClusterRoomBus implements RoomBus {
     @Override
     public Duration sweepPeriod() {
         return node.degraded() ? SWEEP_DEGRADED : SWEEP;
+    }
+
+    /** Messages this node published to the others since it started (handed to the transport). */
+    public long publishedMessages() {
+        return published.sum();
+    }
+
+    /** Messages this node received from the others since it started. */
+    public long receivedMessages() {
+        return received.sum();
     }
 
     void closed() {

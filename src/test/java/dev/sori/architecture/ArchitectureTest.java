@@ -57,4 +57,10 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.sori.websocket..", "dev.sori.server..",
                     "dev.sori.web..")
             .because("the doors (WebSocket endpoint, standalone server, WAR) depend on the core, never the reverse");
+
+    @ArchTest
+    static final ArchRule onlyTheMetricsPackageKnowsMicrometer = noClasses()
+            .that().resideOutsideOfPackage("dev.sori.metrics..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.prometheus..")
+            .because("the chat tells ChatEvents what happens; dev.sori.metrics alone turns that into meters");
 }
