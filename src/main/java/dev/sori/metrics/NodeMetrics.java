@@ -19,7 +19,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.lang.management.ManagementFactory;
 
 /**
  * The metrics of one running chat, for {@code /metrics}: the chat's events ({@link ChatMetrics}),
@@ -37,13 +36,14 @@ public final class NodeMetrics implements AutoCloseable {
     public static final String ENABLED_PROPERTY = "sori.metrics";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final ChatMetrics chat = new ChatMetrics(registry);
+    private final ChatMetrics chat;
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public NodeMetrics() {
-        // Two of Micrometer's names break Prometheus' conventions (promtool says so): the CPU time
-        // in "ns", and a gauge ending in _count. Prometheus' own name for the first instead, a
-        // plain one for the second.
+        // Filters first: they apply only to meters registered after them. Two of Micrometer's
+        // names break Prometheus' conventions (promtool says so): the CPU time in "ns", and a
+        // gauge ending in _count. Prometheus' own name for the first instead, a plain one for the
+        // second.
         registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
         registry.config().meterFilter(new MeterFilter() {
             @Override
@@ -51,10 +51,13 @@ public final class NodeMetrics implements AutoCloseable {
                 return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.cores") : id;
             }
         });
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
-                    .description("CPU time used by this process").register(registry);
+        try {
+            ProcessCpu.bindTo(registry);
+        } catch (LinkageError e) {
+            // An application server's class loader may hide com.sun.management (WildFly's does):
+            // process_cpu_usage remains.
         }
+        chat = new ChatMetrics(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

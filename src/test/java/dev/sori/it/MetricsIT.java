@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.sori.testing.ServerProcess;
 import dev.sori.testing.TestClient;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -144,8 +151,8 @@ class MetricsIT {
         }
     }
 
-    @Test
-    void promtoolAcceptsTheRealOutput() throws Exception {
+    /** promtool, or the test skips (fails when required). */
+    private static Path promtool() {
         Path promtool = Stream.of("/usr/bin/promtool", "/usr/local/bin/promtool").map(Path::of)
                 .filter(Files::isExecutable).findFirst().orElse(null);
         if (promtool == null) {
@@ -155,6 +162,78 @@ class MetricsIT {
             }
             Assumptions.abort("skipping the promtool check: " + why);
         }
+        return promtool;
+    }
+
+    private static String dashboard() throws IOException {
+        return Files.readString(Path.of("docs/grafana/sori-dashboard.json"));
+    }
+
+    /** The queries of the Grafana dashboard, with its variables as Prometheus would get them. */
+    private static List<String> dashboardQueries() throws IOException {
+        List<String> queries = new ArrayList<>();
+        collectExprs(Json.createReader(new StringReader(dashboard())).readValue(), queries);
+        return queries.stream().map(q -> q.replace("$__rate_interval", "1m").replace("$job", ".*")
+                .replace("$instance", ".*")).toList();
+    }
+
+    private static void collectExprs(JsonValue value, List<String> into) {
+        if (value instanceof JsonObject o) {
+            o.forEach((k, v) -> {
+                if (k.equals("expr") && v instanceof JsonString s) {
+                    into.add(s.getString());
+                } else {
+                    collectExprs(v, into);
+                }
+            });
+        } else if (value instanceof JsonArray a) {
+            a.forEach(v -> collectExprs(v, into));
+        }
+    }
+
+    @Test
+    void everySeriesTheDashboardAsksForExistsInTheRealOutput() throws Exception {
+        String text = scrape();
+        List<String> queries = dashboardQueries();
+        assertThat(queries).hasSizeGreaterThan(20);
+        Matcher names = Pattern.compile("\\b((?:sori|hikaricp|jvm|process)_[a-z_]+)").matcher(String.join("\n", queries));
+        List<String> missing = new ArrayList<>();
+        while (names.find()) {
+            String name = names.group(1);
+            // The cluster's meters exist on cluster nodes only, GC pauses after the first collection.
+            if (!name.startsWith("sori_cluster_") && !name.startsWith("jvm_gc_pause")
+                    && !Pattern.compile("^" + name + "[{ ]", Pattern.MULTILINE).matcher(text).find()) {
+                missing.add(name);
+            }
+        }
+        assertThat(missing).as("series the dashboard asks for and /metrics does not have").isEmpty();
+    }
+
+    @Test
+    void promtoolAcceptsTheDashboardsQueries() throws Exception {
+        Path promtool = promtool();
+        Path rules = Files.createTempFile("sori-dashboard", ".rules.yml");
+        try {
+            StringBuilder yaml = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+            int i = 0;
+            for (String query : dashboardQueries()) {
+                yaml.append("      - record: dashboard:query").append(i++).append("\n        expr: '")
+                        .append(query.replace("'", "''")).append("'\n");
+            }
+            Files.writeString(rules, yaml);
+            Process check = new ProcessBuilder(promtool.toString(), "check", "rules", rules.toString())
+                    .redirectErrorStream(true).start();
+            String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(check.exitValue()).as("promtool check rules said: %s", said).isZero();
+        } finally {
+            Files.deleteIfExists(rules);
+        }
+    }
+
+    @Test
+    void promtoolAcceptsTheRealOutput() throws Exception {
+        Path promtool = promtool();
         try (TestClient alice = TestClient.connect(server.chat())) {
             alice.ack("new_message", "{\"text\":\"for the histograms\"}", "h1");
         }
