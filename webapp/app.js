@@ -6,7 +6,9 @@
 //   lobby.js     the room list                          rooms.js  entering, leaving, the title bar
 //   members.js   members, presence lines, typing        banner.js status, toasts, errors
 //   dialogs.js   dialogs and drawers                     composer.js the box and the nickname
-// model.js and text.js have no DOM and are unit-tested (src/test/node) like sori.js.
+//   attach.js    an image: picker, paste, drop, upload   viewer.js  an image, large
+//   media.js     images' rules and sizes (no DOM)
+// model.js, text.js and media.js have no DOM and are unit-tested (src/test/node) like sori.js.
 // Everything a user typed (messages, nicknames, room titles) reaches the DOM through
 // textContent only, never as markup.
 //
@@ -41,6 +43,8 @@ import { setPresence, showBanner, hideBanner, showError, hideToast, clearNickErr
 import { openCreateDialog, submitCreate, openPasswordDialog, submitPassword, cancelPassword, openConfirmDelete, submitDelete, openDrawer, closeDrawers, updateDrawers } from './js/dialogs.js';
 import { resizeBox, submitMessage, onInput, submitNick, onKey, setMe } from './js/composer.js';
 import { askForNotifications, renderNotifyButton } from './js/notify.js';
+import { wireAttachments } from './js/attach.js';
+import { wireViewer } from './js/viewer.js';
 
 function lost(due) {
   state.connected = false;
@@ -113,6 +117,8 @@ renderHeader();
 updateDrawers();
 
 ui.composer.addEventListener('submit', submitMessage);
+wireAttachments();
+wireViewer();
 ui.text.addEventListener('keydown', onKey);
 ui.text.addEventListener('input', onInput);
 ui.nickForm.addEventListener('submit', submitNick);

@@ -1,6 +1,8 @@
 // The page's words in English and Korean. The language follows the browser, as the
 // protocol asks: anything starting with "ko" is Korean, everything else English.
 
+import { formatBytes } from './js/media.js';
+
 export const lang = (navigator.language || 'en').toLowerCase().startsWith('ko') ? 'ko' : 'en';
 
 // A coalesced join/leave can carry up to hundreds of names; past this many we summarise
@@ -116,6 +118,22 @@ const en = {
   stillJoining: 'Not in this room yet. Your message is still in the box.',
   messagesIn: (title) => `Messages in #${title}`,
   nickInvalid: null, // the server's message says exactly what is wrong
+
+  // ---- images ----
+  attach: 'Attach an image',
+  removeAttachment: 'Remove the image',
+  uploading: 'Uploading the image',
+  captionPlaceholder: 'Add a caption (optional)',
+  dropHere: 'Drop the image to attach it',
+  attachment: (name, size) => `${name}, ${size}`,
+  imageAlt: (type) => (type === 'image/gif' ? 'GIF' : 'Image'),
+  viewer: 'Image',
+  mediaTooBig: (max) => `That image is too big to send: at most ${formatBytes(max, lang)}.`,
+  mediaNotImage: 'That is not an image Sori can send: GIF, PNG, JPEG or WebP only.',
+  mediaBroken: 'That image cannot be read: it may be damaged or cut short.',
+  mediaTooMany: (s) => (s ? `Too many images in a short time. Try again in ${s} s.` : 'Too many images in a short time. Try again in a moment.'),
+  mediaForbidden: 'Not allowed to send images right now: wait until you are connected, then try again.',
+  mediaFailed: 'The image could not be sent. Try again.',
   // English readers get the server's own explanation, which says exactly what was wrong.
   error: (code, message) => en.errors[code] || capitalise(message) || 'Something went wrong.',
 };
@@ -230,6 +248,22 @@ const ko = {
   stillJoining: '아직 방에 들어가지 않았습니다. 메시지는 입력창에 남아 있습니다.',
   messagesIn: (title) => `#${title} 메시지`,
   nickInvalid: (max) => `사용할 수 없는 닉네임입니다. 1~${max}자, 제어 문자는 쓸 수 없습니다.`,
+
+  // ---- images ----
+  attach: '이미지 첨부',
+  removeAttachment: '이미지 빼기',
+  uploading: '이미지 올리는 중',
+  captionPlaceholder: '설명 추가 (선택)',
+  dropHere: '여기에 놓으면 이미지가 첨부됩니다',
+  attachment: (name, size) => `${name}, ${size}`,
+  imageAlt: (type) => (type === 'image/gif' ? 'GIF' : '이미지'),
+  viewer: '이미지',
+  mediaTooBig: (max) => `이미지가 너무 커서 보낼 수 없습니다. 최대 ${formatBytes(max, lang)}까지 보낼 수 있습니다.`,
+  mediaNotImage: '보낼 수 없는 파일입니다. GIF, PNG, JPEG, WebP 이미지만 보낼 수 있습니다.',
+  mediaBroken: '이미지를 읽을 수 없습니다. 손상되었거나 일부가 잘린 파일일 수 있습니다.',
+  mediaTooMany: (s) => (s ? `짧은 시간에 이미지를 너무 많이 보냈습니다. ${s}초 후에 다시 시도하세요.` : '짧은 시간에 이미지를 너무 많이 보냈습니다. 잠시 후 다시 시도하세요.'),
+  mediaForbidden: '지금은 이미지를 보낼 수 없습니다. 연결된 뒤에 다시 시도하세요.',
+  mediaFailed: '이미지를 보내지 못했습니다. 다시 시도하세요.',
   error: (code) => ko.errors[code] || '문제가 발생했습니다.',
 };
 

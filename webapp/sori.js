@@ -51,6 +51,36 @@
     }
   }
 
+  /** A refused or failed upload: the server's `code`, the HTTP `status` (0: no answer), `retryAfter` in seconds. */
+  class UploadError extends RequestError {
+    constructor(code, message, status = 0, retryAfter = undefined) {
+      super(code, message);
+      this.name = 'UploadError';
+      this.status = status;
+      this.retryAfter = retryAfter;
+    }
+  }
+
+  // The code of an HTTP refusal whose body did not say (a proxy's own 413 page, say).
+  const CODE_BY_STATUS = { 400: 'invalid_argument', 401: 'forbidden', 403: 'forbidden', 404: 'not_found', 413: 'too_large', 415: 'unsupported', 429: 'rate_limited', 503: 'unavailable' };
+
+  /** Retry-After in seconds: a number of seconds, or an HTTP date; undefined when absent or unreadable. */
+  function retryAfterSeconds(header, now = Date.now()) {
+    if (header == null || header === '') return undefined;
+    const text = String(header).trim();
+    if (/^\d+$/.test(text)) return Number(text);
+    const at = Date.parse(text);
+    return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+  }
+
+  /** The upload URL next to a page URL: `media` relative to it, so it works under a context path. */
+  function mediaUrl(base) {
+    const url = new URL('media', base);
+    url.search = '';
+    url.hash = '';
+    return url.href;
+  }
+
   /** A small event emitter: on(type, fn) returns a function that removes the listener. */
   class Emitter {
     constructor() {
@@ -320,6 +350,8 @@
       this.options = options;
       this.token = options.token || null;
       const base = options.url || (typeof location !== 'undefined' ? location.href : undefined);
+      this.base = base;
+      this.XMLHttpRequest = options.XMLHttpRequest || globalThis.XMLHttpRequest;
       this.connection = new Connection(() => chatUrl(base, this.token), options);
       this.requests = new Requests(this.connection, options);
       this.me = null; // the welcome: { uid, nick, color, … }
@@ -406,10 +438,14 @@
      * soon as it is; sent again with the same cid after a reconnect until acked. Resolves with
      * the ack ({ room, seq, cid, duplicate? }); rejects if the server refuses it (the post then
      * stays in the outbox as `failed` until retry(cid) or discard(cid)).
+     * `extra.media`: an image to post with `text` as its caption (which may then be empty): what
+     * upload() resolved with, or its id. The frame carries the id; `outbox` events the object.
      */
     post(room, text, extra = {}) {
       const cid = extra.cid || this.newCid();
-      const post = { cid, room, text, extra, state: 'sending', seq: undefined, error: null, attempt: null };
+      const { media, ...rest } = extra;
+      const wire = media && typeof media === 'object' ? { ...rest, media: media.id } : media ? { ...rest, media } : rest;
+      const post = { cid, room, text, extra: wire, media: media || undefined, state: 'sending', seq: undefined, error: null, attempt: null };
       const promise = new Promise((resolve, reject) => {
         post.resolve = resolve;
         post.reject = reject;
@@ -445,8 +481,55 @@
     }
 
     changed(post) {
-      const { cid, room, text, state, seq, error } = post;
-      this.emit('outbox', { cid, room, text, state, seq, error });
+      const { cid, room, text, media, state, seq, error } = post;
+      this.emit('outbox', media === undefined ? { cid, room, text, state, seq, error } : { cid, room, text, media, state, seq, error });
+    }
+
+    /**
+     * Uploads an image (a File or Blob) with `POST media` next to the page, authenticated by the
+     * identity token; resolves with the server's media object ({ id, type, width, height, bytes,
+     * url }) to post with post(room, caption, { media }). Rejects with an UploadError: the
+     * server's `code` (`too_large`, `unsupported`, `invalid_argument`, `forbidden`,
+     * `rate_limited` with `retryAfter` seconds…), `network` when no answer came, `aborted`.
+     * XMLHttpRequest, not fetch: only it reports how much of the body has gone
+     * (`onProgress({ loaded, total })`). The promise has abort().
+     */
+    upload(file, { onProgress } = {}) {
+      const xhr = new this.XMLHttpRequest();
+      const promise = new Promise((resolve, reject) => {
+        xhr.open('POST', mediaUrl(this.base));
+        if (this.token) xhr.setRequestHeader('Authorization', `Bearer ${this.token}`);
+        if (file && file.type) xhr.setRequestHeader('Content-Type', file.type);
+        if (onProgress && xhr.upload) {
+          xhr.upload.addEventListener('progress', (event) => {
+            onProgress({ loaded: event.loaded, total: event.lengthComputable ? event.total : (file?.size || 0) });
+          });
+        }
+        xhr.addEventListener('load', () => {
+          let body = null;
+          try {
+            body = JSON.parse(xhr.responseText);
+          } catch {
+            body = null; // a proxy's HTML error page, say
+          }
+          if (xhr.status >= 200 && xhr.status < 300 && body && typeof body.id === 'string') {
+            resolve(body);
+            return;
+          }
+          const code = (body && typeof body.code === 'string' && body.code) || CODE_BY_STATUS[xhr.status] || 'internal';
+          const retryAfter = retryAfterSeconds(xhr.getResponseHeader('Retry-After'));
+          reject(new UploadError(code, body?.message || `upload refused with HTTP ${xhr.status}`, xhr.status, retryAfter));
+        });
+        xhr.addEventListener('error', () => reject(new UploadError('network', 'the upload got no answer')));
+        xhr.addEventListener('abort', () => reject(new UploadError('aborted', 'the upload was cancelled')));
+        xhr.send(file);
+      });
+      return Object.assign(promise, { abort: () => xhr.abort() });
+    }
+
+    /** Where to fetch an uploaded image from: its `url` (relative to the Sori page) made absolute. */
+    mediaSrc(media) {
+      return new URL(media.url, this.base).href;
     }
 
     /** Sends what waits in the outbox for a room this connection is in. */
@@ -585,5 +668,5 @@
     return new Client(options).connect();
   }
 
-  return { connect, Client, Connection, Requests, RequestError, Emitter, backoffDelay, chatUrl, GENERAL };
+  return { connect, Client, Connection, Requests, RequestError, UploadError, Emitter, backoffDelay, chatUrl, mediaUrl, retryAfterSeconds, GENERAL };
 }));

@@ -3,6 +3,7 @@ import { t } from '../i18n.js';
 import { GENERAL, COUNTER_FROM, TYPING_EVERY_MS, ui, state, client, request, safeColor } from './session.js';
 import { renderMembers } from './members.js';
 import { showError, showNickError, clearNickError } from './banner.js';
+import { sendAttachment } from './attach.js';
 
 export function setMe(nick, color, uid = state.me?.uid ?? null) {
   const renamed = state.me && state.me.nick !== nick;
@@ -31,12 +32,14 @@ function canSend() {
   return view.room === GENERAL || view.joined || (view.synced && !view.locked);
 }
 
-export function submitMessage(event) {
+export async function submitMessage(event) {
   event.preventDefault();
   // Keep the user's indentation and inner blank lines, drop only the empty edges.
   const text = ui.text.value.replace(/^\s*\n/, '').trimEnd();
   ui.text.focus();
-  if (!text.trim()) return;
+  const withImage = !!state.attachment;
+  if (withImage && state.attachment.upload) return; // on its way already
+  if (!text.trim() && !withImage) return;
   const over = text.length - state.limits.maxMessageChars;
   if (over > 0) {
     // Nothing is cut behind the writer's back: the box keeps it all and says how much is too much.
@@ -48,6 +51,16 @@ export function submitMessage(event) {
     return;
   }
   const room = state.view.room;
+  if (withImage) {
+    // The text is the image's caption (it may be empty). The box keeps it until the image is
+    // posted, and whatever was typed meanwhile after that.
+    const typed = ui.text.value;
+    if (!await sendAttachment(room, text.trim() ? text : '')) return;
+    if (ui.text.value === typed) ui.text.value = '';
+    state.typingSentAt = 0;
+    resizeBox();
+    return;
+  }
   // Into the outbox: shown as "sending…" at once, sent now or after the reconnect, with a cid
   // that makes a resend after a lost ack harmless.
   const sent = client.post(room, text);

@@ -8,6 +8,8 @@ import { renderRoomItem, renderMenuDot } from './lobby.js';
 import { stopTyping } from './members.js';
 import { showToast } from './banner.js';
 import { notifyMention } from './notify.js';
+import { mediaBox, validMedia } from './media.js';
+import { openViewer } from './viewer.js';
 
 export function onMessage(message) {
   const view = state.view;
@@ -207,7 +209,10 @@ function renderMessage(view, message, own) {
   time.title = fullTimeFormat.format(ts);
   meta.append(time);
   const body = el('div', 'body');
-  body.append(meta, messageText(message.text));
+  body.append(meta);
+  const media = validMedia(message.media);
+  if (media) body.append(mediaFigure(media, message.text));
+  body.append(messageText(message.text));
   item.append(avatar, body);
 
   if (own) markOwn(item);
@@ -218,6 +223,31 @@ function renderMessage(view, message, own) {
     if (own && typeof message.cid === 'string') removePending(message.cid);
   }
   return item;
+}
+
+/**
+ * A message's image: a button (click, Enter or Space opens the viewer) holding an <img> whose box
+ * is sized from the media object before a byte has loaded, so nothing below it moves when it
+ * arrives. GIFs and animated WebP animate as any <img> does. The alt text is the caption, or a
+ * word for "image" (the file's name stays with the person who sent it).
+ */
+function mediaFigure(media, caption) {
+  const box = mediaBox(media.width, media.height);
+  const open = el('button', 'media');
+  open.type = 'button';
+  open.setAttribute('aria-haspopup', 'dialog');
+  const img = el('img', 'media-img');
+  img.width = box.width;
+  img.height = box.height;
+  img.style.aspectRatio = `${box.width} / ${box.height}`;
+  img.loading = 'lazy';
+  img.decoding = 'async';
+  img.alt = neutraliseBidi(String(caption ?? '').trim()) || t.imageAlt(media.type);
+  img.src = client.mediaSrc(media);
+  if (typeof media.id === 'string') open.dataset.media = media.id;
+  open.append(img);
+  open.addEventListener('click', () => openViewer(open, img.currentSrc || img.src, img.alt, caption));
+  return open;
 }
 
 /**
@@ -356,7 +386,8 @@ function removePending(cid) {
 
 function renderPending(post) {
   const me = state.me ?? { nick: ui.nick.value, color: '#64748b' };
-  const item = renderMessage(null, { uid: me.uid, nick: me.nick, color: me.color, text: post.text, ts: Date.now() }, true);
+  const media = post.media && typeof post.media === 'object' ? post.media : undefined;
+  const item = renderMessage(null, { uid: me.uid, nick: me.nick, color: me.color, text: post.text, media, ts: Date.now() }, true);
   item.classList.add('pending');
   item.dataset.cid = post.cid;
   const status = el('p', 'status');

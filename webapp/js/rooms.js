@@ -227,7 +227,7 @@ export function renderHeader() {
   // Nothing to leave in a room we are not (yet) in: a link to a locked room waits for its password.
   ui.leave.hidden = view.room === GENERAL || !(view.joined || view.synced) || view.locked;
   ui.del.hidden = view.room === GENERAL || !state.owned.has(view.room) || !view.joined;
-  ui.text.placeholder = t.messagePlaceholderIn(title);
+  ui.text.placeholder = state.attachment ? t.captionPlaceholder : t.messagePlaceholderIn(title);
   ui.list.setAttribute('aria-label', t.messagesIn(title));
   state.baseTitle = `Sori · #${title}`;
   document.title = state.hiddenUnread ? `(${state.hiddenUnread}) ${state.baseTitle}` : state.baseTitle;

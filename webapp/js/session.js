@@ -66,7 +66,23 @@ export const ui = {
   lockedBack: $('locked-back'),
   jump: $('jump'),
   typing: $('typing'),
+  main: $('main'),
+  timeline: $('timeline'),
+  dropzone: $('dropzone'),
   composer: $('composer'),
+  attach: $('attach'),
+  file: $('file'),
+  attachment: $('attachment'),
+  attachmentThumb: $('attachment-thumb'),
+  attachmentName: $('attachment-name'),
+  attachmentSize: $('attachment-size'),
+  attachmentRemove: $('attachment-remove'),
+  progress: $('upload-progress'),
+  send: $('send'),
+  viewer: $('viewer'),
+  viewerImg: $('viewer-img'),
+  viewerCaption: $('viewer-caption'),
+  viewerClose: $('viewer-close'),
   text: $('text'),
   error: $('composer-error'),
   counter: $('counter'),
@@ -134,6 +150,8 @@ export const state = {
   welcomed: false, // at least once: later welcomes are reconnections
   me: null, // { uid, nick, color }
   limits: { maxMessageChars: 2000, maxNickChars: 32 },
+  // The image waiting in the composer: { file, url (an object URL for the thumbnail), upload (while it goes) }.
+  attachment: null,
   countdownTimer: 0,
   rooms: new Lobby(), // room id -> room-info
   typingTimer: 0,

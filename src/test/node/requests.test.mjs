@@ -79,6 +79,29 @@ test('every post carries a cid; the ack settles it', async () => {
   assert.equal(c.outbox.size, 0);
 });
 
+test('a post with an image carries its id (the caption may be empty) and the outbox shows the image, also after a reconnect', async () => {
+  const { c } = client();
+  let socket = welcome();
+  const media = { id: 'm1', type: 'image/gif', width: 40, height: 20, bytes: 99, url: 'media/m1' };
+  const events = [];
+  c.on('outbox', (p) => events.push(p));
+  const sent = c.post('general', '', { media });
+  const [frame] = socket.frames('new_message');
+  assert.deepEqual(frame.payload, { media: 'm1', text: '', room: 'general', cid: 'p-1' });
+  assert.equal(events[0].media, media, 'the stand-in can show the image while it is on its way');
+  socket.cut();
+  await settle();
+  clock.advance(375);
+  socket = welcome('t1');
+  const [again] = socket.frames('new_message');
+  assert.deepEqual(again.payload, { media: 'm1', text: '', room: 'general', cid: 'p-1' }, 'sent again with the image');
+  ack(socket, again, { room: 'general', seq: 4, cid: 'p-1' });
+  assert.equal((await sent).seq, 4);
+  // An id alone works too.
+  c.post('general', 'caption', { media: 'm2' });
+  assert.equal(socket.frames('new_message').at(-1).payload.media, 'm2');
+});
+
 test('a post whose ack was lost is sent again after the reconnect with the same cid, and the duplicate ack settles it', async () => {
   const { c, outbox } = client();
   let socket = welcome();

@@ -10,6 +10,7 @@ import dev.sori.chat.LoggedChatEvents;
 import dev.sori.cluster.ClusterNode;
 import dev.sori.cluster.ClusterSettings;
 import dev.sori.cluster.ClusterStatus;
+import dev.sori.media.MediaLibrary;
 import dev.sori.metrics.NodeMetrics;
 import dev.sori.store.DatabaseChatStorage;
 import dev.sori.store.Storage;
@@ -84,6 +85,11 @@ public final class ChatNode implements AutoCloseable {
 
     public Hub hub() {
         return hub;
+    }
+
+    /** The uploaded images, for the HTTP routes that take and serve them. */
+    public MediaLibrary media() {
+        return storage.media();
     }
 
     /** The node's view of its cluster for {@code /healthz}, null on a single node. */

@@ -37,10 +37,12 @@ public final class ChatService {
     private final ExecutorService passwordHashing;
     private final PasswordGuard passwordGuard;
     private final ChatEvents events;
+    private final MediaCatalog media;
 
     ChatService(ChatSettings settings, Lobby lobby, MessageLog log, Identities identities, Passwords passwords,
-                ExecutorService passwordHashing, PasswordGuard passwordGuard, ChatEvents events) {
+                ExecutorService passwordHashing, PasswordGuard passwordGuard, ChatEvents events, MediaCatalog media) {
         this.events = events;
+        this.media = media;
         this.settings = settings;
         this.lobby = lobby;
         this.log = log;
@@ -72,10 +74,31 @@ public final class ChatService {
      */
     public CompletionStage<Appended> post(Actor actor, Room room, String text, String cid, boolean echo) {
         String valid = Messages.validateText(text, settings.maxMessageChars());
-        Identity who = actor.identity();
-        Message draft = Message.draft(room.id(), who.id(), who.nick(), who.color(), valid, cid,
-                echo ? null : actor.connectionId());
+        return append(actor, room, valid, null, cid, echo, System.nanoTime());
+    }
+
+    /**
+     * Posts the upload {@code mediaId} with {@code caption} (may be null or empty), as
+     * {@link #post}. Only the identity that uploaded it may post it; any other id is
+     * {@code not_found}, whoever uploaded it, so that ids cannot be probed.
+     */
+    public CompletionStage<Appended> postMedia(Actor actor, Room room, String caption, String mediaId, String cid,
+                                               boolean echo) {
+        String valid = Messages.validateCaption(caption, settings.maxMessageChars());
         long started = System.nanoTime();
+        return media.uploadedBy(actor.identity().id(), mediaId).thenCompose(found -> {
+            if (found.isEmpty()) {
+                throw new ProtocolException(ErrorCode.NOT_FOUND, "no such media");
+            }
+            return append(actor, room, valid, found.get(), cid, echo, started);
+        });
+    }
+
+    private CompletionStage<Appended> append(Actor actor, Room room, String text, Media image, String cid,
+                                             boolean echo, long started) {
+        Identity who = actor.identity();
+        Message draft = Message.draft(room.id(), who.id(), who.nick(), who.color(), text, image, cid,
+                echo ? null : actor.connectionId());
         return log.append(draft).thenCompose(appended -> {
             if (appended.duplicate()) {
                 events.duplicatePost(appended.message());

@@ -26,12 +26,14 @@ import java.time.Duration;
  * @param sendTimeout       how long one send to a client may stay unfinished (its peer not
  *                          reading, the kernel's buffers towards it full) before it is cut loose
  *                          with 1013
+ * @param maxUploadBytes    the largest image upload, in bytes (shown to clients in {@code welcome})
+ * @param uploadsPerMinute  image uploads one identity may make per minute; zero means no limit
  */
 public record ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPendingBytes,
                            Duration pingInterval, Duration pingTimeout, int maxIdentities,
                            int maxRoomCapacity, Duration emptyRoomTtl,
                            int rateLimit, int rateBurst, int maxConnectionsPerAddress, int passwordAttempts,
-                           Duration sendTimeout) {
+                           Duration sendTimeout, long maxUploadBytes, int uploadsPerMinute) {
 
     public static final int DEFAULT_MAX_ROOM_CAPACITY = 1000;
 
@@ -50,6 +52,9 @@ public record ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPe
      * with 1013 well before the heartbeat would close it with 1001 (60 s).
      */
     public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(20);
+    /** The seeds' gif-chat took 5 MB: GIFs are big. */
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 5L * 1024 * 1024;
+    public static final int DEFAULT_UPLOADS_PER_MINUTE = 10;
 
     public ChatSettings {
         if (maxMessageChars < 1 || maxPendingFrames < 1 || maxPendingBytes < 1 || maxIdentities < 1
@@ -74,6 +79,20 @@ public record ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPe
         if (sendTimeout.isNegative() || sendTimeout.isZero()) {
             throw new IllegalArgumentException("the send timeout must be positive");
         }
+        if (maxUploadBytes < 1 || uploadsPerMinute < 0) {
+            throw new IllegalArgumentException("the upload limits must be positive");
+        }
+    }
+
+    /** The settings before images, with the default upload limits. */
+    public ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPendingBytes,
+                        Duration pingInterval, Duration pingTimeout, int maxIdentities,
+                        int maxRoomCapacity, Duration emptyRoomTtl,
+                        int rateLimit, int rateBurst, int maxConnectionsPerAddress, int passwordAttempts,
+                        Duration sendTimeout) {
+        this(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout, maxIdentities,
+                maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, maxConnectionsPerAddress, passwordAttempts,
+                sendTimeout, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOADS_PER_MINUTE);
     }
 
     /** The settings of the limits stage, with the default send timeout. */
@@ -105,42 +124,52 @@ public record ChatSettings(int maxMessageChars, int maxPendingFrames, long maxPe
     public ChatSettings withRooms(int maxRoomCapacity, Duration emptyRoomTtl) {
         return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
                 maxIdentities, maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, maxConnectionsPerAddress,
-                passwordAttempts, sendTimeout);
+                passwordAttempts, sendTimeout, maxUploadBytes, uploadsPerMinute);
     }
 
     /** These settings with another request rate limit; {@code 0, 0} turns it off. */
     public ChatSettings withRateLimit(int perSecond, int burst) {
         return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
                 maxIdentities, maxRoomCapacity, emptyRoomTtl, perSecond, burst, maxConnectionsPerAddress,
-                passwordAttempts, sendTimeout);
+                passwordAttempts, sendTimeout, maxUploadBytes, uploadsPerMinute);
     }
 
     /** These settings with another cap on connections per address; 0 means none. */
     public ChatSettings withMaxConnectionsPerAddress(int max) {
         return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
-                maxIdentities, maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, max, passwordAttempts, sendTimeout);
+                maxIdentities, maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, max, passwordAttempts, sendTimeout,
+                maxUploadBytes, uploadsPerMinute);
     }
 
     /** These settings with another number of free password attempts; 0 turns the backoff off. */
     public ChatSettings withPasswordAttempts(int attempts) {
         return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
                 maxIdentities, maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, maxConnectionsPerAddress,
-                attempts, sendTimeout);
+                attempts, sendTimeout, maxUploadBytes, uploadsPerMinute);
     }
 
     /**
-     * These settings without any abuse limit (rate, connections per address, password backoff):
+     * These settings without any abuse limit (rate, connections per address, password backoff,
+     * upload rate):
      * for benchmarks and for tests that post faster than a person can, never for a public server.
      */
     public ChatSettings withoutAbuseLimits() {
-        return withRateLimit(0, 0).withMaxConnectionsPerAddress(0).withPasswordAttempts(0);
+        return withRateLimit(0, 0).withMaxConnectionsPerAddress(0).withPasswordAttempts(0)
+                .withUploads(maxUploadBytes, 0);
     }
 
     /** These settings with another send timeout. */
     public ChatSettings withSendTimeout(Duration sendTimeout) {
         return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
                 maxIdentities, maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, maxConnectionsPerAddress,
-                passwordAttempts, sendTimeout);
+                passwordAttempts, sendTimeout, maxUploadBytes, uploadsPerMinute);
+    }
+
+    /** These settings with other upload limits; {@code perMinute} 0 means no rate limit. */
+    public ChatSettings withUploads(long maxBytes, int perMinute) {
+        return new ChatSettings(maxMessageChars, maxPendingFrames, maxPendingBytes, pingInterval, pingTimeout,
+                maxIdentities, maxRoomCapacity, emptyRoomTtl, rateLimit, rateBurst, maxConnectionsPerAddress,
+                passwordAttempts, sendTimeout, maxBytes, perMinute);
     }
 
     public static ChatSettings defaults() {

@@ -2,6 +2,7 @@ package dev.sori.chat;
 
 import dev.sori.protocol.ChatMessage;
 import dev.sori.protocol.Json;
+import dev.sori.protocol.MediaInfo;
 import dev.sori.protocol.ServerFrame;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,14 @@ final class Frames {
 
     /** A message as clients see it, in {@code message} events, join acks and history. */
     static ChatMessage wire(Message m) {
-        return new ChatMessage(m.room(), m.seq(), Uids.of(m.authorId()), m.nick(), m.color(), m.text(), m.ts(),
-                m.cid());
+        return new ChatMessage(m.room(), m.seq(), Uids.of(m.authorId()), m.nick(), m.color(), m.text(),
+                wire(m.media()), m.ts(), m.cid());
+    }
+
+    /** Media as clients see it, with where to fetch it; null for none. */
+    static MediaInfo wire(Media media) {
+        return media == null ? null : new MediaInfo(media.id(), media.type(), media.width(), media.height(),
+                media.bytes(), MediaInfo.url(media.id()));
     }
 
     static List<ChatMessage> wire(List<Message> messages) {

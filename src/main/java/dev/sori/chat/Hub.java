@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -151,7 +153,8 @@ public final class Hub implements AutoCloseable {
         // refused rather than queued (see Client#join).
         this.passwordHashing = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32),
                 daemon("sori-passwords"));
-        this.chat = new ChatService(settings, lobby, log, identities, passwords, passwordHashing, passwordGuard, events);
+        this.chat = new ChatService(settings, lobby, log, identities, passwords, passwordHashing, passwordGuard, events,
+                storage.media());
         long period = settings.pingInterval().toMillis();
         scheduler.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(() -> identities.forgetUnused(FORGET_IDENTITIES_AFTER, clock.getAsLong()),
@@ -227,7 +230,7 @@ public final class Hub implements AutoCloseable {
         general.admit(client, false); // no ack, so no member list
         client.send(ServerFrame.event("welcome", new Welcome(client.sid(), identity.uid(), identity.token(), identity.nick(),
                 identity.color(), PUBLIC_ROOM, serverInfo,
-                new Welcome.Limits(settings.maxMessageChars(), Nicknames.MAX_CHARS))));
+                new Welcome.Limits(settings.maxMessageChars(), Nicknames.MAX_CHARS, settings.maxUploadBytes()))));
         client.welcomed();
         general.open(client, null);
         lobby.countChanged(general);
@@ -261,6 +264,11 @@ public final class Hub implements AutoCloseable {
     }
 
     /** What the rooms' sequencers repaired since start (held early messages, log reads, skips). */
+    /** The identity a token names, for a request that comes with one (an upload); never makes one. */
+    public CompletionStage<Optional<Identity>> identity(String token) {
+        return identities.find(token);
+    }
+
     public DeliveryRepairs repairs() {
         return repairs;
     }

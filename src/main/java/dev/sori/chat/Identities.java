@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -50,27 +51,40 @@ public final class Identities {
         if (token == null || token.isEmpty() || token.length() > 128) {
             return fresh();
         }
+        return find(token).handle((found, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "identity lookup failed, giving a fresh identity: {0}", failure.toString());
+                return null;
+            }
+            return found.orElse(null);
+        }).thenCompose(found -> found != null ? CompletableFuture.completedFuture(found) : fresh());
+    }
+
+    /**
+     * The identity of {@code token}, if there is one (an HTTP request authenticated by it); never
+     * makes one. Fails when the catalog fails.
+     */
+    public CompletionStage<Optional<Identity>> find(String token) {
+        if (token == null || token.isEmpty() || token.length() > 128) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
         synchronized (this) {
             Identity known = byToken.get(token);
             if (known != null) {
-                return CompletableFuture.completedFuture(known);
+                return CompletableFuture.completedFuture(Optional.of(known));
             }
         }
-        return catalog.findByToken(token).handle((saved, failure) -> {
-            if (failure != null) {
-                LOG.log(Level.WARNING, "identity lookup failed, giving a fresh identity: {0}", failure.toString());
-                return (Identity) null;
-            }
+        return catalog.findByToken(token).thenApply(saved -> {
             if (saved.isEmpty()) {
-                return null;
+                return Optional.empty();
             }
             catalog.seen(saved.get().id());
             synchronized (this) {
                 // Two tabs may have raced here with the same token: keep one object per identity.
-                return byToken.computeIfAbsent(token, t -> new Identity(saved.get().id(), t, saved.get().nick(),
-                        saved.get().color(), CompletableFuture.completedFuture(null)));
+                return Optional.of(byToken.computeIfAbsent(token, t -> new Identity(saved.get().id(), t,
+                        saved.get().nick(), saved.get().color(), CompletableFuture.completedFuture(null))));
             }
-        }).thenCompose(found -> found != null ? CompletableFuture.completedFuture(found) : fresh());
+        });
     }
 
     /** Forgets, in the catalog, identities unused for {@code unused}; see {@link IdentityCatalog#forgetUnseenSince}. */

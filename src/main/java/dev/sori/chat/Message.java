@@ -11,25 +11,38 @@ package dev.sori.chat;
  *                 it), or null for a message without an identity
  * @param nick     the author's nickname when sending
  * @param color    the author's colour when sending
- * @param text     the body; text only for now
+ * @param text     the body; with {@code media}, its caption (possibly empty)
+ * @param media    the image it carries, or null
  * @param ts       epoch milliseconds of the commit; 0 in a draft
  * @param cid      the client's id for it ({@code cid} of protocol 1.1), or null
  * @param except   the connection ({@code sid}) that posted it with {@code echo:false} and must not
  *                 get it back, or null. A posting instruction that travels with the message to
  *                 its delivery; never stored, so always null in history
  */
-public record Message(String room, long seq, String authorId, String nick, String color, String text, long ts,
-                      String cid, String except) {
+public record Message(String room, long seq, String authorId, String nick, String color, String text, Media media,
+                      long ts, String cid, String except) {
 
-    /** A message to post, before the log gives it its {@code seq} and {@code ts}. */
+    /** A text message, without media. */
+    public Message(String room, long seq, String authorId, String nick, String color, String text, long ts,
+                   String cid, String except) {
+        this(room, seq, authorId, nick, color, text, null, ts, cid, except);
+    }
+
+    /** A text message to post, before the log gives it its {@code seq} and {@code ts}. */
     public static Message draft(String room, String authorId, String nick, String color, String text, String cid,
                                 String except) {
-        return new Message(room, 0, authorId, nick, color, text, 0, cid, except);
+        return draft(room, authorId, nick, color, text, null, cid, except);
+    }
+
+    /** A message to post, with {@code media} or not, before the log gives it its {@code seq} and {@code ts}. */
+    public static Message draft(String room, String authorId, String nick, String color, String text, Media media,
+                                String cid, String except) {
+        return new Message(room, 0, authorId, nick, color, text, media, 0, cid, except);
     }
 
     /** This draft as committed at {@code seq} and {@code ts}. */
     public Message committed(long seq, long ts) {
-        return new Message(room, seq, authorId, nick, color, text, ts, cid, except);
+        return new Message(room, seq, authorId, nick, color, text, media, ts, cid, except);
     }
 
     @Override

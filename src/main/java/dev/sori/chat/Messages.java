@@ -15,11 +15,23 @@ public final class Messages {
         if (text == null || text.isBlank()) {
             throw ProtocolException.invalidArgument("the message text must not be empty");
         }
+        return withinLimits(text, maxChars, "the message text");
+    }
+
+    /**
+     * Checks the caption of a message with media: empty (or absent, read as empty) is fine, else
+     * the same rules as a text but blank allowed.
+     */
+    public static String validateCaption(String caption, int maxChars) {
+        return caption == null ? "" : withinLimits(caption, maxChars, "the caption");
+    }
+
+    private static String withinLimits(String text, int maxChars, String what) {
         if (text.length() > maxChars && text.codePointCount(0, text.length()) > maxChars) {
-            throw ProtocolException.invalidArgument("the message text must be at most " + maxChars + " characters");
+            throw ProtocolException.invalidArgument(what + " must be at most " + maxChars + " characters");
         }
         if (text.indexOf('\u0000') >= 0) { // no database keeps it faithfully (PostgreSQL refuses it)
-            throw ProtocolException.invalidArgument("the message text must not contain NUL characters");
+            throw ProtocolException.invalidArgument(what + " must not contain NUL characters");
         }
         return text;
     }

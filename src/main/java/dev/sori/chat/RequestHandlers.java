@@ -49,7 +49,10 @@ final class RequestHandlers {
     private static CompletionStage<Void> newMessage(ChatService chat, Client client, ClientFrame.Request request) {
         Requests.NewMessage post = Requests.NewMessage.from(request.payload());
         Room room = targetRoom(chat, client, post.room());
-        return chat.post(client, room, post.text(), post.cid(), post.echo()).thenCompose(appended -> {
+        CompletionStage<Appended> posted = post.media() == null
+                ? chat.post(client, room, post.text(), post.cid(), post.echo())
+                : chat.postMedia(client, room, post.text(), post.media(), post.cid(), post.echo());
+        return posted.thenCompose(appended -> {
             Message m = appended.message();
             return client.ack(request, new Acks.Posted(m.room(), m.seq(), post.cid(),
                     appended.duplicate() ? Boolean.TRUE : null));

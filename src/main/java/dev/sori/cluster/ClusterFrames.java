@@ -1,5 +1,6 @@
 package dev.sori.cluster;
 
+import dev.sori.chat.Media;
 import dev.sori.chat.Message;
 import dev.sori.chat.Presence;
 import java.io.ByteArrayInputStream;
@@ -90,6 +91,7 @@ final class ClusterFrames {
                 writeLong(out, m.text());
                 out.writeLong(m.ts());
                 writeNullable(out, m.cid());
+                writeMedia(out, m.media());
             }
         };
     }
@@ -106,10 +108,28 @@ final class ClusterFrames {
             String text = readLong(in);
             long ts = in.readLong();
             String cid = readNullable(in);
+            Media media = readMedia(in);
             // "except" (echo:false) names a connection of the origin node: nobody here.
-            run.add(new Message(room, seq, authorId, nick, color, text, ts, cid, null));
+            run.add(new Message(room, seq, authorId, nick, color, text, media, ts, cid, null));
         }
         return run;
+    }
+
+    private static void writeMedia(DataOutputStream out, Media media) throws IOException {
+        out.writeBoolean(media != null);
+        if (media != null) {
+            out.writeUTF(media.id());
+            out.writeUTF(media.type());
+            out.writeInt(media.width());
+            out.writeInt(media.height());
+            out.writeLong(media.bytes());
+        }
+    }
+
+    private static Media readMedia(DataInputStream in) throws IOException {
+        return in.readBoolean()
+                ? new Media(in.readUTF(), in.readUTF(), in.readInt(), in.readInt(), in.readLong())
+                : null;
     }
 
     static Body presence(PresenceEvent event) {

@@ -79,7 +79,8 @@ public final class SettingValues {
                 .withRateLimit(rateLimit, rateLimit == 0 ? 0 : get(Settings.RATE_BURST))
                 .withMaxConnectionsPerAddress(get(Settings.MAX_CONNECTIONS_PER_ADDRESS))
                 .withPasswordAttempts(get(Settings.PASSWORD_ATTEMPTS))
-                .withSendTimeout(get(Settings.SEND_TIMEOUT)));
+                .withSendTimeout(get(Settings.SEND_TIMEOUT))
+                .withUploads(get(Settings.MAX_UPLOAD_BYTES), get(Settings.UPLOADS_PER_MINUTE)));
     }
 
     /**

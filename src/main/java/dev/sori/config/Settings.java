@@ -52,6 +52,13 @@ public final class Settings {
     public static final Setting<Integer> MAX_MESSAGE_CHARS = Setting.of("max-message-chars",
             ValueType.integer("N", 1, INT), CHAT.maxMessageChars(),
             "longest message text, in characters; shown to clients in `welcome.limits.maxMessageChars`");
+    public static final Setting<Long> MAX_UPLOAD_BYTES = Setting.of("max-upload-bytes",
+            ValueType.longInteger("BYTES", 1, Long.MAX_VALUE), CHAT.maxUploadBytes(),
+            "largest image upload (`POST /media`); the server stops reading there and answers `413`; shown to "
+                    + "clients in `welcome.limits.maxUploadBytes`");
+    public static final Setting<Integer> UPLOADS_PER_MINUTE = Setting.of("uploads-per-minute",
+            ValueType.integer("N", 0, 100_000_000), CHAT.uploadsPerMinute(),
+            "image uploads one identity may make per minute; beyond, `429` with `Retry-After`; `0` turns it off");
     public static final Setting<Integer> MAX_ROOM_CAPACITY = Setting.of("max-room-capacity",
             ValueType.integer("N", 2, INT), CHAT.maxRoomCapacity(),
             "largest capacity (`max`) a room may be created with");
@@ -124,7 +131,8 @@ public final class Settings {
 
     /** Every setting, in README order. */
     public static final List<Setting<?>> ALL = List.of(HOST, PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD,
-            DB_POOL_SIZE, DATASOURCE, REDIS_URL, CLUSTER_NAME, NODE_ID, MAX_MESSAGE_CHARS, MAX_ROOM_CAPACITY, EMPTY_ROOM_TTL, MAX_PENDING_FRAMES,
+            DB_POOL_SIZE, DATASOURCE, REDIS_URL, CLUSTER_NAME, NODE_ID, MAX_MESSAGE_CHARS, MAX_UPLOAD_BYTES,
+            UPLOADS_PER_MINUTE, MAX_ROOM_CAPACITY, EMPTY_ROOM_TTL, MAX_PENDING_FRAMES,
             MAX_PENDING_BYTES, PING_INTERVAL, PING_TIMEOUT, SEND_TIMEOUT, SOCKET_SEND_BUFFER, RATE_LIMIT, RATE_BURST,
             MAX_CONNECTIONS_PER_ADDRESS, PASSWORD_ATTEMPTS, ALLOWED_ORIGINS, TRUSTED_PROXIES, HANDSHAKE_TIMEOUT,
             MIN_BODY_RATE, TLS_KEYSTORE, TLS_PASSWORD, METRICS_TOKEN);

@@ -1,6 +1,7 @@
 package dev.sori.http;
 
 import dev.sori.chat.Hub;
+import dev.sori.media.MediaLibrary;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Every HTTP endpoint of Sori, listed once, besides the page (static files) and the {@code /chat}
- * WebSocket: {@code /healthz} (alive), {@code /readyz} (can serve) and {@code /metrics}
- * (Prometheus). Both runtimes serve exactly this list: {@code server.jar} maps each path to its
+ * WebSocket: {@code /healthz} (alive), {@code /readyz} (can serve), {@code /media} (images) and
+ * {@code /metrics} (Prometheus). Both runtimes serve exactly this list: {@code server.jar} maps each path to its
  * Grizzly adapter, the WAR maps each to its one servlet. A new endpoint is one more entry here.
  *
  * <p>The origin rule is not applied here but at each runtime's edge ({@link OriginRule}), ahead
@@ -57,6 +58,27 @@ public final class Routes {
             routes.add(Route.get("/metrics", new MetricsRoute(metrics, metricsToken)));
         }
         return new Routes(routes);
+    }
+
+    /**
+     * Sori's endpoints as {@link #standard(Hub, String, Supplier, Readiness)}, and the images
+     * kept in {@code media}: {@code POST /media} takes one, {@code GET /media/{id}} serves it.
+     */
+    public static Routes standard(Hub hub, String version, Supplier<?> cluster, Readiness readiness,
+                                  MediaLibrary media) {
+        return standard(hub, version, cluster, readiness, media, null, null);
+    }
+
+    /**
+     * Sori's endpoints as {@link #standard(Hub, String, Supplier, Readiness, MediaLibrary)}, and
+     * {@code /metrics} with the text {@code metrics} gives (none when null), behind
+     * {@code metricsToken} (a bearer token, none when null).
+     */
+    public static Routes standard(Hub hub, String version, Supplier<?> cluster, Readiness readiness,
+                                  MediaLibrary media, Supplier<String> metrics, String metricsToken) {
+        return standard(hub, version, cluster, readiness, metrics, metricsToken)
+                .with(Route.post("/media", new UploadRoute(hub, media)))
+                .with(Route.get(MediaRoute.PREFIX, new MediaRoute(media)));
     }
 
     public static Routes of(Route... routes) {

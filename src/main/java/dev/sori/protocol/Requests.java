@@ -15,26 +15,40 @@ public final class Requests {
 
     /**
      * The payload of {@code new_message}: either the seed form, a bare string, or
-     * {@code {"text", "room"?, "cid"?, "echo"?}} (protocol 1.1: {@code cid} makes a resend
-     * harmless, {@code echo: false} spares the sending connection its own message).
+     * {@code {"text", "room"?, "cid"?, "echo"?, "media"?}} (protocol 1.1: {@code cid} makes a
+     * resend harmless, {@code echo: false} spares the sending connection its own message,
+     * {@code media} names an upload, and {@code text} is then an optional caption).
      */
-    public record NewMessage(String text, String room, String cid, boolean echo) {
+    public record NewMessage(String text, String room, String cid, boolean echo, String media) {
+        /** A media id: the 64 lowercase hex digits of a SHA-256. */
+        private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
         /** A cid: 1-64 characters of {@code [A-Za-z0-9_-]}. */
         private static final java.util.regex.Pattern CID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
         public static NewMessage from(JsonValue payload) {
             if (payload instanceof JsonString s) {
-                return new NewMessage(s.getString(), null, null, true);
+                return new NewMessage(s.getString(), null, null, true, null);
             }
             if (payload instanceof JsonObject o) {
                 String cid = optionalString(o, "cid");
                 if (cid != null && !CID.matcher(cid).matches()) {
                     throw ProtocolException.invalidArgument("\"cid\" must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
                 }
-                return new NewMessage(requiredString(o, "text"), optionalString(o, "room"), cid,
-                        optionalBoolean(o, "echo", true));
+                String media = optionalString(o, "media");
+                if (media == null) {
+                    return new NewMessage(requiredString(o, "text"), optionalString(o, "room"), cid,
+                            optionalBoolean(o, "echo", true), null);
+                }
+                if (!MEDIA_ID.matcher(media).matches()) {
+                    // Not an id any upload could have: as unknown as any other.
+                    throw new ProtocolException(ErrorCode.NOT_FOUND, "no such media");
+                }
+                return new NewMessage(optionalString(o, "text"), optionalString(o, "room"), cid,
+                        optionalBoolean(o, "echo", true), media);
             }
-            throw ProtocolException.invalidArgument("payload must be a string or {\"text\", \"room\"?, \"cid\"?, \"echo\"?}");
+            throw ProtocolException.invalidArgument(
+                    "payload must be a string or {\"text\", \"room\"?, \"cid\"?, \"echo\"?, \"media\"?}");
         }
     }
 

@@ -17,10 +17,11 @@ public record Welcome(String sid, String uid, String token, String nick, String 
         /** The protocol version implemented in full. */
         public static final String PROTOCOL = "1";
         /** The parts of protocol 1.1 implemented so far. */
-        public static final List<String> FEATURES = List.of("uid", "people", "cid", "echo");
+        public static final List<String> FEATURES = List.of("uid", "people", "cid", "echo", "media");
     }
 
-    @JsonbPropertyOrder({"maxMessageChars", "maxNickChars"})
-    public record Limits(int maxMessageChars, int maxNickChars) {
+    /** {@code maxUploadBytes}: the largest image {@code POST /media} takes. */
+    @JsonbPropertyOrder({"maxMessageChars", "maxNickChars", "maxUploadBytes"})
+    public record Limits(int maxMessageChars, int maxNickChars, long maxUploadBytes) {
     }
 }

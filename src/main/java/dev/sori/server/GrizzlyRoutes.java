@@ -7,7 +7,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.glassfish.grizzly.http.server.HttpHandler;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.RequestExecutorProvider;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
 
@@ -15,12 +21,58 @@ import org.glassfish.grizzly.http.server.ServerConfiguration;
  * The jar's adapter from Grizzly to the {@link Routes}: one handler, mapped to every route's path.
  * The request and response are Grizzly's own, wrapped without copying.
  */
-final class GrizzlyRoutes extends HttpHandler {
+final class GrizzlyRoutes extends HttpHandler implements AutoCloseable {
+    /**
+     * Routes run on threads of their own rather than on Grizzly's workers: an upload blocks its
+     * thread while its body arrives, and Grizzly's few workers (two per core) also carry every
+     * WebSocket's frames, so four slow uploads would stall the chat. The pool grows on demand and
+     * is bounded; beyond it a request is answered 503 at once.
+     */
+    static final int MAX_THREADS = 256;
+
     private final Routes routes;
+    private final ThreadPoolExecutor threads;
 
     GrizzlyRoutes(Routes routes) {
         super("sori-routes");
         this.routes = routes;
+        AtomicInteger n = new AtomicInteger();
+        this.threads = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "sori-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public RequestExecutorProvider getRequestExecutorProvider() {
+        return request -> task -> {
+            try {
+                threads.execute(task);
+            } catch (RejectedExecutionException e) {
+                busy(request.getResponse());
+            }
+        };
+    }
+
+    /** Every route thread is taken: 503 at once (Grizzly suspended the response before handing it over). */
+    private static void busy(Response response) {
+        try {
+            response.setStatus(503);
+            response.setHeader("Retry-After", "1");
+            response.setHeader("Connection", "close");
+            response.setContentType("application/json");
+            response.getWriter().write("{\"code\":\"unavailable\",\"message\":\"the server is busy; try again\"}");
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // the client is gone: nothing to tell it
+        } finally {
+            response.resume();
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
     }
 
     /** Maps this handler to each route's path (a prefix route to everything under it). */

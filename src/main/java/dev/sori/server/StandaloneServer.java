@@ -47,10 +47,12 @@ public final class StandaloneServer implements AutoCloseable {
     private final TyrusServerContainer container;
     private final NetworkListener listener;
     private final HandshakeDeadlines deadlines;
+    private final GrizzlyRoutes routes;
     private final boolean secure;
 
     private StandaloneServer(HttpServer http, TyrusServerContainer container, NetworkListener listener,
-                             HandshakeDeadlines deadlines, boolean secure) {
+                             HandshakeDeadlines deadlines, GrizzlyRoutes routes, boolean secure) {
+        this.routes = routes;
         this.http = http;
         this.container = container;
         this.listener = listener;
@@ -104,7 +106,8 @@ public final class StandaloneServer implements AutoCloseable {
         }
         http.addListener(listener);
 
-        new GrizzlyRoutes(routes).register(http.getServerConfiguration());
+        GrizzlyRoutes grizzlyRoutes = new GrizzlyRoutes(routes);
+        grizzlyRoutes.register(http.getServerConfiguration());
         http.getServerConfiguration().addHttpHandler(new PageHandler(), "/");
         http.getServerConfiguration().setJmxEnabled(false);
         http.getServerConfiguration().setName("Sori");
@@ -116,13 +119,15 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (DeploymentException e) {
             http.shutdownNow();
             deadlines.close();
+            grizzlyRoutes.close();
             throw new IOException("cannot deploy the chat endpoint", e);
         } catch (IOException e) {
             http.shutdownNow();
             deadlines.close();
+            grizzlyRoutes.close();
             throw e;
         }
-        return new StandaloneServer(http, container, listener, deadlines, edge.tls() != null);
+        return new StandaloneServer(http, container, listener, deadlines, grizzlyRoutes, edge.tls() != null);
     }
 
     /** The address actually bound (the real port when 0 was asked for). */
@@ -140,6 +145,7 @@ public final class StandaloneServer implements AutoCloseable {
         container.stop();
         http.shutdownNow();
         deadlines.close();
+        routes.close();
     }
 
     /** Sets SO_SNDBUF on each accepted connection (Grizzly's own setting can only raise it). */

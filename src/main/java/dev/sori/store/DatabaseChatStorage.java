@@ -4,6 +4,9 @@ import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.sori.chat.Appended;
 import dev.sori.chat.ChatStorage;
 import dev.sori.chat.IdentityCatalog;
+import dev.sori.chat.Media;
+import dev.sori.chat.MediaCatalog;
+import dev.sori.media.MediaLibrary;
 import dev.sori.chat.Message;
 import dev.sori.chat.MessageLog;
 import dev.sori.chat.RoomCatalog;
@@ -19,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +47,9 @@ public final class DatabaseChatStorage implements AutoCloseable {
     private final Storage storage;
     private final ExecutorService io;
     private final ChatStorage chatStorage;
+    private final ScheduledExecutorService housekeeping;
+    /** How often unused images are looked for (besides right after a room is deleted). */
+    private static final long MEDIA_SWEEP_MINUTES = 10;
 
     public DatabaseChatStorage(Storage storage, int ioThreads) {
         this.storage = storage;
@@ -52,7 +60,34 @@ public final class DatabaseChatStorage implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        this.chatStorage = new ChatStorage(new Messages(), new Rooms(), new Identities());
+        this.chatStorage = new ChatStorage(new Messages(), new Rooms(), new Identities(), new Uploads());
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sori-store-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(this::sweepMedia, 1, MEDIA_SWEEP_MINUTES, TimeUnit.MINUTES);
+    }
+
+    /** The uploaded images, for the HTTP routes that take and serve them (blocking calls). */
+    public MediaLibrary media() {
+        return storage.media();
+    }
+
+    /** Removes the images nothing keeps any more; best effort (the next sweep retries). */
+    private void sweepMedia() {
+        try {
+            storage.media().sweep(System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "removing unused images failed: {0}", e.toString());
+        }
+    }
+
+    private final class Uploads implements MediaCatalog {
+        @Override
+        public CompletionStage<Optional<Media>> uploadedBy(String identityId, String mediaId) {
+            return onIo("finding an upload", () -> Optional.ofNullable(storage.media().uploadedBy(identityId, mediaId)));
+        }
     }
 
     /** The seams to give the chat's {@code Hub}. */
@@ -73,6 +108,7 @@ public final class DatabaseChatStorage implements AutoCloseable {
     /** Stops the I/O threads, then the storage (which commits or fails every accepted append). */
     @Override
     public void close() {
+        housekeeping.shutdownNow();
         io.shutdown();
         try {
             io.awaitTermination(5, TimeUnit.SECONDS);
@@ -212,13 +248,20 @@ public final class DatabaseChatStorage implements AutoCloseable {
 
         @Override
         public CompletionStage<Boolean> deleteIfEmptiedBefore(String id, long cutoffMillis) {
-            return onIo("deleting an empty room", () -> store.deleteIfEmptiedBefore(id, Instant.ofEpochMilli(cutoffMillis)));
+            return onIo("deleting an empty room", () -> {
+                boolean deleted = store.deleteIfEmptiedBefore(id, Instant.ofEpochMilli(cutoffMillis));
+                if (deleted) {
+                    sweepMedia();
+                }
+                return deleted;
+            });
         }
 
         @Override
         public CompletionStage<Void> delete(String id) {
             return onIo("deleting a room", () -> {
                 store.delete(id);
+                sweepMedia(); // its images, unless other messages carry them
                 return null;
             });
         }

@@ -1,6 +1,7 @@
 package dev.sori.store;
 
 import dev.sori.chat.Appended;
+import dev.sori.chat.Media;
 import dev.sori.chat.Message;
 
 import java.sql.Connection;
@@ -15,7 +16,8 @@ import javax.sql.DataSource;
 
 /** {@link MessageStore} on JDBC: appends go through the {@link MessageWriter}, reads straight to the pool. */
 final class JdbcMessageStore implements MessageStore {
-    static final String COLUMNS = "room_id, seq, author_id, nick, color, body, ts, cid";
+    static final String COLUMNS = "room_id, seq, author_id, nick, color, body, ts, cid,"
+            + " media_id, media_type, media_width, media_height, media_bytes";
 
     private final DataSource dataSource;
     private final MessageWriter writer;
@@ -165,8 +167,11 @@ final class JdbcMessageStore implements MessageStore {
 
     /** The message whose {@link #COLUMNS} start at column {@code first}: the one mapping of a row. */
     static Message row(ResultSet rs, int first) throws SQLException {
+        String mediaId = rs.getString(first + 8);
+        Media media = mediaId == null ? null : new Media(mediaId, rs.getString(first + 9), rs.getInt(first + 10),
+                rs.getInt(first + 11), rs.getLong(first + 12));
         return new Message(rs.getString(first), rs.getLong(first + 1), rs.getString(first + 2),
-                rs.getString(first + 3), rs.getString(first + 4), rs.getString(first + 5), rs.getLong(first + 6),
+                rs.getString(first + 3), rs.getString(first + 4), rs.getString(first + 5), media, rs.getLong(first + 6),
                 rs.getString(first + 7), null);
     }
 

@@ -1,6 +1,7 @@
 package dev.sori.store;
 
 import dev.sori.chat.Appended;
+import dev.sori.chat.Media;
 import dev.sori.chat.Message;
 
 import java.lang.System.Logger.Level;
@@ -51,6 +52,13 @@ final class MessageWriter implements AutoCloseable {
     static final long LINGER_MAX_NANOS = Long.getLong("sori.store.lingerMaxMicros", 2000) * 1000;
     private static final String INSERT = "INSERT INTO messages (room_id, seq, author_id, nick, color, body, ts, cid)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    /** A message with an image: its description too (rare: text messages keep the shorter insert). */
+    private static final String INSERT_WITH_MEDIA = "INSERT INTO messages (room_id, seq, author_id, nick, color, body,"
+            + " ts, cid, media_id, media_type, media_width, media_height, media_bytes)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_MEDIA_POST = "INSERT INTO media_posts (media_id, room_id, seq) VALUES (?, ?, ?)";
+    /** From now on the image lives as long as a message carries it (see V4__media.sql). */
+    private static final String MEDIA_POSTED = "UPDATE media SET posted = TRUE WHERE id = ? AND posted = FALSE";
     private static final String INSERT_CID = "INSERT INTO message_cids (author_id, cid, room_id, seq, created_at)"
             + " VALUES (?, ?, ?, ?, ?)";
     private static final String FIND_CID = "SELECT c.created_at, " + prefixed("m.", JdbcMessageStore.COLUMNS)
@@ -174,7 +182,12 @@ final class MessageWriter implements AutoCloseable {
         }
         Columns.requireText("nick", m.nick(), Columns.MAX_NICK_CHARS);
         Columns.requireText("color", m.color(), Columns.MAX_COLOR_CHARS);
-        Columns.requireText("text", m.text(), Columns.MAX_TEXT_CHARS);
+        if (m.media() == null) {
+            Columns.requireText("text", m.text(), Columns.MAX_TEXT_CHARS);
+        } else { // a caption may be empty
+            Columns.requireText("text", m.text().isEmpty() ? " " : m.text(), Columns.MAX_TEXT_CHARS);
+            Columns.requireText("media", m.media().id(), Columns.MAX_ID_CHARS);
+        }
         if (m.cid() != null) {
             Columns.requireText("cid", m.cid(), Columns.MAX_CID_CHARS);
         }
@@ -378,21 +391,22 @@ final class MessageWriter implements AutoCloseable {
 
     private static void insert(Connection c, List<Assigned> rows, long now) throws SQLException {
         boolean anyCid = false;
+        boolean anyMedia = false;
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             for (Assigned a : rows) {
                 Message m = a.stored();
-                ps.setString(1, m.room());
-                ps.setLong(2, m.seq());
-                ps.setString(3, m.authorId());
-                ps.setString(4, m.nick());
-                ps.setString(5, m.color());
-                ps.setString(6, m.text());
-                ps.setLong(7, m.ts());
-                ps.setString(8, m.cid());
+                if (m.media() != null) {
+                    anyMedia = true;
+                    continue;
+                }
+                setMessage(ps, m);
                 ps.addBatch();
                 anyCid |= m.cid() != null && m.authorId() != null;
             }
             ps.executeBatch();
+        }
+        if (anyMedia) {
+            anyCid |= insertWithMedia(c, rows);
         }
         if (!anyCid) {
             return;
@@ -411,6 +425,51 @@ final class MessageWriter implements AutoCloseable {
             }
             ps.executeBatch();
         }
+    }
+
+    private static void setMessage(PreparedStatement ps, Message m) throws SQLException {
+        ps.setString(1, m.room());
+        ps.setLong(2, m.seq());
+        ps.setString(3, m.authorId());
+        ps.setString(4, m.nick());
+        ps.setString(5, m.color());
+        ps.setString(6, m.text());
+        ps.setLong(7, m.ts());
+        ps.setString(8, m.cid());
+    }
+
+    /** Inserts the messages with an image, and what keeps each image; returns whether any has a cid. */
+    private static boolean insertWithMedia(Connection c, List<Assigned> rows) throws SQLException {
+        boolean anyCid = false;
+        try (PreparedStatement ps = c.prepareStatement(INSERT_WITH_MEDIA);
+             PreparedStatement post = c.prepareStatement(INSERT_MEDIA_POST);
+             PreparedStatement posted = c.prepareStatement(MEDIA_POSTED)) {
+            for (Assigned a : rows) {
+                Message m = a.stored();
+                Media media = m.media();
+                if (media == null) {
+                    continue;
+                }
+                setMessage(ps, m);
+                ps.setString(9, media.id());
+                ps.setString(10, media.type());
+                ps.setInt(11, media.width());
+                ps.setInt(12, media.height());
+                ps.setLong(13, media.bytes());
+                ps.addBatch();
+                post.setString(1, media.id());
+                post.setString(2, m.room());
+                post.setLong(3, m.seq());
+                post.addBatch();
+                posted.setString(1, media.id());
+                posted.addBatch();
+                anyCid |= m.cid() != null && m.authorId() != null;
+            }
+            ps.executeBatch();
+            post.executeBatch();
+            posted.executeBatch();
+        }
+        return anyCid;
     }
 
     private static boolean hasCid(List<Assigned> stored) {

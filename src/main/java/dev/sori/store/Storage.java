@@ -5,6 +5,8 @@ import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
+import dev.sori.media.MediaLibrary;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -46,9 +48,12 @@ public final class Storage implements AutoCloseable {
     private final IdentityStore identities;
     private final String description;
     private final DatabaseProbe probe;
+    private final JdbcMediaLibrary media;
+    /** The temporary directory of uploads on their way into a database table, or null (files). */
+    private final Path uploadsInTemp;
 
     private Storage(DataSource dataSource, List<HikariDataSource> ownPools, SingleProcessLock lock, MessageWriter writer,
-            Clock clock, String description) {
+            Clock clock, String description, Path mediaDir) {
         this.ownPools = ownPools;
         this.lock = lock;
         this.writer = writer;
@@ -57,6 +62,25 @@ public final class Storage implements AutoCloseable {
         this.identities = new JdbcIdentityStore(dataSource, clock);
         this.description = description;
         this.probe = new DatabaseProbe(dataSource, description);
+        try {
+            if (mediaDir != null) {
+                this.uploadsInTemp = null;
+                this.media = new JdbcMediaLibrary(dataSource, new JdbcMediaLibrary.FileContent(mediaDir), clock);
+            } else {
+                this.uploadsInTemp = Files.createTempDirectory("sori-uploads-");
+                this.media = new JdbcMediaLibrary(dataSource, new JdbcMediaLibrary.TableContent(uploadsInTemp), clock);
+            }
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot prepare the directory of uploads: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where images' bytes go: files in {@code <data-dir>/media} beside the embedded database
+     * (null: a table of the database, which every node of a cluster reads).
+     */
+    private static Path mediaDir(StoreSettings settings) {
+        return settings.jdbcUrl() == null ? settings.dataDir().resolve("media") : null;
     }
 
     public static Storage open(StoreSettings settings) {
@@ -132,7 +156,7 @@ public final class Storage implements AutoCloseable {
             writer.start();
             LOG.log(Level.INFO, "storage: {0} ({1,number,#} connections, batches of up to {2,number,#})", description,
                     settings.poolSize(), settings.batchSize());
-            return new Storage(dataSource, List.copyOf(pools), lock, writer, clock, description);
+            return new Storage(dataSource, List.copyOf(pools), lock, writer, clock, description, mediaDir(settings));
         } catch (SQLException e) {
             closeQuietly(lock, pools);
             throw SqlFailures.unavailable("opening storage", e);
@@ -188,7 +212,7 @@ public final class Storage implements AutoCloseable {
             writer.start();
             LOG.log(Level.INFO, "storage: {0} (the container''s pool, batches of up to {1,number,#})", description,
                     settings.batchSize());
-            return new Storage(containerDataSource, List.of(), lock, writer, clock, description);
+            return new Storage(containerDataSource, List.of(), lock, writer, clock, description, null);
         } catch (SQLException e) {
             closeQuietly(lock, List.of());
             throw SqlFailures.unavailable("opening storage", e);
@@ -223,6 +247,11 @@ public final class Storage implements AutoCloseable {
 
     public IdentityStore identities() {
         return identities;
+    }
+
+    /** The uploaded images. */
+    public MediaLibrary media() {
+        return media;
     }
 
     /** The writer's counters: transactions, messages, failures, queue. */
@@ -266,6 +295,14 @@ public final class Storage implements AutoCloseable {
         } finally {
             // After the writer: the lock is released only once this process has stopped writing.
             closeQuietly(lock, ownPools);
+            if (uploadsInTemp != null) {
+                try {
+                    JdbcMediaLibrary.emptyScratch(uploadsInTemp);
+                    Files.deleteIfExists(uploadsInTemp);
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "storage: could not remove {0}: {1}", uploadsInTemp, e.toString());
+                }
+            }
         }
     }
 

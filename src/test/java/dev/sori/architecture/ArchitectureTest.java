@@ -59,6 +59,20 @@ class ArchitectureTest {
             .because("the doors (WebSocket endpoint, standalone server, WAR) depend on the core, never the reverse");
 
     @ArchTest
+    static final ArchRule imagesDoNotKnowTheirDoorsNorTheirStorage = noClasses()
+            .that().resideInAPackage("dev.sori.media..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.sori.http..", "dev.sori.store..",
+                    "dev.sori.websocket..", "dev.sori.server..", "dev.sori.web..", "jakarta.servlet..",
+                    "org.glassfish..", "java.sql..")
+            .because("an image is checked and kept the same way whichever runtime took it and wherever it is kept");
+
+    @ArchTest
+    static final ArchRule theChatCoreDoesNotKnowImageIntake = noClasses()
+            .that().resideInAPackage("dev.sori.chat..")
+            .should().dependOnClassesThat().resideInAPackage("dev.sori.media..")
+            .because("a message carries an image's description (chat.Media); taking images in is the HTTP door's");
+
+    @ArchTest
     static final ArchRule onlyTheMetricsPackageKnowsMicrometer = noClasses()
             .that().resideOutsideOfPackage("dev.sori.metrics..")
             .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.prometheus..")

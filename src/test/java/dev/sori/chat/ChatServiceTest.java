@@ -10,6 +10,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -85,6 +86,39 @@ class ChatServiceTest {
         assertThat(again.duplicate()).isTrue();
         assertThat(again.message().seq()).isEqualTo(posted.message().seq());
         assertThat(reader.sent).hasSize(1);
+    }
+
+    @Test
+    void anImageIsPostedOnlyByWhoUploadedItWithAnOptionalCaption() {
+        Media gif = new Media("ab".repeat(32), "image/gif", 320, 240, 4_321);
+        MediaCatalog uploads = (identityId, mediaId) -> CompletableFuture.completedFuture(
+                identityId.equals("bot-1") && mediaId.equals(gif.id()) ? Optional.of(gif) : Optional.empty());
+        ChatStorage memory = ChatStorage.inMemory(100, System::currentTimeMillis);
+        try (Hub withUploads = new Hub(ChatSettings.defaults(), "test",
+                new ChatStorage(memory.messages(), memory.rooms(), memory.identities(), uploads),
+                System::currentTimeMillis, new LocalRoomBus(), new LocalPresence(), recorder)) {
+            FakeConnection reader = new FakeConnection();
+            withUploads.connect(reader, null);
+            reader.sent.clear();
+            Room general = withUploads.chat().room("general");
+
+            withUploads.chat().postMedia(bot("bot-1", "Ticker"), general, null, gif.id(), null, true)
+                    .toCompletableFuture().join();
+
+            JsonObject payload = json(reader.sent.get(0)).getJsonObject("payload");
+            assertThat(payload.getString("text")).isEmpty();
+            assertThat(payload.getJsonObject("media")).isEqualTo(json("{\"id\":\"" + gif.id()
+                    + "\",\"type\":\"image/gif\",\"width\":320,\"height\":240,\"bytes\":4321,\"url\":\"media/"
+                    + gif.id() + "\"}"));
+            assertThatThrownBy(() -> withUploads.chat().postMedia(bot("bot-2", "Other"), general, "mine now", gif.id(),
+                    null, true).toCompletableFuture().join())
+                    .cause().isInstanceOfSatisfying(ProtocolException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+            assertThatThrownBy(() -> withUploads.chat().postMedia(bot("bot-1", "Ticker"), general, "x".repeat(2001),
+                    gif.id(), null, true)).isInstanceOfSatisfying(ProtocolException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+            assertThat(reader.sent).hasSize(1);
+        }
     }
 
     @Test

@@ -221,17 +221,9 @@ class FramingMemoryIT {
         }
     }
 
-    private static final Pattern USED = Pattern.compile("used (\\d+)K");
-
     /** The server's used heap in bytes, right after a full GC. */
     static long heapUsedAfterGc() {
-        jcmd("GC.run");
-        String info = jcmd("GC.heap_info");
-        Matcher m = USED.matcher(info);
-        if (!m.find()) {
-            throw new AssertionError("no \"used\" in GC.heap_info: " + info);
-        }
-        return Long.parseLong(m.group(1)) * 1024;
+        return server.heapUsedAfterGc();
     }
 
     /** The server's resident set in bytes. */
@@ -246,22 +238,5 @@ class FramingMemoryIT {
             throw new UncheckedIOException(e);
         }
         throw new AssertionError("no VmRSS for " + server.pid());
-    }
-
-    private static String jcmd(String command) {
-        String jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString();
-        try {
-            Process p = new ProcessBuilder(jcmd, Long.toString(server.pid()), command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("jcmd " + command + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

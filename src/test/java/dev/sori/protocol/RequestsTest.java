@@ -12,15 +12,29 @@ class RequestsTest {
     @Test
     void newMessageAcceptsBothForms() {
         assertThat(Requests.NewMessage.from(Json.createValue("hi")))
-                .isEqualTo(new Requests.NewMessage("hi", null, null, true));
+                .isEqualTo(new Requests.NewMessage("hi", null, null, true, null));
         assertThat(Requests.NewMessage.from(Json.createObjectBuilder().add("text", "hi").add("room", "r1").build()))
-                .isEqualTo(new Requests.NewMessage("hi", "r1", null, true));
+                .isEqualTo(new Requests.NewMessage("hi", "r1", null, true, null));
+    }
+
+    @Test
+    void newMessageTakesMediaWithAnOptionalCaption() {
+        String id = "ab".repeat(32);
+        assertThat(Requests.NewMessage.from(Json.createObjectBuilder().add("media", id).build()))
+                .isEqualTo(new Requests.NewMessage(null, null, null, true, id));
+        assertThat(Requests.NewMessage.from(Json.createObjectBuilder().add("media", id).add("text", "look").build()))
+                .isEqualTo(new Requests.NewMessage("look", null, null, true, id));
+        for (String bad : new String[] {"", "AB".repeat(32), "ab".repeat(31), "../etc/passwd"}) {
+            assertThatThrownBy(() -> Requests.NewMessage.from(Json.createObjectBuilder().add("media", bad).build()))
+                    .isInstanceOfSatisfying(ProtocolException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        }
     }
 
     @Test
     void newMessageTakesACidAndEcho() {
         assertThat(Requests.NewMessage.from(Json.createObjectBuilder().add("text", "hi").add("cid", "a-Z_09")
-                .add("echo", false).build())).isEqualTo(new Requests.NewMessage("hi", null, "a-Z_09", false));
+                .add("echo", false).build())).isEqualTo(new Requests.NewMessage("hi", null, "a-Z_09", false, null));
         for (String bad : new String[] {"", "has space", "é", "x".repeat(65), "a/b"}) {
             assertThatThrownBy(() -> Requests.NewMessage.from(Json.createObjectBuilder().add("text", "hi")
                     .add("cid", bad).build())).isInstanceOf(ProtocolException.class).hasMessageContaining("cid");

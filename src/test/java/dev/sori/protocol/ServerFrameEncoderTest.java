@@ -10,7 +10,7 @@ class ServerFrameEncoderTest {
     @Test
     void encodesAnEventWithoutId() {
         String json = encoder.encode(ServerFrame.event("message",
-                new ChatMessage("general", 3, "u1", "nico", "#2a9d8f", "hi \"there\" <b>", 1700000000000L, null)));
+                new ChatMessage("general", 3, "u1", "nico", "#2a9d8f", "hi \"there\" <b>", null, 1700000000000L, null)));
         assertThat(json).isEqualTo("{\"type\":\"message\",\"payload\":{\"room\":\"general\",\"seq\":3,\"uid\":\"u1\","
                 + "\"nick\":\"nico\",\"color\":\"#2a9d8f\",\"text\":\"hi \\\"there\\\" <b>\",\"ts\":1700000000000}}");
     }

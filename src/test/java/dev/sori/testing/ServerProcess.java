@@ -232,4 +232,37 @@ public final class ServerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
+
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+    /**
+     * The server's used heap in bytes right after a full GC ({@code jcmd PID GC.run}, then
+     * {@code GC.heap_info}): what it holds, measured in its own JVM so the test's allocations do not count.
+     */
+    public long heapUsedAfterGc() {
+        jcmd("GC.run");
+        String info = jcmd("GC.heap_info");
+        Matcher m = HEAP_USED.matcher(info);
+        if (!m.find()) {
+            throw new AssertionError("no \"used\" in GC.heap_info: " + info);
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    private String jcmd(String command) {
+        String jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            Process p = new ProcessBuilder(jcmd, Long.toString(pid()), command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("jcmd " + command + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 }
