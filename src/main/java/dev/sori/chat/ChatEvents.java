@@ -1,11 +1,12 @@
 package dev.sori.chat;
 
 import dev.sori.protocol.ErrorCode;
+import java.util.List;
 
 /**
- * What happens in the chat, for whoever records or counts it: today's log lines are one listener
- * ({@link LoggedChatEvents}), metrics will be another. The chat calls them as things happen,
- * never by parsing its own logs.
+ * What happens in the chat, for whoever records or counts it: the log lines are one listener
+ * ({@link LoggedChatEvents}), the metrics another ({@code dev.sori.metrics.ChatMetrics}); several
+ * are one with {@link #all}. The chat calls them as things happen, never by parsing its own logs.
  *
  * <p>Threading: called on the thread where the event happens (a container worker, the store's
  * delivery thread, housekeeping), never under a room's lock, possibly concurrently. A listener
@@ -41,7 +42,11 @@ public interface ChatEvents {
     default void flooded(String sid, int factor) {
     }
 
-    /** A request was refused with {@code code} (bad input, rules, storage away); the connection lives on. */
+    /**
+     * A frame was refused with {@code code} (bad input, rules, the rate limit, storage away); the
+     * connection lives on. {@code type} is the request's type as sent (shortened), null for a
+     * frame that was no request.
+     */
     default void refused(String sid, String type, ErrorCode code) {
     }
 
@@ -51,6 +56,16 @@ public interface ChatEvents {
 
     /** A message was stored and delivered to its room, {@code nanos} after it was posted. */
     default void posted(Message message, long nanos) {
+    }
+
+    /**
+     * A room on this node sent a run of {@code messages} committed messages to its members here:
+     * {@code frames} queued to their outboxes, the fan-out (encoding, queuing, and the sends of
+     * the delivering thread's part) took {@code nanos}. Called on the delivering thread after the
+     * room's lock, but inside its {@link Sequencer}'s turn: the room's next run waits for it, so
+     * this one above all must cost next to nothing.
+     */
+    default void delivered(int messages, int frames, long nanos) {
     }
 
     /** A database transaction stored {@code messages} messages and took {@code nanos} (batch size, commit latency). */
@@ -85,5 +100,10 @@ public interface ChatEvents {
 
     /** The hub closed, with {@code connections} still open (each closed with 1001). */
     default void closed(int connections) {
+    }
+
+    /** Every listener of {@code listeners}, in order, as one. */
+    static ChatEvents all(List<ChatEvents> listeners) {
+        return listeners.size() == 1 ? listeners.get(0) : new ChatEventListeners(listeners);
     }
 }

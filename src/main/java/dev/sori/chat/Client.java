@@ -180,6 +180,7 @@ public final class Client implements Actor {
             return;
         }
         if (frame instanceof ClientFrame.Malformed malformed) {
+            hub.events().refused(sid, null, malformed.code());
             send(ServerFrame.error(malformed.id(), malformed.code(), malformed.message()));
             return;
         }
@@ -221,6 +222,8 @@ public final class Client implements Actor {
                     rateLogged = true;
                     hub.events().rateLimited(sid, hub.settings().rateLimit(), hub.settings().rateBurst());
                 }
+                hub.events().refused(sid, frame instanceof ClientFrame.Request r ? shorten(r.type()) : null,
+                        ErrorCode.RATE_LIMITED);
                 send(ServerFrame.error(frame.id(), ErrorCode.RATE_LIMITED, "too many requests: at most "
                         + hub.settings().rateLimit() + " a second; slow down"));
                 return false;

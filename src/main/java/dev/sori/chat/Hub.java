@@ -95,6 +95,16 @@ public final class Hub implements AutoCloseable {
         this(settings, version, storage, System::currentTimeMillis, bus, presence, new LoggedChatEvents());
     }
 
+    /**
+     * A hub as {@link #Hub(ChatSettings, String, ChatStorage, RoomBus, Presence)}, that tells
+     * {@code events} what happens (instead of only logging it: give {@link LoggedChatEvents} among
+     * them, with {@link ChatEvents#all}, to keep the log).
+     */
+    public Hub(ChatSettings settings, String version, ChatStorage storage, RoomBus bus, Presence presence,
+               ChatEvents events) {
+        this(settings, version, storage, System::currentTimeMillis, bus, presence, events);
+    }
+
     Hub(ChatSettings settings, String version, LongSupplier clock) {
         this(settings, version, ChatStorage.inMemory(MEMORY_HISTORY, clock), clock);
     }
@@ -121,7 +131,7 @@ public final class Hub implements AutoCloseable {
         this.fanOut = FanOut.perCore();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sori-housekeeping"));
         this.catalog = storage.rooms();
-        this.lobby = new Lobby(settings, clock, storage, () -> everyone, fanOut, presence,
+        this.lobby = new Lobby(settings, clock, storage, () -> everyone, fanOut, events, presence,
                 Sequencer.GapFiller.of(log, scheduler, repairs), bus::roomsChanged, bus.sweepPeriod() != null);
         bus.subscribe(new RoomBus.Subscriber() {
             @Override

@@ -46,6 +46,7 @@ final class Lobby {
      */
     private final Object announcing = new Object();
     private final FanOut fanOut;
+    private final ChatEvents events;
     private final Presence presence;
     private final Sequencer.GapFiller gaps;
     private final Runnable tellOtherNodes;
@@ -66,7 +67,7 @@ final class Lobby {
      *                          deleted only if the catalog agrees they are empty)
      */
     Lobby(ChatSettings settings, LongSupplier clock, ChatStorage storage, Supplier<Collection<Client>> everyone,
-          FanOut fanOut, Presence presence, Sequencer.GapFiller gaps, Runnable tellOtherNodes,
+          FanOut fanOut, ChatEvents events, Presence presence, Sequencer.GapFiller gaps, Runnable tellOtherNodes,
           boolean oneOfSeveralNodes) {
         this.tellOtherNodes = tellOtherNodes;
         this.oneOfSeveralNodes = oneOfSeveralNodes;
@@ -74,12 +75,13 @@ final class Lobby {
         this.presence = presence;
         this.gaps = gaps;
         this.fanOut = fanOut;
+        this.events = events;
         this.clock = clock;
         this.log = storage.messages();
         this.catalog = storage.rooms();
         this.everyone = everyone;
         this.general = new Room(Hub.PUBLIC_ROOM, "General", null, null, null, null, log.lastSeq(Hub.PUBLIC_ROOM),
-                clock.getAsLong(), clock, settings.maxPendingFrames(), fanOut, presence, gaps);
+                clock.getAsLong(), clock, settings.maxPendingFrames(), fanOut, events, presence, gaps);
         rooms.put(general.id(), general);
         for (RoomCatalog.Saved saved : catalog.load()) {
             rooms.put(saved.id(), fromCatalog(saved));
@@ -100,7 +102,7 @@ final class Lobby {
         // node) counts its emptiness from now; the members elsewhere are in the presence.
         long emptySince = saved.emptiedAt() > 0 ? saved.emptiedAt() : clock.getAsLong();
         return new Room(saved.id(), saved.title(), saved.ownerId(), saved.ownerNick(), saved.max(),
-                saved.passwordHash(), saved.lastSeq(), emptySince, clock, settings.maxPendingFrames(), fanOut,
+                saved.passwordHash(), saved.lastSeq(), emptySince, clock, settings.maxPendingFrames(), fanOut, events,
                 presence, gaps);
     }
 
@@ -124,7 +126,7 @@ final class Lobby {
         // The catalog refers to the owner's identity: it must be saved first.
         return owner.saved().thenCompose(v -> catalog.create(saved)).thenApply(v -> {
             Room room = new Room(roomId, title, owner.id(), owner.nick(), max, passwordHash, 0, now, clock,
-                    settings.maxPendingFrames(), fanOut, presence, gaps);
+                    settings.maxPendingFrames(), fanOut, events, presence, gaps);
             synchronized (announcing) {
                 Room found = rooms.putIfAbsent(roomId, room);
                 if (found != null) {

@@ -48,6 +48,7 @@ public final class Room {
     private final LongSupplier clock;
     private final int maxGatedFrames;
     private final FanOut fanOut;
+    private final ChatEvents events;
     private final Presence presence;
     private final Sequencer sequencer;
     private Presence.Headcount headcount = Presence.Headcount.EMPTY; // guarded by this
@@ -92,8 +93,8 @@ public final class Room {
      * @param emptySince clock millis since when the room has been empty
      */
     Room(String id, String title, String ownerId, String ownerNick, Integer max, String passwordHash, long lastSeq,
-         long emptySince, LongSupplier clock, int maxGatedFrames, FanOut fanOut, Presence presence,
-         Sequencer.GapFiller gaps) {
+         long emptySince, LongSupplier clock, int maxGatedFrames, FanOut fanOut, ChatEvents events,
+         Presence presence, Sequencer.GapFiller gaps) {
         this.id = id;
         this.title = title;
         this.ownerId = ownerId;
@@ -105,6 +106,7 @@ public final class Room {
         this.clock = clock;
         this.maxGatedFrames = maxGatedFrames;
         this.fanOut = fanOut;
+        this.events = events;
         this.presence = presence;
         this.sequencer = new Sequencer(id, lastSeq, this::deliver, gaps);
         this.headcount = presence.headcount(id); // members other nodes have there already
@@ -438,6 +440,7 @@ public final class Room {
      * connection that posted it.
      */
     void deliver(List<Message> messages) {
+        long started = System.nanoTime();
         int n = messages.size();
         EncodedFrame[] frames = new EncodedFrame[n];
         boolean anyExcept = false;
@@ -447,6 +450,7 @@ public final class Room {
             anyExcept |= message.except() != null;
         }
         List<Outbox> toFlush;
+        int queued = 0;
         synchronized (this) {
             lastDelivered = messages.get(n - 1).seq();
             toFlush = new ArrayList<>(members.size());
@@ -455,11 +459,13 @@ public final class Room {
                 for (int i = 0; i < n; i++) {
                     if (!anyExcept || !member.sid().equals(messages.get(i).except())) {
                         queueTo(member, frames[i], toFlush);
+                        queued++;
                     }
                 }
             }
         }
         flush(toFlush);
+        events.delivered(n, queued, System.nanoTime() - started);
     }
 
     /** Tells the other members that {@code client} is typing. */

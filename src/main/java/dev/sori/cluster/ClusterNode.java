@@ -44,6 +44,9 @@ public final class ClusterNode implements AutoCloseable {
     private volatile long lastEchoNanos;
     private volatile boolean degraded;
     private long lastReconnectNanos; // only touched by the timer thread
+    private long lastCheckNanos; // only touched by the timer thread
+    /** Time spent degraded, summed by the checks (written by the timer thread only). */
+    private volatile long degradedNanos;
 
     /** A node on Redis, connecting in the background; call {@link #start()} once the hub listens. */
     public static ClusterNode onRedis(ClusterSettings settings) {
@@ -129,6 +132,10 @@ public final class ClusterNode implements AutoCloseable {
     private void check() {
         try {
             long now = System.nanoTime();
+            if (lastCheckNanos != 0 && degraded()) {
+                degradedNanos += now - lastCheckNanos;
+            }
+            lastCheckNanos = now;
             long echo = lastEchoNanos;
             boolean silent = silent(now);
             if (silent && !degraded) {
@@ -254,6 +261,21 @@ public final class ClusterNode implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Seconds this node has been degraded since it started (to the last check, 250 ms), for the metrics. */
+    public double degradedSeconds() {
+        return degradedNanos / 1e9;
+    }
+
+    /** Whether the link is down or silent now (1 in the metrics). */
+    public boolean isDegraded() {
+        return degraded();
+    }
+
+    /** The nodes it hears, itself included. */
+    public int nodes() {
+        return lastHeard.size() + 1;
     }
 
     public ClusterStatus status() {

@@ -6,6 +6,7 @@ import dev.sori.chat.RoomBus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@link RoomBus} between nodes: a committed run is delivered here at once, on the publishing
@@ -29,6 +30,8 @@ public final class ClusterRoomBus implements RoomBus {
     private final ClusterNode node;
     private final Object delivering = new Object();
     private volatile Subscriber subscriber = run -> { };
+    private final LongAdder published = new LongAdder();
+    private final LongAdder received = new LongAdder();
 
     ClusterRoomBus(ClusterNode node) {
         this.node = node;
@@ -52,6 +55,7 @@ public final class ClusterRoomBus implements RoomBus {
             subscriber.received(run);
         }
         node.publish(ClusterFrames.MESSAGES, ClusterFrames.messages(run));
+        published.add(run.size());
     }
 
     @Override
@@ -74,6 +78,7 @@ public final class ClusterRoomBus implements RoomBus {
         if (run.isEmpty()) {
             return;
         }
+        received.add(run.size());
         synchronized (delivering) {
             subscriber.received(run);
         }
@@ -92,6 +97,16 @@ public final class ClusterRoomBus implements RoomBus {
     @Override
     public Duration sweepPeriod() {
         return node.degraded() ? SWEEP_DEGRADED : SWEEP;
+    }
+
+    /** Messages this node published to the others since it started (handed to the transport). */
+    public long publishedMessages() {
+        return published.sum();
+    }
+
+    /** Messages this node received from the others since it started. */
+    public long receivedMessages() {
+        return received.sum();
     }
 
     void closed() {

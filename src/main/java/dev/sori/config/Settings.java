@@ -125,6 +125,9 @@ public final class Settings {
             "a PKCS#12 file with the certificate and key: the port then serves `https://` and `wss://`").jarOnly();
     public static final Setting<String> TLS_PASSWORD = Setting.of("tls-password", ValueType.text("PASSWORD"), null,
             "the keystore's password (prefer the environment variable)").jarOnly().asSecret();
+    public static final Setting<String> METRICS_TOKEN = Setting.of("metrics-token", ValueType.text("TOKEN"), null,
+            "a bearer token that `/metrics` asks for (`Authorization: Bearer TOKEN`, 401 without it); without one, "
+                    + "`/metrics` answers anyone who reaches it (docs/metrics.md); logged as `***`").asSecret();
 
     /** Every setting, in README order. */
     public static final List<Setting<?>> ALL = List.of(HOST, PORT, DATA_DIR, DB_URL, DB_USER, DB_PASSWORD,
@@ -132,7 +135,7 @@ public final class Settings {
             UPLOADS_PER_MINUTE, MAX_ROOM_CAPACITY, EMPTY_ROOM_TTL, MAX_PENDING_FRAMES,
             MAX_PENDING_BYTES, PING_INTERVAL, PING_TIMEOUT, SEND_TIMEOUT, SOCKET_SEND_BUFFER, RATE_LIMIT, RATE_BURST,
             MAX_CONNECTIONS_PER_ADDRESS, PASSWORD_ATTEMPTS, ALLOWED_ORIGINS, TRUSTED_PROXIES, HANDSHAKE_TIMEOUT,
-            MIN_BODY_RATE, TLS_KEYSTORE, TLS_PASSWORD);
+            MIN_BODY_RATE, TLS_KEYSTORE, TLS_PASSWORD, METRICS_TOKEN);
 
     /** server.jar's options. */
     public static final List<Setting<?>> JAR = ALL.stream().filter(Setting::inJar).toList();

@@ -10,8 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Every HTTP endpoint of Sori, listed once, besides the page (static files) and the {@code /chat}
- * WebSocket: {@code /healthz} (alive), {@code /readyz} (can serve) and
- * {@code /media} (images). Both runtimes serve exactly this list: {@code server.jar} maps each path to its
+ * WebSocket: {@code /healthz} (alive), {@code /readyz} (can serve), {@code /media} (images) and
+ * {@code /metrics} (Prometheus). Both runtimes serve exactly this list: {@code server.jar} maps each path to its
  * Grizzly adapter, the WAR maps each to its one servlet. A new endpoint is one more entry here.
  *
  * <p>The origin rule is not applied here but at each runtime's edge ({@link OriginRule}), ahead
@@ -42,8 +42,22 @@ public final class Routes {
      * single node), {@code /readyz} as {@code readiness} says (its database).
      */
     public static Routes standard(Hub hub, String version, Supplier<?> cluster, Readiness readiness) {
-        return of(Route.get("/healthz", new HealthRoute(hub, version, cluster)),
-                Route.get("/readyz", new ReadyRoute(readiness)));
+        return standard(hub, version, cluster, readiness, null, null);
+    }
+
+    /**
+     * Sori's endpoints as {@link #standard(Hub, String, Supplier, Readiness)}, and {@code /metrics}
+     * with the text {@code metrics} gives (none when null), behind {@code metricsToken} (a bearer
+     * token, none when null).
+     */
+    public static Routes standard(Hub hub, String version, Supplier<?> cluster, Readiness readiness,
+                                  Supplier<String> metrics, String metricsToken) {
+        List<Route> routes = new ArrayList<>(List.of(Route.get("/healthz", new HealthRoute(hub, version, cluster)),
+                Route.get("/readyz", new ReadyRoute(readiness))));
+        if (metrics != null) {
+            routes.add(Route.get("/metrics", new MetricsRoute(metrics, metricsToken)));
+        }
+        return new Routes(routes);
     }
 
     /**
@@ -52,7 +66,17 @@ public final class Routes {
      */
     public static Routes standard(Hub hub, String version, Supplier<?> cluster, Readiness readiness,
                                   MediaLibrary media) {
-        return standard(hub, version, cluster, readiness)
+        return standard(hub, version, cluster, readiness, media, null, null);
+    }
+
+    /**
+     * Sori's endpoints as {@link #standard(Hub, String, Supplier, Readiness, MediaLibrary)}, and
+     * {@code /metrics} with the text {@code metrics} gives (none when null), behind
+     * {@code metricsToken} (a bearer token, none when null).
+     */
+    public static Routes standard(Hub hub, String version, Supplier<?> cluster, Readiness readiness,
+                                  MediaLibrary media, Supplier<String> metrics, String metricsToken) {
+        return standard(hub, version, cluster, readiness, metrics, metricsToken)
                 .with(Route.post("/media", new UploadRoute(hub, media)))
                 .with(Route.get(MediaRoute.PREFIX, new MediaRoute(media)));
     }

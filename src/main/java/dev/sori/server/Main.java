@@ -120,7 +120,8 @@ public final class Main implements Callable<Integer> {
         StandaloneServer server;
         try {
             server = StandaloneServer.start(host, values.get(Settings.PORT), hub, edge,
-                    Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause, node.media()));
+                    Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause, node.media(),
+                            node.metrics(), values.get(Settings.METRICS_TOKEN)));
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;

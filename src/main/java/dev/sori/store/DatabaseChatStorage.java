@@ -1,5 +1,6 @@
 package dev.sori.store;
 
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.sori.chat.Appended;
 import dev.sori.chat.ChatStorage;
 import dev.sori.chat.IdentityCatalog;
@@ -97,6 +98,11 @@ public final class DatabaseChatStorage implements AutoCloseable {
     }
 
     /** See {@link Storage#notReadyBecause()}: null when the database answers; never waits on it. */
+    /** See {@link Storage#trackPools}. */
+    public void trackPools(MetricsTrackerFactory tracker) {
+        storage.trackPools(tracker);
+    }
+
     public String notReadyBecause() {
         return storage.notReadyBecause();
     }

@@ -1,6 +1,7 @@
 package dev.sori.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -265,6 +266,16 @@ public final class Storage implements AutoCloseable {
      */
     public String notReadyBecause() {
         return probe.problem();
+    }
+
+    /**
+     * Reports Sori's own connection pools (HikariCP's {@code hikaricp_*} metrics, by pool name) to
+     * {@code tracker}; a container's data source is the container's to measure. Once, at start-up.
+     */
+    public void trackPools(MetricsTrackerFactory tracker) {
+        for (HikariDataSource pool : ownPools) {
+            pool.setMetricsTrackerFactory(tracker);
+        }
     }
 
     /** The database, for logs: its URL without parameters. */

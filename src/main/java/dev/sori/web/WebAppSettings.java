@@ -31,9 +31,11 @@ import java.util.function.UnaryOperator;
  * @param cluster how this deployment joins a cluster ({@code redis-url}), null for a single node
  * @param trustedProxies whose {@code X-Forwarded-For} / {@code Forwarded} name the client
  *                ({@code trusted-proxies})
+ * @param metricsToken the bearer token {@code /metrics} asks for ({@code metrics-token}), null for none
  */
 public record WebAppSettings(ChatSettings chat, StoreSettings store, String dataSource, List<String> sources,
-                             OriginPolicy origins, ClusterSettings cluster, TrustedProxies trustedProxies) {
+                             OriginPolicy origins, ClusterSettings cluster, TrustedProxies trustedProxies,
+                             String metricsToken) {
 
     public WebAppSettings {
         sources = List.copyOf(sources);
@@ -55,6 +57,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         OriginPolicy origins = values.explained(() -> OriginPolicy.parse(values.get(Settings.ALLOWED_ORIGINS)));
         return new WebAppSettings(values.chat(), values.store(), values.get(Settings.DATASOURCE), values.given(),
                 origins, values.cluster(),
-                Objects.requireNonNullElse(values.get(Settings.TRUSTED_PROXIES), TrustedProxies.NONE));
+                Objects.requireNonNullElse(values.get(Settings.TRUSTED_PROXIES), TrustedProxies.NONE),
+                values.get(Settings.METRICS_TOKEN));
     }
 }

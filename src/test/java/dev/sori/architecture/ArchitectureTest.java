@@ -71,4 +71,10 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.sori.chat..")
             .should().dependOnClassesThat().resideInAPackage("dev.sori.media..")
             .because("a message carries an image's description (chat.Media); taking images in is the HTTP door's");
+
+    @ArchTest
+    static final ArchRule onlyTheMetricsPackageKnowsMicrometer = noClasses()
+            .that().resideOutsideOfPackage("dev.sori.metrics..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.prometheus..")
+            .because("the chat tells ChatEvents what happens; dev.sori.metrics alone turns that into meters");
 }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
  * {@code target/sori.war} on Payara Micro (Tyrus inside Grizzly, Yasson), configured through
  * environment variables: {@code SORI_MAX_MESSAGE_CHARS=100}, {@code SORI_PING_INTERVAL=1},
  * {@code SORI_PING_TIMEOUT=5}, {@code SORI_MAX_CONNECTIONS_PER_ADDRESS=4},
- * {@code SORI_ALLOWED_ORIGINS}, {@code SORI_TRUSTED_PROXIES}.
+ * {@code SORI_ALLOWED_ORIGINS}, {@code SORI_TRUSTED_PROXIES}, {@code SORI_METRICS_TOKEN}.
  */
 @DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true", disabledReason = "-DskipWarTests")
 class PayaraDeploymentIT extends WarDeploymentContract {
@@ -20,6 +20,7 @@ class PayaraDeploymentIT extends WarDeploymentContract {
         payara.environment.put("SORI_MAX_CONNECTIONS_PER_ADDRESS", Integer.toString(MAX_CONNECTIONS_PER_ADDRESS));
         payara.environment.put("SORI_ALLOWED_ORIGINS", ALLOWED_ORIGIN);
         payara.environment.put("SORI_TRUSTED_PROXIES", TRUSTED_PROXIES);
+        payara.environment.put("SORI_METRICS_TOKEN", METRICS_TOKEN);
         return payara;
     }
 }

@@ -68,6 +68,8 @@ abstract class WarDeploymentContract {
     static final String TRUSTED_PROXIES = "127.0.0.1/32";
     /** The one extra origin each subclass allows ({@code allowed-origins}). */
     static final String ALLOWED_ORIGIN = "https://app.example.com";
+    /** {@code metrics-token}: {@code /metrics} under the context path asks for it. */
+    static final String METRICS_TOKEN = "war-scrape-token";
     /** {@code ChatEndpoint.MAX_FRAME_BYTES} */
     static final int MAX_FRAME_BYTES = 64 * 1024;
 
@@ -465,6 +467,27 @@ abstract class WarDeploymentContract {
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(parse(ready.body()).getString("status")).isEqualTo("ready");
+    }
+
+    @Test
+    @Order(17)
+    void metricsAreServedUnderTheContextPathWithTheToken() throws Exception {
+        try (TestClient client = TestClient.connect(server.chat())) {
+            client.ack("new_message", "{\"text\":\"counted\"}", "m1");
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI metrics = server.base().resolve("metrics");
+            HttpResponse<String> without = http.send(HttpRequest.newBuilder(metrics).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(without.statusCode()).isEqualTo(401);
+            HttpResponse<String> with = http.send(HttpRequest.newBuilder(metrics)
+                    .header("Authorization", "Bearer " + METRICS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(with.statusCode()).isEqualTo(200);
+            assertThat(with.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+            assertThat(with.body()).contains("sori_connections 1.0", "sori_messages_posted_total{outcome=\"stored\"}",
+                    "# TYPE sori_post_delivery_seconds histogram", "jvm_memory_used_bytes{");
+        }
+        assertThat(server.logTail(2000)).doesNotContain(METRICS_TOKEN);
     }
 
     /** Last: stops the server. An orderly shutdown undeploys, and undeploying closes the chat with 1001. */

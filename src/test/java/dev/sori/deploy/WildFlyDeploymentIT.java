@@ -12,7 +12,7 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
  * exists there; Yasson), configured through system properties:
  * {@code -Dsori.max-message-chars=100 -Dsori.ping-interval=1 -Dsori.ping-timeout=5
  * -Dsori.max-connections-per-address=4 -Dsori.allowed-origins=https://app.example.com
- * -Dsori.trusted-proxies=127.0.0.1/32}.
+ * -Dsori.trusted-proxies=127.0.0.1/32 -Dsori.metrics-token=…}.
  */
 @DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true", disabledReason = "-DskipWarTests")
 class WildFlyDeploymentIT extends WarDeploymentContract {
@@ -27,6 +27,7 @@ class WildFlyDeploymentIT extends WarDeploymentContract {
         wildFly.systemProperties.put("sori.max-connections-per-address", Integer.toString(MAX_CONNECTIONS_PER_ADDRESS));
         wildFly.systemProperties.put("sori.allowed-origins", ALLOWED_ORIGIN);
         wildFly.systemProperties.put("sori.trusted-proxies", TRUSTED_PROXIES);
+        wildFly.systemProperties.put("sori.metrics-token", METRICS_TOKEN);
         // The application server's way to give a database: its own pooled DataSource, by JNDI name
         // (WildFly's example H2 data source; the Payara test uses Sori's own pool on a data directory).
         wildFly.systemProperties.put("sori.datasource", EXAMPLE_DATA_SOURCE);
