@@ -179,7 +179,8 @@ final class Lobby {
                 room.sequencer().release();
                 countsChanged.remove(room);
                 toEveryone("room_removed",
-                        new RoomInfo(last.room(), last.title(), 0, 0, last.max(), last.locked(), last.owner()));
+                        new RoomInfo(last.room(), last.title(), 0, 0, last.max(), last.locked(), last.owner(),
+                                last.ownerUid()));
             }
         }
     }

@@ -246,7 +246,8 @@ public final class Room {
     }
 
     synchronized RoomInfo info() {
-        return new RoomInfo(id, title, headcount.connections(), headcount.people(), max, passwordHash != null, ownerNick);
+        return new RoomInfo(id, title, headcount.connections(), headcount.people(), max, passwordHash != null, ownerNick,
+                ownerId == null ? null : Uids.of(ownerId));
     }
 
     /** What a newly admitted member needs for its join ack. */

@@ -165,7 +165,9 @@ abstract class RoomsContract {
         assertThat(created.getBoolean("recovered")).isFalse();
 
         JsonObject announced = observer.next(event("room_created", room)).getJsonObject("payload");
-        assertThat(announced.keySet()).containsExactlyInAnyOrder("room", "title", "count", "people", "max", "locked", "owner");
+        assertThat(announced.keySet()).containsExactlyInAnyOrder("room", "title", "count", "people", "max", "locked", "owner",
+                "ownerUid");
+        assertThat(announced.getString("ownerUid")).isEqualTo(ada.welcome().getString("uid"));
         assertThat(announced.getString("title")).isEqualTo("Book club");
         assertThat(announced.getInt("max")).isEqualTo(5);
         assertThat(announced.getBoolean("locked")).isFalse();
@@ -180,7 +182,8 @@ abstract class RoomsContract {
         List<JsonObject> rooms = listed.getJsonArray("rooms").getValuesAs(JsonObject.class);
         assertThat(rooms.get(0).getString("room")).as("general comes first").isEqualTo("general");
         assertThat(find(rooms, room)).isEqualTo(jsonObject("{\"room\":" + q(room)
-                + ",\"title\":\"Book club\",\"count\":1,\"people\":1,\"max\":5,\"locked\":false,\"owner\":" + q(ada.nick()) + "}"));
+                + ",\"title\":\"Book club\",\"count\":1,\"people\":1,\"max\":5,\"locked\":false,\"owner\":" + q(ada.nick())
+                + ",\"ownerUid\":" + q(ada.welcome().getString("uid")) + "}"));
 
         // The creator is in the room: it can post there and sees its own message.
         List<JsonObject> frames = framesUntilReply(ada, "new_message", "{\"text\":\"first!\",\"room\":" + q(room) + "}");
