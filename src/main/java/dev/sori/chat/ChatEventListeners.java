@@ -134,6 +134,13 @@ final class ChatEventListeners implements ChatEvents {
     }
 
     @Override
+    public void moderated(String room, String action, String byIdentityId) {
+        for (ChatEvents l : listeners) {
+            l.moderated(room, action, byIdentityId);
+        }
+    }
+
+    @Override
     public void closed(int connections) {
         for (ChatEvents l : listeners) {
             l.closed(connections);

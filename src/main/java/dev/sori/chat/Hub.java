@@ -429,9 +429,14 @@ public final class Hub implements AutoCloseable {
 
         @Override
         public void left(String roomId, Presence.Member who, Presence.Headcount after) {
+            removed(roomId, who, after, null);
+        }
+
+        @Override
+        public void removed(String roomId, Presence.Member who, Presence.Headcount after, String kind) {
             Room room = lobby.find(roomId);
             if (room != null) {
-                room.leftElsewhere(who, after);
+                room.leftElsewhere(who, after, kind);
                 lobby.countChanged(room);
             }
         }

@@ -79,6 +79,11 @@ public final class LoggedChatEvents implements ChatEvents {
     }
 
     @Override
+    public void moderated(String room, String action, String byIdentityId) {
+        LOG.log(Level.INFO, "moderation {0} room={1} by={2}", action, room, byIdentityId);
+    }
+
+    @Override
     public void closed(int connections) {
         LOG.log(Level.INFO, "closed {0,number,#} connections", connections);
     }

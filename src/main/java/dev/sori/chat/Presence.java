@@ -37,6 +37,14 @@ public interface Presence {
     /** A connection of {@code who} left {@code room}; returns the counts after it. */
     Headcount left(String room, Member who);
 
+    /**
+     * A connection of {@code who} was removed from {@code room} by a moderator ({@code kind}:
+     * {@code kick} or {@code ban}): a {@link #left} that the other nodes announce as that kind.
+     */
+    default Headcount removed(String room, Member who, String kind) {
+        return left(room, who);
+    }
+
     /** The counts of {@code room} now. */
     Headcount headcount(String room);
 
@@ -70,6 +78,11 @@ public interface Presence {
         void joined(String room, Member who, Headcount after);
 
         void left(String room, Member who, Headcount after);
+
+        /** A member of another node was removed by a moderator ({@code kind}: kick or ban). */
+        default void removed(String room, Member who, Headcount after, String kind) {
+            left(room, who, after);
+        }
 
         void renamed(String room, Member who, String oldNick);
 

@@ -60,16 +60,6 @@ public final class Room {
     private boolean removed; // guarded by this
     /** The uids kept out of this room (bans), as the catalog has them; read without the lock. */
     private volatile Set<String> banned = Set.of();
-    /**
-     * Who was just removed by a moderator, uid to the kind announced ({@code kick} or {@code ban}),
-     * with when: their connections on other nodes leave through the presence, and are announced
-     * as that kind rather than as an ordinary leave. Guarded by this.
-     */
-    private final Map<String, Removal> recentlyRemoved = new HashMap<>();
-    private record Removal(String kind, long at) {
-    }
-    /** How long a removal colours the leaves that follow it from other nodes. */
-    private static final long REMOVAL_MEMORY_MILLIS = 30_000;
     /** Identities that gave the right password since start-up: PBKDF2 is too slow to repeat per tab and reconnect. */
     private final Set<String> admittedIdentities = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int MAX_ADMITTED = 10_000;
@@ -189,8 +179,6 @@ public final class Room {
                 banned(uid, true);
             }
             long now = clock.getAsLong();
-            recentlyRemoved.values().removeIf(r -> now - r.at() > REMOVAL_MEMORY_MILLIS);
-            recentlyRemoved.put(uid, new Removal(kind, now));
             for (Client member : List.copyOf(members)) {
                 if (!member.identity().uid().equals(uid)) {
                     continue;
@@ -199,7 +187,7 @@ public final class Room {
                 queuePendingPresence(toFlush);
                 members.remove(member);
                 Presence.Member who = Presence.Member.of(member.identity());
-                headcount = presence.left(id, who);
+                headcount = presence.removed(id, who, kind); // the other nodes announce it as this kind
                 gated.remove(member);
                 member.left(this);
                 if (headcount.connections() == 0) {
@@ -390,6 +378,14 @@ public final class Room {
 
     /** A member on another node left (or its node died); {@code after} no longer counts it. */
     void leftElsewhere(Presence.Member who, Presence.Headcount after) {
+        leftElsewhere(who, after, null);
+    }
+
+    /**
+     * A member on another node left, or was removed by a moderator ({@code removedAs}: kick or
+     * ban, announced as such at once, never coalesced; null for a plain leave).
+     */
+    void leftElsewhere(Presence.Member who, Presence.Headcount after, String removedAs) {
         List<Outbox> toFlush = new ArrayList<>();
         synchronized (this) {
             if (removed) {
@@ -400,10 +396,9 @@ public final class Room {
             if (after.connections() == 0 && emptySince == 0) {
                 emptySince = clock.getAsLong();
             }
-            Removal removal = recentlyRemoved.get(who.uid());
-            if (removal != null && clock.getAsLong() - removal.at() <= REMOVAL_MEMORY_MILLIS) {
+            if (removedAs != null) {
                 queuePendingPresence(toFlush);
-                queueToAll(systemEvent(removal.kind(), who, null), toFlush); // removed on its node
+                queueToAll(systemEvent(removedAs, who, null), toFlush);
             } else {
                 announce(SystemEvent.LEAVE, who, null, toFlush);
             }

@@ -158,13 +158,19 @@ public final class ClusterPresence implements Presence {
 
     @Override
     public Headcount left(String room, Member who) {
+        return removed(room, who, null);
+    }
+
+    /** A leave; {@code kind} (kick, ban) travels in the event's otherwise unused name field, null for a leave. */
+    @Override
+    public Headcount removed(String room, Member who, String kind) {
         synchronized (lock) {
             Tally tally = tallies.get(room);
             if (!local.remove(room, who) || tally == null) {
                 return tally == null ? Headcount.EMPTY : tally.headcount(); // not counted here
             }
             tally.remove(who.identityId(), 1);
-            announce(ClusterFrames.LEFT, room, who, null);
+            announce(ClusterFrames.LEFT, room, who, kind);
             return tally.headcount();
         }
     }
@@ -309,7 +315,14 @@ public final class ClusterPresence implements Presence {
                 if (r.roster.remove(room, who) && tally != null) {
                     tally.remove(who.identityId(), 1);
                     Headcount after = tally.headcount();
-                    calls.add(() -> listener.left(room, who, after));
+                    String kind = event.oldNick(); // a moderator's removal, or null for a leave
+                    calls.add(() -> {
+                        if (kind == null) {
+                            listener.left(room, who, after);
+                        } else {
+                            listener.removed(room, who, after, kind);
+                        }
+                    });
                 }
             }
             case ClusterFrames.RENAMED -> {

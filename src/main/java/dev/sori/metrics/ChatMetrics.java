@@ -56,6 +56,8 @@ public final class ChatMetrics implements ChatEvents {
     private final Timer commit;
     private final DistributionSummary batch;
     private final Counter roomsCreated;
+    /** By action: kick, ban, unban, delete_message (a fixed set, so pre-registered). */
+    private final java.util.Map<String, Counter> moderation;
     private final Counter roomsDeleted;
 
     public ChatMetrics(MeterRegistry registry) {
@@ -112,6 +114,13 @@ public final class ChatMetrics implements ChatEvents {
                 .register(registry);
         roomsDeleted = Counter.builder("sori.room.deletions").description("rooms deleted by their owner on this node")
                 .register(registry);
+        moderation = java.util.Map.of("kick", moderation(registry, "kick"), "ban", moderation(registry, "ban"),
+                "unban", moderation(registry, "unban"), "delete_message", moderation(registry, "delete_message"));
+    }
+
+    private static Counter moderation(MeterRegistry registry, String action) {
+        return Counter.builder("sori.moderation.actions").description("moderators' decisions taken on this node")
+                .tag("action", action).register(registry);
     }
 
     private static Counter welcomes(MeterRegistry registry, String identity) {
@@ -222,5 +231,13 @@ public final class ChatMetrics implements ChatEvents {
     @Override
     public void roomDeleted(String room, String byIdentityId) {
         roomsDeleted.increment();
+    }
+
+    @Override
+    public void moderated(String room, String action, String byIdentityId) {
+        Counter counter = moderation.get(action);
+        if (counter != null) {
+            counter.increment();
+        }
     }
 }
