@@ -28,8 +28,9 @@ import java.util.Map;
  * </pre>
  *
  * Scenarios: {@code connect}, {@code joinstorm}, {@code fanout}, {@code memory}, {@code stuck},
- * {@code ceiling}, and {@code chart} (redraws an SVG from ceiling JSON files). Every run writes
- * its results as JSON under {@code target/bench/} (or {@code --out}); see docs/benchmarks.md.
+ * {@code ceiling}, {@code cluster}, {@code upload} and {@code fetch} (images), and {@code chart}
+ * (redraws an SVG from ceiling JSON files). Every run writes its results as JSON under
+ * {@code target/bench/} (or {@code --out}); see docs/benchmarks.md.
  */
 public final class Bench {
     /**
@@ -57,6 +58,10 @@ public final class Bench {
             "            --down-seconds 10 --live-ms 50 (mean extra latency to other nodes that counts as live again)",
             "            --stall-node-seconds 0 (the last node SIGSTOPped that long as Redis returns)",
             "            (--urls/--pids/--redis-port/--pg-db work with fanout and ceiling too: CPU is then their sum)",
+            "  upload:   --uploaders 4 --size 100000 (bytes per PNG, each distinct) --warmup 3 --duration 15 [--jfr FILE]",
+            "            (start the server with --uploads-per-minute 0: 10 a minute per identity by default)",
+            "  fetch:    --size 100000 --not-modified false (true: If-None-Match, the 304 path) --connections 8",
+            "            --wrk-threads 1 --warmup 3 --duration 10 --wrk wrk (one image uploaded, then GET by wrk)",
             "  chart:    --in a.json,b.json [--labels 'A;B'] --svg FILE.svg");
 
     private Bench() {
@@ -113,6 +118,8 @@ public final class Bench {
                 case "stuck" -> Scenarios.stuck(o, g, clients);
                 case "ceiling" -> Scenarios.ceiling(o, g, clients);
                 case "cluster" -> Scenarios.cluster(o, g, clients);
+                case "upload" -> MediaScenarios.upload(o, g);
+                case "fetch" -> MediaScenarios.fetch(o, g);
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             };
             result.put("result", body);

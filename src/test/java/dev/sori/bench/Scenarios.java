@@ -718,6 +718,7 @@ final class Scenarios {
                 Map<String, Object> good = (Map<String, Object>) r.get("lastGoodStep");
                 sb.append(good == null ? "no step passed" : "last good step: " + stepLine(good));
             }
+            case "upload", "fetch" -> sb.append(MediaScenarios.summary(scenario, r));
             default -> sb.append(r);
         }
         return sb.toString();
