@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -180,13 +179,13 @@ class MediaIT {
     void aPhotosLocationNeverReachesTheOthers() {
         try (TestClient ada = TestClient.connect(server.chat()); TestClient bob = TestClient.connect(server.chat())) {
             byte[] photo = TestImages.phonePhoto(64, 48);
-            assertThat(indexOf(photo, "GPS".getBytes(StandardCharsets.US_ASCII))).isPositive();
+            assertThat(TestImages.indexOf(photo, "GPS".getBytes(StandardCharsets.US_ASCII))).isPositive();
             JsonObject media = uploaded(ada, photo);
             ada.ack("new_message", "{\"media\":\"" + media.getString("id") + "\"}", "m");
             JsonObject seen = messageWithMedia(bob, media.getString("id"));
             byte[] served = http.fetch("GET", seen.getJsonObject("media").getString("url")).body();
-            assertThat(indexOf(served, "GPS".getBytes(StandardCharsets.US_ASCII))).isNegative();
-            assertThat(indexOf(served, TestImages.PHOTO_LATITUDE)).isNegative();
+            assertThat(TestImages.indexOf(served, "GPS".getBytes(StandardCharsets.US_ASCII))).isNegative();
+            assertThat(TestImages.indexOf(served, TestImages.PHOTO_LATITUDE)).isNegative();
             assertThat(served.length).isLessThan(photo.length);
         }
     }
@@ -267,22 +266,5 @@ class MediaIT {
         assertThat(answer.header("content-type")).startsWith("application/json");
         assertThat(answer.json().getString("code")).isEqualTo(code);
         assertThat(answer.json().getString("message")).isNotBlank();
-    }
-
-    static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    static Duration patience() {
-        return Duration.ofSeconds(30);
     }
 }

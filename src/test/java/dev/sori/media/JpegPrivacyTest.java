@@ -5,6 +5,7 @@ import static dev.sori.testing.TestImages.ascii;
 import static dev.sori.testing.TestImages.PHOTO_LATITUDE;
 import static dev.sori.testing.TestImages.concat;
 import static dev.sori.testing.TestImages.exif;
+import static dev.sori.testing.TestImages.indexOf;
 import static dev.sori.testing.TestImages.segment;
 import static dev.sori.testing.TestImages.withMetadata;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,18 +144,5 @@ class JpegPrivacyTest {
             at += next + needle.length;
         }
         return found;
-    }
-
-    static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

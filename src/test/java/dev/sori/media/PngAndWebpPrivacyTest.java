@@ -1,7 +1,7 @@
 package dev.sori.media;
 
 import dev.sori.testing.TestImages;
-import static dev.sori.media.JpegPrivacyTest.indexOf;
+import static dev.sori.testing.TestImages.indexOf;
 import static dev.sori.testing.TestImages.ascii;
 import static dev.sori.testing.TestImages.chunk;
 import static dev.sori.testing.TestImages.concat;

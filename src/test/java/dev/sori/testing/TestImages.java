@@ -286,4 +286,18 @@ public final class TestImages {
         return concat(new byte[] {(byte) 0xFF, (byte) marker, (byte) (payload.length + 2 >> 8),
             (byte) (payload.length + 2)}, payload);
     }
+
+    /** Where {@code needle} first occurs in {@code haystack}, or -1. */
+    public static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
 }
