@@ -64,7 +64,9 @@ export function openMenu(button, items, label, focus = 'first') {
     menu.append(entry);
   }
   menu.addEventListener('keydown', onKey);
-  document.body.append(menu);
+  // Inside the button's landmark, so that it is read as part of it (axe: region). Fixed, so that
+  // no list's overflow clips it (an open drawer has no transform to move it).
+  (button.closest('main, aside') ?? document.body).append(menu);
   place(menu, button);
   button.setAttribute('aria-expanded', 'true');
   button.setAttribute('aria-controls', MENU_ID);
