@@ -8,6 +8,7 @@
 //   dialogs.js   dialogs and drawers                     composer.js the box and the nickname
 //   attach.js    an image: picker, paste, drop, upload   viewer.js  an image, large
 //   media.js     images' rules and sizes (no DOM)
+//   moderation.js the owner's tools, the message menu, kicked and deleted  menu.js  popup menus
 // model.js, text.js and media.js have no DOM and are unit-tested (src/test/node) like sori.js.
 // Everything a user typed (messages, nicknames, room titles) reaches the DOM through
 // textContent only, never as markup.
@@ -40,11 +41,12 @@ import { loadRooms, onRoomInfo, onRoomRemoved, renderRooms } from './js/lobby.js
 import { syncView, joinFailed, leaveStray, enterRoom, applyJoin, goToGeneral, leaveRoom, renderHeader, copyRoomLink } from './js/rooms.js';
 import { onSystem, onTyping, clearTypers } from './js/members.js';
 import { setPresence, showBanner, hideBanner, showError, hideToast, clearNickError } from './js/banner.js';
-import { openCreateDialog, submitCreate, openPasswordDialog, submitPassword, cancelPassword, openConfirmDelete, submitDelete, openDrawer, closeDrawers, updateDrawers } from './js/dialogs.js';
+import { openCreateDialog, submitCreate, openPasswordDialog, submitPassword, cancelPassword, openConfirmDelete, submitConfirm, openDrawer, closeDrawers, updateDrawers } from './js/dialogs.js';
 import { resizeBox, submitMessage, onInput, submitNick, onKey, setMe } from './js/composer.js';
 import { askForNotifications, renderNotifyButton } from './js/notify.js';
 import { wireAttachments } from './js/attach.js';
 import { wireViewer } from './js/viewer.js';
+import { onKicked, onMessageDeleted } from './js/moderation.js';
 
 function lost(due) {
   state.connected = false;
@@ -135,8 +137,9 @@ ui.passwordDialog.addEventListener('cancel', (event) => {
   event.preventDefault(); // Escape: same as the Cancel button
   cancelPassword();
 });
-ui.confirmForm.addEventListener('submit', submitDelete);
+ui.confirmForm.addEventListener('submit', submitConfirm);
 ui.confirmCancel.addEventListener('click', () => ui.confirmDialog.close());
+ui.confirmDialog.addEventListener('close', () => { state.confirm = null; });
 ui.leave.addEventListener('click', leaveRoom);
 ui.copyLink.addEventListener('click', copyRoomLink);
 ui.notify.addEventListener('click', askForNotifications);
@@ -216,6 +219,8 @@ client.on('room_created', onRoomInfo);
 client.on('room_updated', onRoomInfo);
 client.on('room_removed', onRoomRemoved);
 client.on('outbox', onOutbox);
+client.on('kicked', onKicked);
+client.on('message_deleted', onMessageDeleted);
 client.on('rejoin', ({ room, ack, since }) => {
   const view = state.view;
   if (room !== view.room) {

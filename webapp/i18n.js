@@ -119,6 +119,26 @@ const en = {
   messagesIn: (title) => `Messages in #${title}`,
   nickInvalid: null, // the server's message says exactly what is wrong
 
+  // ---- moderation ----
+  memberActions: (nick) => `Actions for ${nick}`,
+  messageActions: (nick) => `Actions for this message by ${nick}`,
+  kick: 'Remove from room',
+  ban: 'Ban from room',
+  deleteMessage: 'Delete message',
+  deleteShort: 'Delete',
+  banShort: 'Ban',
+  banning: 'Banning…',
+  confirmBan: (nick, title) => `Ban ${nick} from #${title}?`,
+  confirmBanText: 'They leave the room now and cannot join it again.',
+  confirmDeleteMessage: 'Delete this message?',
+  confirmDeleteMessageText: 'Everyone in the room will see that a message was deleted. This cannot be undone.',
+  messageDeleted: 'This message was deleted',
+  kickedYou: (title, by) => `You were removed from #${title} by ${by}.`,
+  bannedYou: (title, by) => `You were banned from #${title} by ${by}.`,
+  bannedFrom: (title) => `You are banned from #${title}.`,
+  kickLine: (e) => `${e.nick} was removed [now ${e.people ?? e.count}]`,
+  banLine: (e) => `${e.nick} was banned [now ${e.people ?? e.count}]`,
+
   // ---- images ----
   attach: 'Attach an image',
   removeAttachment: 'Remove the image',
@@ -248,6 +268,26 @@ const ko = {
   stillJoining: '아직 방에 들어가지 않았습니다. 메시지는 입력창에 남아 있습니다.',
   messagesIn: (title) => `#${title} 메시지`,
   nickInvalid: (max) => `사용할 수 없는 닉네임입니다. 1~${max}자, 제어 문자는 쓸 수 없습니다.`,
+
+  // ---- moderation ----
+  memberActions: (nick) => `${nick} 님 관리`,
+  messageActions: (nick) => `${nick} 님의 메시지 메뉴`,
+  kick: '방에서 내보내기',
+  ban: '방에서 차단하기',
+  deleteMessage: '메시지 삭제',
+  deleteShort: '삭제',
+  banShort: '차단',
+  banning: '차단하는 중…',
+  confirmBan: (nick, title) => `${nick} 님을 #${title} 방에서 차단할까요?`,
+  confirmBanText: '지금 방에서 나가게 되며 다시 들어올 수 없습니다.',
+  confirmDeleteMessage: '이 메시지를 삭제할까요?',
+  confirmDeleteMessageText: '방에 있는 모두에게 메시지가 삭제되었다고 표시됩니다. 되돌릴 수 없습니다.',
+  messageDeleted: '삭제된 메시지입니다',
+  kickedYou: (title, by) => `${by} 님이 나를 #${title} 방에서 내보냈습니다.`,
+  bannedYou: (title, by) => `${by} 님이 나를 #${title} 방에서 차단했습니다.`,
+  bannedFrom: (title) => `#${title} 방에서 차단되어 들어갈 수 없습니다.`,
+  kickLine: (e) => `유저 내보냄: ${e.nick} [현재: ${e.people ?? e.count}명]`,
+  banLine: (e) => `유저 차단됨: ${e.nick} [현재: ${e.people ?? e.count}명]`,
 
   // ---- images ----
   attach: '이미지 첨부',

@@ -340,6 +340,8 @@
   /**
    * A chat client. Events: `state` ({ state: 'connecting' | 'online' | 'offline', due? }),
    * `welcome`, `message`, `system`, `typing`, `room_created`, `room_updated`, `room_removed`,
+   * `kicked` ({ room, by, banned? }: this identity was removed from a room; it is no longer
+   * joined nor rejoined), `message_deleted` ({ room, seq }),
    * `rejoin` ({ room, ack, since }) and `rejoin_failed` ({ room, error }) after a reconnect,
    * `outbox` (a post changed: { cid, room, text, state: 'sending' | 'sent' | 'failed', seq, error }),
    * `error` (an error frame that answers no request), and `frame` for every frame.
@@ -406,6 +408,23 @@
     /** Stops rejoining a room after reconnects, without leaving it now. */
     forget(room) {
       this.wanted.delete(room);
+    }
+
+    /** Moderation (a room's owner; deleteMessage also a message's author): each resolves with the ack. */
+    kick(room, uid) {
+      return this.request('kick', { room, uid });
+    }
+
+    ban(room, uid) {
+      return this.request('ban', { room, uid });
+    }
+
+    unban(room, uid) {
+      return this.request('unban', { room, uid });
+    }
+
+    deleteMessage(room, seq) {
+      return this.request('delete_message', { room, seq });
     }
 
     async leave(room) {
@@ -607,6 +626,13 @@
           break;
         case 'error':
           this.emit('error', payload);
+          break;
+        case 'kicked':
+          // Out of the room on every tab; rejoining it after a reconnect would only be refused
+          // (a ban) or undo the owner's decision (a kick).
+          this.joined.delete(payload.room);
+          this.wanted.delete(payload.room);
+          this.emit('kicked', payload);
           break;
         default:
           this.emit(frame.type, payload);

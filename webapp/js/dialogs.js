@@ -1,9 +1,11 @@
-// Dialogs (create a room, a room's password, delete a room) and the phone drawers.
+// Dialogs (create a room, a room's password, confirmations: delete a room, ban, delete a message)
+// and the phone drawers.
 import { t } from '../i18n.js';
 import { GENERAL, ui, narrowRooms, narrowMembers, state, client, request } from './session.js';
 import { saveOwned } from './store.js';
 import { titleOf, leaveStray, switchView, applyJoin, goToGeneral } from './rooms.js';
 import { showToast, fieldError } from './banner.js';
+import { isBan } from './model.js';
 
 // ---- dialogs --------------------------------------------------------------------------------
 
@@ -140,7 +142,11 @@ export async function submitPassword(event) {
   } catch (e) {
     if (view.room === target.room) view.joining = false;
     if (state.passwordFor !== target) return;
-    if (e.code === 'forbidden') {
+    if (isBan(e, state.rooms.get(target.room))) {
+      closePasswordDialog();
+      if (state.view.room === target.room) goToGeneral(t.bannedFrom(titleOf(target.room)));
+      else showToast(t.bannedFrom(titleOf(target.room)));
+    } else if (e.code === 'forbidden') {
       fieldError(ui.passwordError, t.wrongPassword);
       ui.passwordInput.select();
     } else if (e.code === 'rate_limited' && waitFrom(e.message)) {
@@ -174,32 +180,56 @@ export function cancelPassword() {
   if (target && target.mode === 'view' && state.view.room === target.room && !state.view.joined) goToGeneral();
 }
 
-export function openConfirmDelete() {
-  const view = state.view;
-  if (view.room === GENERAL) return;
-  ui.confirmHeading.textContent = t.confirmDelete(titleOf(view.room));
-  ui.confirmForm.dataset.room = view.room;
+/**
+ * Asks before something that cannot be undone: `heading`, `text`, the submit button's `submit`
+ * (and `busy` while it runs) labels, and the `action` (a promise) run on confirming. The dialog
+ * stays open with the error if the action fails.
+ */
+export function openConfirm({ heading, text, submit, busy, action }) {
+  closeDrawers();
+  state.confirm = { submit, busy, action };
+  ui.confirmHeading.textContent = heading;
+  ui.confirmText.textContent = text;
   fieldError(ui.confirmError, '');
-  setBusy(ui.confirmSubmit, false, t.deleting, t.deleteRoom);
+  setBusy(ui.confirmSubmit, false, busy, submit);
   ui.confirmDialog.showModal();
   ui.confirmCancel.focus(); // the safe choice is the default one
 }
 
-export async function submitDelete(event) {
+export async function submitConfirm(event) {
   event.preventDefault();
-  const room = ui.confirmForm.dataset.room;
-  if (!room || ui.confirmSubmit.disabled) return;
-  setBusy(ui.confirmSubmit, true, t.deleting, t.deleteRoom);
-  state.deleting = room;
+  const confirm = state.confirm;
+  if (!confirm || ui.confirmSubmit.disabled) return;
+  setBusy(ui.confirmSubmit, true, confirm.busy, confirm.submit);
   try {
-    await request('delete_room', { room });
-    ui.confirmDialog.close();
+    await confirm.action();
+    if (state.confirm === confirm) ui.confirmDialog.close();
   } catch (e) {
-    state.deleting = null;
-    fieldError(ui.confirmError, t.error(e.code, e.message));
+    if (state.confirm === confirm) fieldError(ui.confirmError, t.error(e.code, e.message));
   } finally {
-    setBusy(ui.confirmSubmit, false, t.deleting, t.deleteRoom);
+    if (state.confirm === confirm) setBusy(ui.confirmSubmit, false, confirm.busy, confirm.submit);
   }
+}
+
+export function openConfirmDelete() {
+  const view = state.view;
+  if (view.room === GENERAL) return;
+  const room = view.room;
+  openConfirm({
+    heading: t.confirmDelete(titleOf(room)),
+    text: t.confirmDeleteText,
+    submit: t.deleteRoom,
+    busy: t.deleting,
+    action: async () => {
+      state.deleting = room;
+      try {
+        await request('delete_room', { room });
+      } catch (e) {
+        state.deleting = null;
+        throw e;
+      }
+    },
+  });
 }
 
 // ---- drawers (phones, tablets) ----------------------------------------------------------------

@@ -6,6 +6,8 @@ import { GENERAL, ui, collator, state, isMe, el, safeColor } from './session.js'
 import { addSystemLine } from './messages.js';
 import { renderRoomItem } from './lobby.js';
 import { setMe } from './composer.js';
+import { memberMenu } from './moderation.js';
+import { closeMenu, menuOpenAt } from './menu.js';
 
 export function onSystem(event) {
   const view = state.view;
@@ -21,7 +23,7 @@ export function onSystem(event) {
     renderRoomItem(event.room);
   }
   if (view.joined) updateMembers(view, event); // before the ack, its member list says it all
-  const render = { join: t.join, leave: t.leave, nick: t.nick }[event.kind];
+  const render = { join: t.join, leave: t.leave, nick: t.nick, kick: t.kickLine, ban: t.banLine }[event.kind];
   if (!render) return;
   const line = addSystemLine(render(event), event.kind);
   // The Korean wording names nobody; the name is still one hover away.
@@ -72,8 +74,13 @@ function updateMembers(view, event) {
 
 export function renderMembers() {
   const view = state.view;
-  const owner = state.rooms.get(view.room)?.owner;
+  const info = state.rooms.get(view.room);
+  const owner = info?.owner;
+  const isOwner = (member) => (typeof info?.ownerUid === 'string' ? member.uid === info.ownerUid : owner && member.nick === owner);
   const people = view.members.sorted(state.me, owner, collator.compare);
+  // The list is drawn anew: focus on a member's menu button, or its open menu, moves to the new one.
+  const focusedUid = ui.memberList.contains(document.activeElement) ? document.activeElement.dataset.uid : undefined;
+  const openFor = menuOpenAt(ui.memberList)?.dataset.uid;
   const items = people.map((member) => {
     const item = el('li', 'member');
     const color = safeColor(member.color);
@@ -87,11 +94,21 @@ export function renderMembers() {
     nick.dir = 'auto';
     item.append(avatar, nick);
     if (isMe(member)) item.append(el('span', 'member-tag', t.you));
-    else if (owner && member.nick === owner && view.room !== GENERAL) item.append(el('span', 'member-tag', t.owner));
+    else if (view.room !== GENERAL && isOwner(member)) item.append(el('span', 'member-tag', t.owner));
     if (member.n > 1) item.append(el('span', 'member-n', `×${member.n}`));
+    const menu = view.joined ? memberMenu(member) : null;
+    if (menu) item.append(menu);
     return item;
   });
+  if (openFor !== undefined) closeMenu(false);
   ui.memberList.replaceChildren(...items);
+  const again = focusedUid ?? openFor;
+  if (again !== undefined) {
+    const button = [...ui.memberList.querySelectorAll('.member-menu-btn')].find((b) => b.dataset.uid === again);
+    // Gone (removed, left): the list itself keeps the focus rather than the page's body.
+    if (button) button.focus();
+    else ui.memberList.focus();
+  }
   ui.membersCount.textContent = view.joined ? String(people.length) : '';
   ui.membersBtnCount.textContent = view.joined ? String(people.length) : '';
   ui.membersNote.textContent = view.joined ? t.connections(people.length, view.members.connections) : '';

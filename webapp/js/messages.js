@@ -9,7 +9,8 @@ import { stopTyping } from './members.js';
 import { showToast } from './banner.js';
 import { notifyMention } from './notify.js';
 import { mediaBox, validMedia } from './media.js';
-import { openViewer } from './viewer.js';
+import { openViewer, closeViewer } from './viewer.js';
+import { syncMessageMenu } from './moderation.js';
 
 export function onMessage(message) {
   const view = state.view;
@@ -210,19 +211,43 @@ function renderMessage(view, message, own) {
   meta.append(time);
   const body = el('div', 'body');
   body.append(meta);
-  const media = validMedia(message.media);
+  const media = message.deleted ? null : validMedia(message.media);
   if (media) body.append(mediaFigure(media, message.text));
-  body.append(messageText(message.text));
+  body.append(message.deleted ? deletedText() : messageText(message.text));
   item.append(avatar, body);
+  if (message.deleted) item.dataset.deleted = '';
 
   if (own) markOwn(item);
-  else if (mentions(message.text, state.me?.nick)) item.classList.add('mention');
+  else if (!message.deleted && mentions(message.text, state.me?.nick)) item.classList.add('mention');
   if (view) {
     view.timeline.add(message, item);
     // Ours, arrived (live or in a rejoin's history): its "sending…" stand-in goes.
     if (own && typeof message.cid === 'string') removePending(message.cid);
+    syncMessageMenu(item);
   }
   return item;
+}
+
+function deletedText() {
+  return el('p', 'text deleted', t.messageDeleted);
+}
+
+/**
+ * A message deleted after it was shown: in its place, "This message was deleted" (muted); its
+ * text, its image (and the viewer, if that image is open) and its menu go.
+ */
+export function showDeleted(item) {
+  if (item.hasAttribute('data-deleted')) return;
+  item.dataset.deleted = '';
+  item.classList.remove('mention');
+  const figure = item.querySelector('.body > .media');
+  if (figure) {
+    const img = figure.querySelector('img');
+    if (ui.viewer.open && img && ui.viewerImg.src === (img.currentSrc || img.src)) closeViewer();
+    figure.remove();
+  }
+  item.querySelector('.body > .text')?.replaceWith(deletedText());
+  syncMessageMenu(item);
 }
 
 /**

@@ -35,6 +35,40 @@ export function peopleIn(event) {
   return event.nicks.map((nick, i) => ({ uid: event.uids?.[i], nick, color: event.colors?.[i] }));
 }
 
+// ---- moderation (protocol 1.1): who may use which tool, and what a deletion leaves ----------
+
+/**
+ * Whether `me` owns the room described by `info` (a room-info): its `ownerUid`. `general` has no
+ * owner; a server that sends no `ownerUid` gives the page no owner tools.
+ */
+export function ownsRoom(me, info) {
+  return !!me?.uid && !!info && info.room !== GENERAL && typeof info.ownerUid === 'string' && info.ownerUid === me.uid;
+}
+
+/** Whether `me` may kick or ban `member` of the room `info`: its owner, never themselves. */
+export function mayRemove(me, info, member) {
+  return ownsRoom(me, info) && typeof member?.uid === 'string' && member.uid !== me.uid;
+}
+
+/** Whether `me` may delete `message` of the room `info`: its author (general too), or the room's owner. */
+export function mayDelete(me, info, message) {
+  if (!message || message.deleted || !Number.isInteger(message.seq)) return false;
+  return (!!me?.uid && message.uid === me.uid) || ownsRoom(me, info);
+}
+
+/** A deleted message as history shows it: in its place, no text, no image. */
+export function tombstone(message) {
+  const { media, ...rest } = message;
+  return { ...rest, text: '', deleted: true };
+}
+
+/** Whether a join's `forbidden` means a ban rather than a missing or wrong password. */
+export function isBan(error, info) {
+  if (error?.code !== 'forbidden') return false;
+  if (/\bbanned\b/i.test(error.message || '')) return true;
+  return !!info && info.locked === false; // an open room has no password to ask for
+}
+
 /** The members of a room, one entry per person with the number of their connections. */
 export class Members {
   constructor() {
@@ -86,14 +120,14 @@ export class Members {
     const presence = (kind, who) => {
       if (kind === 'join' && skip && isMe(me, who)) skip = false;
       else if (kind === 'join') this.add(who);
-      else if (kind === 'leave') this.remove(who);
+      else if (kind === 'leave' || kind === 'kick' || kind === 'ban') this.remove(who);
     };
     if (Array.isArray(event.nicks)) {
       // Without `uids` (or `colors`, from an older Sori) for every name the list cannot be kept exact.
       const complete = (list) => Array.isArray(list) && list.length === event.nicks.length;
       if (!complete(event.uids) && !complete(event.colors)) return { changed: false, skipOwnJoin: skip };
       for (const who of peopleIn(event)) presence(event.kind, who);
-    } else if (event.kind === 'join' || event.kind === 'leave') {
+    } else if (['join', 'leave', 'kick', 'ban'].includes(event.kind)) {
       presence(event.kind, event);
     } else if (event.kind === 'nick') {
       this.rename(event);

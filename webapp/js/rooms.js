@@ -1,6 +1,6 @@
 // Moving between rooms: joining, rejoining, leaving, the title bar, a locked room waiting for its password.
 import { t } from '../i18n.js';
-import { headcount } from './model.js';
+import { headcount, isBan, ownsRoom } from './model.js';
 import { GENERAL, PAGE, RETRY_JOIN_MS, ui, newView, state, client } from './session.js';
 import { markSeen, saveSeen, rememberRoom } from './store.js';
 import { fillScreen, renderBeginning, scrollToBottom, insertBefore, insertMessages, removeBefore, markNewSince, systemLine, addSystemLine, renderOutbox } from './messages.js';
@@ -8,6 +8,7 @@ import { renderRooms, renderMenuDot } from './lobby.js';
 import { clearTypers, setMembers, renderMembers, setCount } from './members.js';
 import { showToast, hideToast } from './banner.js';
 import { openPasswordDialog, closePasswordDialog, closeDrawers } from './dialogs.js';
+import { syncMessageMenus } from './moderation.js';
 
 export function titleOf(room) {
   if (room === state.view?.room && state.view.title) return state.view.title;
@@ -41,7 +42,12 @@ export async function syncView() {
 }
 
 export function joinFailed(view, e) {
-  if (e.code === 'forbidden') {
+  if (isBan(e, state.rooms.get(view.room))) {
+    // Banned (while away, say): out for good, not asked for a password nor tried again.
+    state.passwords.delete(view.room);
+    client.forget(view.room);
+    goToGeneral(t.bannedFrom(titleOf(view.room)));
+  } else if (e.code === 'forbidden') {
     const hadPassword = state.passwords.delete(view.room);
     showLocked(view);
     if (state.passwordFor?.room !== view.room) openPasswordDialog(view.room, 'view', hadPassword ? t.wrongPassword : '');
@@ -101,7 +107,9 @@ export async function enterRoom(room, { password } = {}) {
     switchView(ack);
   } catch (e) {
     if (nav !== state.nav || e.code === 'disconnected') return;
-    if (e.code === 'forbidden') {
+    if (isBan(e, info)) {
+      showToast(t.bannedFrom(titleOf(room)));
+    } else if (e.code === 'forbidden') {
       state.passwords.delete(room);
       openPasswordDialog(room, 'enter');
     } else if (e.code === 'room_full') {
@@ -226,7 +234,15 @@ export function renderHeader() {
   ui.roomLock.toggleAttribute('hidden', !info?.locked);
   // Nothing to leave in a room we are not (yet) in: a link to a locked room waits for its password.
   ui.leave.hidden = view.room === GENERAL || !(view.joined || view.synced) || view.locked;
-  ui.del.hidden = view.room === GENERAL || !state.owned.has(view.room) || !view.joined;
+  const owns = state.owned.has(view.room) || ownsRoom(state.me, info);
+  ui.del.hidden = view.room === GENERAL || !owns || !view.joined;
+  // The owner's tools appear once the page knows who owns the room (the lobby's ownerUid).
+  const moderates = ownsRoom(state.me, info);
+  if (view.moderates !== moderates) {
+    view.moderates = moderates;
+    syncMessageMenus();
+    renderMembers();
+  }
   ui.text.placeholder = state.attachment ? t.captionPlaceholder : t.messagePlaceholderIn(title);
   ui.list.setAttribute('aria-label', t.messagesIn(title));
   state.baseTitle = `Sori · #${title}`;

@@ -109,6 +109,7 @@ export const ui = {
   confirmDialog: $('confirm-dialog'),
   confirmForm: $('confirm-form'),
   confirmHeading: $('confirm-heading'),
+  confirmText: $('confirm-text'),
   confirmError: $('confirm-error'),
   confirmCancel: $('confirm-cancel'),
   confirmSubmit: $('confirm-submit'),
@@ -142,6 +143,7 @@ export function newView(room, title) {
     // Entering a room (not general, which every connection is already in) announces us with a
     // `join` that is queued behind the ack, while the ack's member list already has us.
     ownJoinPending: false,
+    moderates: false, // this identity owns the room: its tools are drawn
   };
 }
 
@@ -165,6 +167,7 @@ export const state = {
   unread: new Unread(), // per room, for the lobby
   typingSentAt: 0,
   deleting: null, // the room this page asked to delete
+  confirm: null, // what the confirmation dialog asks: { submit, busy, action }
   passwordFor: null, // { room, mode: 'enter' | 'view' } while the password dialog is open
   hiddenUnread: 0, // arrived while the tab was hidden, for the tab title
   baseTitle: 'Sori',
