@@ -18,14 +18,22 @@ package dev.sori.chat;
  * @param except   the connection ({@code sid}) that posted it with {@code echo:false} and must not
  *                 get it back, or null. A posting instruction that travels with the message to
  *                 its delivery; never stored, so always null in history
+ * @param bot      whether a program posted it through the HTTP API rather than a person in the
+ *                 page: shown as such, with the nickname the program gave
  */
 public record Message(String room, long seq, String authorId, String nick, String color, String text, Media media,
-                      long ts, String cid, String except) {
+                      long ts, String cid, String except, boolean bot) {
+
+    /** A message posted by a person (not {@linkplain #bot a bot}). */
+    public Message(String room, long seq, String authorId, String nick, String color, String text, Media media,
+                   long ts, String cid, String except) {
+        this(room, seq, authorId, nick, color, text, media, ts, cid, except, false);
+    }
 
     /** A text message, without media. */
     public Message(String room, long seq, String authorId, String nick, String color, String text, long ts,
                    String cid, String except) {
-        this(room, seq, authorId, nick, color, text, null, ts, cid, except);
+        this(room, seq, authorId, nick, color, text, null, ts, cid, except, false);
     }
 
     /** A text message to post, before the log gives it its {@code seq} and {@code ts}. */
@@ -37,12 +45,18 @@ public record Message(String room, long seq, String authorId, String nick, Strin
     /** A message to post, with {@code media} or not, before the log gives it its {@code seq} and {@code ts}. */
     public static Message draft(String room, String authorId, String nick, String color, String text, Media media,
                                 String cid, String except) {
-        return new Message(room, 0, authorId, nick, color, text, media, 0, cid, except);
+        return new Message(room, 0, authorId, nick, color, text, media, 0, cid, except, false);
+    }
+
+    /** A message a program posts through the HTTP API, as {@code nick}, before the log numbers it. */
+    public static Message botDraft(String room, String authorId, String nick, String color, String text, Media media,
+                                   String cid) {
+        return new Message(room, 0, authorId, nick, color, text, media, 0, cid, null, true);
     }
 
     /** This draft as committed at {@code seq} and {@code ts}. */
     public Message committed(long seq, long ts) {
-        return new Message(room, seq, authorId, nick, color, text, media, ts, cid, except);
+        return new Message(room, seq, authorId, nick, color, text, media, ts, cid, except, bot);
     }
 
     @Override

@@ -92,6 +92,7 @@ final class ClusterFrames {
                 out.writeLong(m.ts());
                 writeNullable(out, m.cid());
                 writeMedia(out, m.media());
+                out.writeBoolean(m.bot());
             }
         };
     }
@@ -109,8 +110,9 @@ final class ClusterFrames {
             long ts = in.readLong();
             String cid = readNullable(in);
             Media media = readMedia(in);
+            boolean bot = in.readBoolean();
             // "except" (echo:false) names a connection of the origin node: nobody here.
-            run.add(new Message(room, seq, authorId, nick, color, text, media, ts, cid, null));
+            run.add(new Message(room, seq, authorId, nick, color, text, media, ts, cid, null, bot));
         }
         return run;
     }

@@ -5,6 +5,7 @@ import dev.sori.chat.ChatSettings;
 import dev.sori.chat.Hub;
 import dev.sori.bootstrap.ChatNode;
 import dev.sori.cluster.ClusterSettings;
+import dev.sori.http.ApiKeys;
 import dev.sori.http.Routes;
 import dev.sori.store.Storage;
 import dev.sori.config.Setting;
@@ -120,7 +121,8 @@ public final class Main implements Callable<Integer> {
         StandaloneServer server;
         try {
             server = StandaloneServer.start(host, values.get(Settings.PORT), hub, edge,
-                    Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause, node.media()));
+                    Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause, node.media())
+                            .withApi(hub, ApiKeys.parse(values.get(Settings.API_KEY)), node.media()));
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;

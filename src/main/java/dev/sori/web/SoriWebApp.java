@@ -56,7 +56,8 @@ public class SoriWebApp implements ServletContextListener {
                 new OriginFilter(new OriginRule(settings.origins())));
         originCheck.setAsyncSupported(true); // a route may keep its response open (HttpExchange.keepOpen)
         originCheck.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-        Routes routes = Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause, node.media());
+        Routes routes = Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause, node.media())
+                .withApi(hub, settings.apiKeys(), node.media());
         routeServlet = new RouteServlet(routes);
         ServletRegistration.Dynamic servlet = context.addServlet("sori-routes", routeServlet);
         servlet.setAsyncSupported(true);

@@ -5,6 +5,7 @@ import dev.sori.cluster.ClusterSettings;
 import dev.sori.config.SettingValues;
 import dev.sori.config.Settings;
 import dev.sori.config.Source;
+import dev.sori.http.ApiKeys;
 import dev.sori.store.StoreSettings;
 import dev.sori.websocket.OriginPolicy;
 import dev.sori.websocket.TrustedProxies;
@@ -31,9 +32,11 @@ import java.util.function.UnaryOperator;
  * @param cluster how this deployment joins a cluster ({@code redis-url}), null for a single node
  * @param trustedProxies whose {@code X-Forwarded-For} / {@code Forwarded} name the client
  *                ({@code trusted-proxies})
+ * @param apiKeys the keys of the HTTP publish API ({@code api-key}), {@link ApiKeys#NONE} for none
  */
 public record WebAppSettings(ChatSettings chat, StoreSettings store, String dataSource, List<String> sources,
-                             OriginPolicy origins, ClusterSettings cluster, TrustedProxies trustedProxies) {
+                             OriginPolicy origins, ClusterSettings cluster, TrustedProxies trustedProxies,
+                             ApiKeys apiKeys) {
 
     public WebAppSettings {
         sources = List.copyOf(sources);
@@ -55,6 +58,7 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         OriginPolicy origins = values.explained(() -> OriginPolicy.parse(values.get(Settings.ALLOWED_ORIGINS)));
         return new WebAppSettings(values.chat(), values.store(), values.get(Settings.DATASOURCE), values.given(),
                 origins, values.cluster(),
-                Objects.requireNonNullElse(values.get(Settings.TRUSTED_PROXIES), TrustedProxies.NONE));
+                Objects.requireNonNullElse(values.get(Settings.TRUSTED_PROXIES), TrustedProxies.NONE),
+                ApiKeys.parse(values.get(Settings.API_KEY)));
     }
 }
