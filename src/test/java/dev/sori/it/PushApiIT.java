@@ -2,6 +2,7 @@ package dev.sori.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sori.testing.PostgresDatabase;
 import dev.sori.testing.ServerProcess;
 import dev.sori.testing.TestClient;
 import jakarta.json.JsonObject;
@@ -227,6 +228,43 @@ class PushApiIT {
             try (EventStreamReader stream = EventStreamReader.open(plain.page().resolve("/api/rooms/general/events"), null)) {
                 assertThat(stream.response.statusCode()).isEqualTo(200);
             }
+        }
+    }
+
+    @Test
+    void aDatabaseOutageAnswers503AndNothingIsStoredOrDelivered() throws Exception {
+        try (PostgresDatabase db = PostgresDatabase.createOrSkip();
+             ServerProcess pg = ServerProcess.start(List.of(), Map.of("SORI_API_KEY", KEY),
+                     db.serverArgs().toArray(String[]::new));
+             TestClient ada = TestClient.connect(pg.chat());
+             EventStreamReader stream = EventStreamReader.open(pg.page().resolve("/api/rooms/general/events"), null)) {
+            assertThat(publish(pg.page(), "general", KEY, "{\"text\":\"before\"}").statusCode()).isEqualTo(201);
+            ada.next("message");
+            stream.next("message");
+            db.takeDown();
+            try {
+                HttpResponse<String> down = publish(pg.page(), "general", KEY, "{\"text\":\"lost\",\"cid\":\"o-1\"}");
+                assertThat(down.statusCode()).isEqualTo(503);
+                assertThat(ItSupport.parse(down.body()).getString("code")).isEqualTo("unavailable");
+                ada.expectNone(f -> "message".equals(f.getString("type")), Duration.ofMillis(500));
+            } finally {
+                db.bringBack();
+            }
+            // Back: the same cid is new (nothing was stored), and it is the next seq after "before".
+            HttpResponse<String> retried = publish(pg.page(), "general", KEY, "{\"text\":\"retried\",\"cid\":\"o-1\"}");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (retried.statusCode() == 503 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                retried = publish(pg.page(), "general", KEY, "{\"text\":\"retried\",\"cid\":\"o-1\"}");
+            }
+            assertThat(retried.statusCode()).isEqualTo(201);
+            JsonObject delivered = ada.next("message").getJsonObject("payload");
+            assertThat(delivered.getString("text")).isEqualTo("retried");
+            EventStreamReader.Event event = stream.next("message");
+            assertThat(ItSupport.parse(event.data()).getString("text")).isEqualTo("retried");
+            JsonObject history = ada.ack("history", "{\"room\":\"general\"}", "h1").asJsonObject();
+            assertThat(history.getJsonArray("messages").stream().map(v -> v.asJsonObject().getString("text")))
+                    .containsExactly("before", "retried");
         }
     }
 
