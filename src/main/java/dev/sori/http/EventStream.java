@@ -79,7 +79,12 @@ final class EventStream implements RoomWatcher {
 
     @Override
     public void end() {
-        cut("room removed");
+        end("room removed");
+    }
+
+    /** Ends the stream: what is queued is dropped, the writer closes the response. */
+    void end(String why) {
+        cut(why);
     }
 
     /** Queues a comment line when nothing was written for {@code idleNanos}: proxies keep the stream. */
@@ -124,7 +129,8 @@ final class EventStream implements RoomWatcher {
             cutBecause = why;
             queue.clear();
             // Said now, not when the writer gets to close it: its write may be stuck on the reader.
-            LOG.log(System.Logger.Level.INFO, "sse: stream of room {0} cut: {1}", room, why);
+            LOG.log(why.startsWith("slow") ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
+                    "sse: stream of room {0} cut: {1}", room, why);
         }
         schedule();
     }

@@ -178,9 +178,13 @@ final class EventsRoute implements AutoCloseable {
         }
     }
 
+    /** Ends every open stream (its writer closes it) and lets the threads go once they are done. */
     @Override
     public void close() {
         keepAlive.shutdownNow();
+        for (EventStream stream : streams) {
+            stream.end("server stopping");
+        }
         writers.shutdown();
     }
 }

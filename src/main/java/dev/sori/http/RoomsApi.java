@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * {@link EventsRoute}). Without an API key configured, {@code messages} answers {@code 404} as
  * if it did not exist; {@code events} needs no key.
  */
-final class RoomsApi implements HttpRoute {
+final class RoomsApi implements HttpRoute, AutoCloseable {
     static final String PREFIX = "/api/rooms/";
 
     private final ApiKeys keys;
@@ -57,6 +57,11 @@ final class RoomsApi implements HttpRoute {
             }
             default -> notFound(exchange);
         }
+    }
+
+    @Override
+    public void close() {
+        events.close();
     }
 
     private static void notFound(HttpExchange exchange) throws IOException {

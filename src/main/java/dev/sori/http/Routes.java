@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * <p>The origin rule is not applied here but at each runtime's edge ({@link OriginRule}), ahead
  * of everything the port serves, the page and the WebSocket upgrade included.
  */
-public final class Routes {
+public final class Routes implements AutoCloseable {
     private final List<Route> routes;
 
     private Routes(List<Route> routes) {
@@ -66,6 +66,24 @@ public final class Routes {
     public Routes withApi(Hub hub, ApiKeys keys, MediaLibrary media) {
         return with(new Route(RoomsApi.PREFIX, java.util.Set.of("GET", "POST"), new RoomsApi(hub, keys, media)))
                 .with(Route.get(OpenApiRoute.PATH, new OpenApiRoute()));
+    }
+
+    /**
+     * The runtime is stopping: routes that hold something (the event streams, their threads)
+     * let it go; open streams end, so that their readers reconnect elsewhere.
+     */
+    @Override
+    public void close() {
+        for (Route route : routes) {
+            if (route.handler() instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    System.getLogger(Routes.class.getName()).log(System.Logger.Level.WARNING,
+                            "closing the route of {0} failed: {1}", route.path(), e.toString());
+                }
+            }
+        }
     }
 
     public static Routes of(Route... routes) {

@@ -74,6 +74,7 @@ final class GrizzlyRoutes extends HttpHandler implements AutoCloseable {
 
     @Override
     public void close() {
+        routes.close();
         threads.shutdownNow();
     }
 
