@@ -232,6 +232,18 @@ class PushApiIT {
     }
 
     @Test
+    void stoppingTheServerEndsItsStreams() throws Exception {
+        ServerProcess stopping = ServerProcess.start();
+        try (EventStreamReader stream = EventStreamReader.open(stopping.page().resolve("/api/rooms/general/events"), null)) {
+            assertThat(stream.response.statusCode()).isEqualTo(200);
+            assertThat(stopping.terminate(Duration.ofSeconds(30))).isEqualTo(143);
+            stream.awaitEnd(Duration.ofSeconds(10));
+        } finally {
+            stopping.close();
+        }
+    }
+
+    @Test
     void aDatabaseOutageAnswers503AndNothingIsStoredOrDelivered() throws Exception {
         try (PostgresDatabase db = PostgresDatabase.createOrSkip();
              ServerProcess pg = ServerProcess.start(List.of(), Map.of("SORI_API_KEY", KEY),
