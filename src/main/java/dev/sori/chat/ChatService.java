@@ -28,6 +28,12 @@ public final class ChatService {
     static final int MAX_RECOVERY = 1000;
     static final int MAX_PASSWORD_CHARS = 128;
     private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+    /** The author id of every message posted through the HTTP API: one cid space for all API keys. */
+    public static final String BOT_AUTHOR = "sori-api";
+    /** A bot's nickname when the API caller gives none. */
+    public static final String BOT_NICK = "Sori";
+    /** Every bot's colour: the page shows bots alike, whatever nickname each gives. */
+    static final String BOT_COLOR = "#4b5563";
 
     private final ChatSettings settings;
     private final Lobby lobby;
@@ -67,7 +73,7 @@ public final class ChatService {
     }
 
     /** A room by id, or null. */
-    Room findRoom(String roomId) {
+    public Room findRoom(String roomId) {
         return lobby.find(roomId);
     }
 
@@ -99,11 +105,64 @@ public final class ChatService {
         });
     }
 
+    /**
+     * Posts {@code text} (and {@code image}, may be null, then with {@code text} its caption) to
+     * {@code room} from a program through the HTTP API, as a bot named {@code nick} (null:
+     * {@value #BOT_NICK}), as {@link #post} does: completes after the commit and the delivery, or
+     * at once with the original for a {@code cid} the API stored before. Every API caller is one
+     * author ({@link #BOT_AUTHOR}), so a {@code cid} is one message whatever nick it came with.
+     */
+    public CompletionStage<Appended> publish(String nick, Room room, String text, Media image, String cid) {
+        String name = nick == null ? BOT_NICK : Nicknames.validate(nick);
+        String valid = image == null ? Messages.validateText(text, settings.maxMessageChars())
+                : Messages.validateCaption(text, settings.maxMessageChars());
+        long started = System.nanoTime();
+        Message draft = Message.botDraft(room.id(), BOT_AUTHOR, name, BOT_COLOR, valid, image, cid);
+        return deliver(room, draft, started);
+    }
+
+    /**
+     * Lets {@code watcher} hear {@code room} from now on ({@link RoomWatcher}), and returns the
+     * stored messages after {@code since} (none when null) up to the first one it will hear, at
+     * most the latest {@value #MAX_RECOVERY}: the backlog, then the live events, with no gap and
+     * no duplicate. A room with a password is {@code forbidden}: the watcher would hear it
+     * without one. On a failure the watcher is taken out again.
+     */
+    public CompletionStage<List<Message>> watch(Room room, RoomWatcher watcher, Long since) {
+        if (room.isLocked()) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "the room has a password");
+        }
+        if (since != null && since < 0) {
+            throw ProtocolException.invalidArgument("the last event id must be a seq, at least 0");
+        }
+        return catchUp(room, since).thenCompose(v -> {
+            long upTo = room.watch(watcher);
+            if (since == null || since >= upTo) {
+                return CompletableFuture.completedFuture(List.<Message>of());
+            }
+            long from = Math.max(since, upTo - MAX_RECOVERY);
+            return log.range(room.id(), from, upTo);
+        }).whenComplete((backlog, failure) -> {
+            if (failure != null) {
+                room.unwatch(watcher);
+            }
+        });
+    }
+
+    /** Stops {@code watcher} hearing {@code room}. */
+    public void unwatch(Room room, RoomWatcher watcher) {
+        room.unwatch(watcher);
+    }
+
     private CompletionStage<Appended> append(Actor actor, Room room, String text, Media image, String cid,
                                              boolean echo, long started) {
         Identity who = actor.identity();
         Message draft = Message.draft(room.id(), who.id(), who.nick(), who.color(), text, image, cid,
                 echo ? null : actor.connectionId());
+        return deliver(room, draft, started);
+    }
+
+    private CompletionStage<Appended> deliver(Room room, Message draft, long started) {
         return log.append(draft).thenCompose(appended -> {
             if (appended.duplicate()) {
                 events.duplicatePost(appended.message());

@@ -15,7 +15,7 @@ final class Frames {
     /** A message as clients see it, in {@code message} events, join acks and history. */
     static ChatMessage wire(Message m) {
         return new ChatMessage(m.room(), m.seq(), Uids.of(m.authorId()), m.nick(), m.color(), m.text(),
-                wire(m.media()), m.ts(), m.cid(), m.deleted() ? Boolean.TRUE : null);
+                wire(m.media()), m.ts(), m.cid(), m.bot() ? Boolean.TRUE : null, m.deleted() ? Boolean.TRUE : null);
     }
 
     /** Media as clients see it, with where to fetch it; null for none. */

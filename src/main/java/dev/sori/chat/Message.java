@@ -18,22 +18,24 @@ package dev.sori.chat;
  * @param except   the connection ({@code sid}) that posted it with {@code echo:false} and must not
  *                 get it back, or null. A posting instruction that travels with the message to
  *                 its delivery; never stored, so always null in history
+ * @param bot      whether a program posted it through the HTTP API rather than a person in the
+ *                 page: shown as such, with the nickname the program gave
  * @param deleted  a tombstone: the message was deleted (moderation), its text is empty and it
  *                 has no media; it keeps its place ({@code seq}) in the room
  */
 public record Message(String room, long seq, String authorId, String nick, String color, String text, Media media,
-                      long ts, String cid, String except, boolean deleted) {
+                      long ts, String cid, String except, boolean bot, boolean deleted) {
+
+    /** A message posted by a person (not {@linkplain #bot a bot}), not deleted. */
+    public Message(String room, long seq, String authorId, String nick, String color, String text, Media media,
+                   long ts, String cid, String except) {
+        this(room, seq, authorId, nick, color, text, media, ts, cid, except, false, false);
+    }
 
     /** A text message, without media. */
     public Message(String room, long seq, String authorId, String nick, String color, String text, long ts,
                    String cid, String except) {
-        this(room, seq, authorId, nick, color, text, null, ts, cid, except, false);
-    }
-
-    /** A message as posted (not deleted), with {@code media} or not. */
-    public Message(String room, long seq, String authorId, String nick, String color, String text, Media media,
-                   long ts, String cid, String except) {
-        this(room, seq, authorId, nick, color, text, media, ts, cid, except, false);
+        this(room, seq, authorId, nick, color, text, null, ts, cid, except, false, false);
     }
 
     /** A text message to post, before the log gives it its {@code seq} and {@code ts}. */
@@ -45,17 +47,23 @@ public record Message(String room, long seq, String authorId, String nick, Strin
     /** A message to post, with {@code media} or not, before the log gives it its {@code seq} and {@code ts}. */
     public static Message draft(String room, String authorId, String nick, String color, String text, Media media,
                                 String cid, String except) {
-        return new Message(room, 0, authorId, nick, color, text, media, 0, cid, except);
+        return new Message(room, 0, authorId, nick, color, text, media, 0, cid, except, false, false);
+    }
+
+    /** A message a program posts through the HTTP API, as {@code nick}, before the log numbers it. */
+    public static Message botDraft(String room, String authorId, String nick, String color, String text, Media media,
+                                   String cid) {
+        return new Message(room, 0, authorId, nick, color, text, media, 0, cid, null, true, false);
     }
 
     /** This draft as committed at {@code seq} and {@code ts}. */
     public Message committed(long seq, long ts) {
-        return new Message(room, seq, authorId, nick, color, text, media, ts, cid, except);
+        return new Message(room, seq, authorId, nick, color, text, media, ts, cid, except, bot, false);
     }
 
     /** This message deleted: its place kept, its text and media gone. */
     public Message tombstone() {
-        return new Message(room, seq, authorId, nick, color, "", null, ts, cid, null, true);
+        return new Message(room, seq, authorId, nick, color, "", null, ts, cid, null, bot, true);
     }
 
     @Override

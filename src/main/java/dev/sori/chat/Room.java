@@ -2,6 +2,7 @@ package dev.sori.chat;
 
 import dev.sori.protocol.Acks;
 import dev.sori.protocol.ErrorCode;
+import dev.sori.protocol.Json;
 import dev.sori.protocol.ProtocolException;
 import dev.sori.protocol.RoomInfo;
 import dev.sori.protocol.Moderated;
@@ -55,6 +56,10 @@ public final class Room {
 
     private final Set<Client> members = new LinkedHashSet<>(); // guarded by this
     private final Map<Client, List<EncodedFrame>> gated = new HashMap<>(); // guarded by this
+    /** Who hears the room without being in it (server-sent event streams); not counted anywhere. */
+    private final List<RoomWatcher> watchers = new ArrayList<>(); // guarded by this
+    /** Whether any watcher is here: delivery encodes their events outside the lock only then. */
+    private volatile boolean watched;
     private long lastDelivered; // guarded by this
     private long emptySince; // guarded by this; clock millis, 0 while occupied
     private boolean removed; // guarded by this
@@ -193,7 +198,7 @@ public final class Room {
                 if (headcount.connections() == 0) {
                     emptySince = now;
                 }
-                queueToAll(systemEvent(kind, who, null), toFlush);
+                queueSystem(systemEvent(kind, who, null), toFlush);
                 removedHere++;
             }
         }
@@ -307,6 +312,31 @@ public final class Room {
         client.outbox().flush();
     }
 
+    /**
+     * Adds a watcher, which hears every message delivered after the returned seq (the last one
+     * delivered so far) and every {@code system} event from now on; nobody is told of it.
+     *
+     * @throws ProtocolException {@code not_found} when the room was just removed
+     */
+    synchronized long watch(RoomWatcher watcher) {
+        if (removed) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, "no such room");
+        }
+        watchers.add(watcher);
+        watched = true;
+        return lastDelivered;
+    }
+
+    synchronized void unwatch(RoomWatcher watcher) {
+        watchers.remove(watcher);
+        watched = !watchers.isEmpty();
+    }
+
+    /** Watchers now, for tests and {@code /healthz}-like counts. */
+    synchronized int watcherCount() {
+        return watchers.size();
+    }
+
     /** Removes {@code client} and tells the others. Returns false when it was not a member. */
     boolean leave(Client client) {
         List<Outbox> toFlush = new ArrayList<>();
@@ -342,6 +372,11 @@ public final class Room {
         clearPending();
         presence.forget(id);
         headcount = Presence.Headcount.EMPTY;
+        for (RoomWatcher watcher : watchers) {
+            watcher.end();
+        }
+        watchers.clear();
+        watched = false;
         return former;
     }
 
@@ -355,7 +390,7 @@ public final class Room {
         List<Outbox> toFlush = new ArrayList<>();
         synchronized (this) {
             queuePendingPresence(toFlush); // announced under the name they had
-            queueToAll(systemEvent(SystemEvent.NICK, member, oldNick), toFlush);
+            queueSystem(systemEvent(SystemEvent.NICK, member, oldNick), toFlush);
             presence.renamed(id, member, oldNick);
         }
         flush(toFlush);
@@ -398,7 +433,7 @@ public final class Room {
             }
             if (removedAs != null) {
                 queuePendingPresence(toFlush);
-                queueToAll(systemEvent(removedAs, who, null), toFlush);
+                queueSystem(systemEvent(removedAs, who, null), toFlush);
             } else {
                 announce(SystemEvent.LEAVE, who, null, toFlush);
             }
@@ -411,7 +446,7 @@ public final class Room {
         List<Outbox> toFlush = new ArrayList<>();
         synchronized (this) {
             queuePendingPresence(toFlush);
-            queueToAll(systemEvent(SystemEvent.NICK, who, oldNick), toFlush);
+            queueSystem(systemEvent(SystemEvent.NICK, who, oldNick), toFlush);
         }
         flush(toFlush);
     }
@@ -445,6 +480,7 @@ public final class Room {
             frames[i] = Frames.message(message);
             anyExcept |= message.except() != null;
         }
+        RoomEvent[] forWatchers = watched ? watcherEvents(messages) : null; // encoded outside the lock
         List<Outbox> toFlush;
         int queued = 0;
         synchronized (this) {
@@ -459,9 +495,27 @@ public final class Room {
                     }
                 }
             }
+            if (forWatchers == null && !watchers.isEmpty()) {
+                forWatchers = watcherEvents(messages); // one came since the check above: rare
+            }
+            if (forWatchers != null) {
+                for (RoomWatcher watcher : watchers) {
+                    for (RoomEvent event : forWatchers) {
+                        watcher.offer(event);
+                    }
+                }
+            }
         }
         flush(toFlush);
         events.delivered(n, queued, System.nanoTime() - started);
+    }
+
+    private static RoomEvent[] watcherEvents(List<Message> messages) {
+        RoomEvent[] events = new RoomEvent[messages.size()];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = RoomEvent.of(messages.get(i));
+        }
+        return events;
     }
 
     /** Tells the other members that {@code client} is typing. */
@@ -507,7 +561,7 @@ public final class Room {
         int now = headcount.connections();
         int before = kind.equals(SystemEvent.JOIN) ? now - 1 : now + 1;
         if (pendingKind == null && Math.max(before, now) <= COALESCE_ABOVE) {
-            queueToAll(systemEvent(kind, who, null), toFlush);
+            queueSystem(systemEvent(kind, who, null), toFlush);
             return;
         }
         if (pendingNicks == null) {
@@ -549,7 +603,7 @@ public final class Room {
                 : SystemEvent.coalesced(id, pendingKind, List.copyOf(pendingUids), List.copyOf(pendingNicks),
                         List.copyOf(pendingColors), headcount.connections(), headcount.people(), clock.getAsLong());
         clearPending();
-        queueToAll(Frames.event("system", event), toFlush);
+        queueSystem(event, toFlush);
     }
 
     private void clearPending() {
@@ -563,10 +617,20 @@ public final class Room {
         presencePending = false;
     }
 
-    private EncodedFrame systemEvent(String kind, Presence.Member who, String old) {
-        SystemEvent event = SystemEvent.of(id, kind, who.uid(), who.nick(), old, who.color(), headcount.connections(),
+    private SystemEvent systemEvent(String kind, Presence.Member who, String old) {
+        return SystemEvent.of(id, kind, who.uid(), who.nick(), old, who.color(), headcount.connections(),
                 headcount.people(), clock.getAsLong());
-        return Frames.event("system", event);
+    }
+
+    /** A {@code system} event to every member and every watcher. */
+    private void queueSystem(SystemEvent event, List<Outbox> toFlush) {
+        queueToAll(Frames.event("system", event), toFlush);
+        if (!watchers.isEmpty()) {
+            RoomEvent watched = new RoomEvent(RoomEvent.SYSTEM, 0, Json.write(event));
+            for (RoomWatcher watcher : watchers) {
+                watcher.offer(watched);
+            }
+        }
     }
 
     /**

@@ -94,6 +94,7 @@ final class ClusterFrames {
                 out.writeLong(m.ts());
                 writeNullable(out, m.cid());
                 writeMedia(out, m.media());
+                out.writeBoolean(m.bot());
                 out.writeBoolean(m.deleted());
             }
         };
@@ -112,9 +113,10 @@ final class ClusterFrames {
             long ts = in.readLong();
             String cid = readNullable(in);
             Media media = readMedia(in);
+            boolean bot = in.readBoolean();
             boolean deleted = in.readBoolean();
             // "except" (echo:false) names a connection of the origin node: nobody here.
-            run.add(new Message(room, seq, authorId, nick, color, text, media, ts, cid, null, deleted));
+            run.add(new Message(room, seq, authorId, nick, color, text, media, ts, cid, null, bot, deleted));
         }
         return run;
     }

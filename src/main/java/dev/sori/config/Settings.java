@@ -121,6 +121,10 @@ public final class Settings {
             ValueType.integer("BYTES", 1, INT), 1024,
             "bytes per second a request body (an upload) must average over each handshake-timeout period while it "
                     + "is being sent, or the connection is closed; a slow but steady upload is never cut").jarOnly();
+    public static final Setting<String> API_KEY = Setting.of("api-key", ValueType.text("KEYS"), null,
+            "keys of the HTTP publish API (`POST /api/rooms/{room}/messages`, as `Authorization: Bearer KEY`): "
+                    + "comma-separated, so a new key can be handed out before the old one is removed; without one "
+                    + "the publish API answers `404`; never logged").asSecret();
     public static final Setting<Path> TLS_KEYSTORE = Setting.of("tls-keystore", ValueType.path("FILE"), null,
             "a PKCS#12 file with the certificate and key: the port then serves `https://` and `wss://`").jarOnly();
     public static final Setting<String> TLS_PASSWORD = Setting.of("tls-password", ValueType.text("PASSWORD"), null,
@@ -135,7 +139,7 @@ public final class Settings {
             UPLOADS_PER_MINUTE, MAX_ROOM_CAPACITY, EMPTY_ROOM_TTL, MAX_PENDING_FRAMES,
             MAX_PENDING_BYTES, PING_INTERVAL, PING_TIMEOUT, SEND_TIMEOUT, SOCKET_SEND_BUFFER, RATE_LIMIT, RATE_BURST,
             MAX_CONNECTIONS_PER_ADDRESS, PASSWORD_ATTEMPTS, ALLOWED_ORIGINS, TRUSTED_PROXIES, HANDSHAKE_TIMEOUT,
-            MIN_BODY_RATE, TLS_KEYSTORE, TLS_PASSWORD, METRICS_TOKEN);
+            MIN_BODY_RATE, API_KEY, TLS_KEYSTORE, TLS_PASSWORD, METRICS_TOKEN);
 
     /** server.jar's options. */
     public static final List<Setting<?>> JAR = ALL.stream().filter(Setting::inJar).toList();

@@ -10,14 +10,15 @@ import java.util.function.Supplier;
 
 /**
  * Every HTTP endpoint of Sori, listed once, besides the page (static files) and the {@code /chat}
- * WebSocket: {@code /healthz} (alive), {@code /readyz} (can serve), {@code /media} (images) and
- * {@code /metrics} (Prometheus). Both runtimes serve exactly this list: {@code server.jar} maps each path to its
+ * WebSocket: {@code /healthz} (alive), {@code /readyz} (can serve), {@code /media} (images),
+ * {@code /metrics} (Prometheus), and the rooms' HTTP API under {@code /api/} ({@link #withApi}).
+ * Both runtimes serve exactly this list: {@code server.jar} maps each path to its
  * Grizzly adapter, the WAR maps each to its one servlet. A new endpoint is one more entry here.
  *
  * <p>The origin rule is not applied here but at each runtime's edge ({@link OriginRule}), ahead
  * of everything the port serves, the page and the WebSocket upgrade included.
  */
-public final class Routes {
+public final class Routes implements AutoCloseable {
     private final List<Route> routes;
 
     private Routes(List<Route> routes) {
@@ -79,6 +80,35 @@ public final class Routes {
         return standard(hub, version, cluster, readiness, metrics, metricsToken)
                 .with(Route.post("/media", new UploadRoute(hub, media)))
                 .with(Route.get(MediaRoute.PREFIX, new MediaRoute(media)));
+    }
+
+    /**
+     * These routes and the HTTP API of rooms: {@code POST /api/rooms/{room}/messages} (a program
+     * publishes with one of {@code keys}; {@code 404} when there is none), {@code GET
+     * /api/rooms/{room}/events} (server-sent events, no key), and {@code GET /api/openapi.json}
+     * (their description). {@code media} (may be null) is where an image a publish names is found.
+     */
+    public Routes withApi(Hub hub, ApiKeys keys, MediaLibrary media) {
+        return with(new Route(RoomsApi.PREFIX, java.util.Set.of("GET", "POST"), new RoomsApi(hub, keys, media)))
+                .with(Route.get(OpenApiRoute.PATH, new OpenApiRoute()));
+    }
+
+    /**
+     * The runtime is stopping: routes that hold something (the event streams, their threads)
+     * let it go; open streams end, so that their readers reconnect elsewhere.
+     */
+    @Override
+    public void close() {
+        for (Route route : routes) {
+            if (route.handler() instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    System.getLogger(Routes.class.getName()).log(System.Logger.Level.WARNING,
+                            "closing the route of {0} failed: {1}", route.path(), e.toString());
+                }
+            }
+        }
     }
 
     public static Routes of(Route... routes) {

@@ -52,6 +52,28 @@ public final class Requests {
         }
     }
 
+    /**
+     * The body of {@code POST /api/rooms/{room}/messages}: {@code {"text", "nick"?, "cid"?,
+     * "media"?}}, {@code text} optional (a caption) when {@code media} names an image.
+     */
+    public record Publish(String text, String nick, String cid, String media) {
+        public static Publish from(JsonValue body) {
+            if (!(body instanceof JsonObject o)) {
+                throw ProtocolException.invalidArgument("the body must be {\"text\", \"nick\"?, \"cid\"?, \"media\"?}");
+            }
+            String cid = optionalString(o, "cid");
+            if (cid != null && !NewMessage.CID.matcher(cid).matches()) {
+                throw ProtocolException.invalidArgument("\"cid\" must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
+            }
+            String media = optionalString(o, "media");
+            if (media != null && !NewMessage.MEDIA_ID.matcher(media).matches()) {
+                throw new ProtocolException(ErrorCode.NOT_FOUND, "no such media");
+            }
+            String text = media == null ? requiredString(o, "text") : optionalString(o, "text");
+            return new Publish(text, optionalString(o, "nick"), cid, media);
+        }
+    }
+
     /** {@code join}: {@code since} is the last seq the client saw. */
     public record Join(String room, String password, Long since) {
     }

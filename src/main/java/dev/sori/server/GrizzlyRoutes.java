@@ -22,6 +22,8 @@ import org.glassfish.grizzly.http.server.ServerConfiguration;
  * The request and response are Grizzly's own, wrapped without copying.
  */
 final class GrizzlyRoutes extends HttpHandler implements AutoCloseable {
+    /** What Grizzly may hold for a kept-open response beyond the socket's buffers before a write blocks. */
+    static final int KEPT_OPEN_WRITE_QUEUE_BYTES = 64 * 1024;
     /**
      * Routes run on threads of their own rather than on Grizzly's workers: an upload blocks its
      * thread while its body arrives, and Grizzly's few workers (two per core) also carry every
@@ -72,6 +74,7 @@ final class GrizzlyRoutes extends HttpHandler implements AutoCloseable {
 
     @Override
     public void close() {
+        routes.close();
         threads.shutdownNow();
     }
 
@@ -143,6 +146,12 @@ final class GrizzlyRoutes extends HttpHandler implements AutoCloseable {
 
         @Override
         public OutputStream keepOpen() {
+            // A bounded write queue, so that a write to a client that stopped reading blocks (up to
+            // the transport's write timeout, then fails) instead of Grizzly queuing without limit:
+            // the route then sees the client as slow, as the servlet containers' blocking writes show it.
+            if (request.getContext().getConnection() instanceof org.glassfish.grizzly.nio.NIOConnection c) {
+                c.setMaxAsyncWriteQueueSize(KEPT_OPEN_WRITE_QUEUE_BYTES);
+            }
             response.suspend(); // no timeout: the route ends it
             return new KeptOpenBody(response.getOutputStream(), response::resume);
         }

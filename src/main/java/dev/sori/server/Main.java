@@ -5,6 +5,7 @@ import dev.sori.chat.ChatSettings;
 import dev.sori.chat.Hub;
 import dev.sori.bootstrap.ChatNode;
 import dev.sori.cluster.ClusterSettings;
+import dev.sori.http.ApiKeys;
 import dev.sori.http.Routes;
 import dev.sori.store.Storage;
 import dev.sori.config.Setting;
@@ -121,7 +122,8 @@ public final class Main implements Callable<Integer> {
         try {
             server = StandaloneServer.start(host, values.get(Settings.PORT), hub, edge,
                     Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause, node.media(),
-                            node.metrics(), values.get(Settings.METRICS_TOKEN)));
+                            node.metrics(), values.get(Settings.METRICS_TOKEN))
+                            .withApi(hub, ApiKeys.parse(values.get(Settings.API_KEY)), node.media()));
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;

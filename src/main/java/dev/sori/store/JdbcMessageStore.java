@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 /** {@link MessageStore} on JDBC: appends go through the {@link MessageWriter}, reads straight to the pool. */
 final class JdbcMessageStore implements MessageStore {
     static final String COLUMNS = "room_id, seq, author_id, nick, color, body, ts, cid,"
-            + " media_id, media_type, media_width, media_height, media_bytes, deleted";
+            + " media_id, media_type, media_width, media_height, media_bytes, bot, deleted";
 
     private final DataSource dataSource;
     private final MessageWriter writer;
@@ -172,7 +172,7 @@ final class JdbcMessageStore implements MessageStore {
                 rs.getInt(first + 11), rs.getLong(first + 12));
         return new Message(rs.getString(first), rs.getLong(first + 1), rs.getString(first + 2),
                 rs.getString(first + 3), rs.getString(first + 4), rs.getString(first + 5), media, rs.getLong(first + 6),
-                rs.getString(first + 7), null, rs.getBoolean(first + 13));
+                rs.getString(first + 7), null, rs.getBoolean(first + 13), rs.getBoolean(first + 14));
     }
 
     @Override

@@ -50,12 +50,12 @@ final class MessageWriter implements AutoCloseable {
     static final int MAX_RUN = 1024;
     static final long LINGER_GAP_NANOS = Long.getLong("sori.store.lingerGapMicros", 200) * 1000;
     static final long LINGER_MAX_NANOS = Long.getLong("sori.store.lingerMaxMicros", 2000) * 1000;
-    private static final String INSERT = "INSERT INTO messages (room_id, seq, author_id, nick, color, body, ts, cid)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO messages (room_id, seq, author_id, nick, color, body, ts, cid,"
+            + " bot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** A message with an image: its description too (rare: text messages keep the shorter insert). */
     private static final String INSERT_WITH_MEDIA = "INSERT INTO messages (room_id, seq, author_id, nick, color, body,"
-            + " ts, cid, media_id, media_type, media_width, media_height, media_bytes)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " ts, cid, bot, media_id, media_type, media_width, media_height, media_bytes)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_MEDIA_POST = "INSERT INTO media_posts (media_id, room_id, seq) VALUES (?, ?, ?)";
     /** From now on the image lives as long as a message carries it (see V4__media.sql). */
     private static final String MEDIA_POSTED = "UPDATE media SET posted = TRUE WHERE id = ? AND posted = FALSE";
@@ -436,6 +436,7 @@ final class MessageWriter implements AutoCloseable {
         ps.setString(6, m.text());
         ps.setLong(7, m.ts());
         ps.setString(8, m.cid());
+        ps.setBoolean(9, m.bot());
     }
 
     /** Inserts the messages with an image, and what keeps each image; returns whether any has a cid. */
@@ -451,11 +452,11 @@ final class MessageWriter implements AutoCloseable {
                     continue;
                 }
                 setMessage(ps, m);
-                ps.setString(9, media.id());
-                ps.setString(10, media.type());
-                ps.setInt(11, media.width());
-                ps.setInt(12, media.height());
-                ps.setLong(13, media.bytes());
+                ps.setString(10, media.id());
+                ps.setString(11, media.type());
+                ps.setInt(12, media.width());
+                ps.setInt(13, media.height());
+                ps.setLong(14, media.bytes());
                 ps.addBatch();
                 post.setString(1, media.id());
                 post.setString(2, m.room());

@@ -26,7 +26,11 @@ public final class RouteServlet extends HttpServlet {
 
     /** Undeploying: the hub is closed, requests still in flight get 503. */
     void stop() {
+        Routes stopping = routes;
         routes = null;
+        if (stopping != null) {
+            stopping.close(); // open event streams end, their threads go
+        }
     }
 
     @Override

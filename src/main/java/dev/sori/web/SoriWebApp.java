@@ -57,7 +57,8 @@ public class SoriWebApp implements ServletContextListener {
         originCheck.setAsyncSupported(true); // a route may keep its response open (HttpExchange.keepOpen)
         originCheck.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         Routes routes = Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause, node.media(),
-                node.metrics(), settings.metricsToken());
+                node.metrics(), settings.metricsToken())
+                .withApi(hub, settings.apiKeys(), node.media());
         routeServlet = new RouteServlet(routes);
         ServletRegistration.Dynamic servlet = context.addServlet("sori-routes", routeServlet);
         servlet.setAsyncSupported(true);

@@ -5,6 +5,7 @@ import dev.sori.cluster.ClusterSettings;
 import dev.sori.config.SettingValues;
 import dev.sori.config.Settings;
 import dev.sori.config.Source;
+import dev.sori.http.ApiKeys;
 import dev.sori.store.StoreSettings;
 import dev.sori.websocket.OriginPolicy;
 import dev.sori.websocket.TrustedProxies;
@@ -32,10 +33,11 @@ import java.util.function.UnaryOperator;
  * @param trustedProxies whose {@code X-Forwarded-For} / {@code Forwarded} name the client
  *                ({@code trusted-proxies})
  * @param metricsToken the bearer token {@code /metrics} asks for ({@code metrics-token}), null for none
+ * @param apiKeys the keys of the HTTP publish API ({@code api-key}), {@link ApiKeys#NONE} for none
  */
 public record WebAppSettings(ChatSettings chat, StoreSettings store, String dataSource, List<String> sources,
                              OriginPolicy origins, ClusterSettings cluster, TrustedProxies trustedProxies,
-                             String metricsToken) {
+                             String metricsToken, ApiKeys apiKeys) {
 
     public WebAppSettings {
         sources = List.copyOf(sources);
@@ -58,6 +60,6 @@ public record WebAppSettings(ChatSettings chat, StoreSettings store, String data
         return new WebAppSettings(values.chat(), values.store(), values.get(Settings.DATASOURCE), values.given(),
                 origins, values.cluster(),
                 Objects.requireNonNullElse(values.get(Settings.TRUSTED_PROXIES), TrustedProxies.NONE),
-                values.get(Settings.METRICS_TOKEN));
+                values.get(Settings.METRICS_TOKEN), ApiKeys.parse(values.get(Settings.API_KEY)));
     }
 }

@@ -89,6 +89,59 @@ class ChatServiceTest {
     }
 
     @Test
+    void aWatcherGetsTheBacklogThenEveryLaterMessageOnceAndIsNoMember() {
+        Room general = hub.chat().room("general");
+        for (int i = 1; i <= 3; i++) {
+            hub.chat().publish("Ticker", general, "m" + i, null, null).toCompletableFuture().join();
+        }
+        int countBefore = general.count();
+        java.util.List<RoomEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RoomWatcher watcher = new RoomWatcher() {
+            @Override
+            public void offer(RoomEvent event) {
+                heard.add(event);
+            }
+
+            @Override
+            public void end() {
+            }
+        };
+        java.util.List<Message> backlog = hub.chat().watch(general, watcher, 1L).toCompletableFuture().join();
+        hub.chat().publish(null, general, "m4", null, "c-4").toCompletableFuture().join();
+
+        assertThat(backlog).extracting(Message::seq).containsExactly(2L, 3L);
+        assertThat(backlog).allMatch(Message::bot);
+        assertThat(heard).extracting(RoomEvent::seq).containsExactly(4L);
+        JsonObject payload = json(heard.get(0).json());
+        assertThat(payload.getString("nick")).isEqualTo("Sori");
+        assertThat(payload.getBoolean("bot")).isTrue();
+        assertThat(general.count()).as("a watcher is not counted").isEqualTo(countBefore);
+        assertThat(hub.chat().publish("Ticker", general, "m4 again", null, "c-4").toCompletableFuture().join().duplicate())
+                .isTrue();
+
+        hub.chat().unwatch(general, watcher);
+        hub.chat().publish("Ticker", general, "m5", null, null).toCompletableFuture().join();
+        assertThat(heard).hasSize(1);
+    }
+
+    @Test
+    void aRoomWithAPasswordCannotBeWatched() {
+        FakeConnection owner = new FakeConnection();
+        Client client = hub.connect(owner, null);
+        Room locked = hub.chat().createRoom(client, "locked", null, "hunter22").toCompletableFuture().join().room();
+        assertThatThrownBy(() -> hub.chat().watch(locked, new RoomWatcher() {
+            @Override
+            public void offer(RoomEvent event) {
+            }
+
+            @Override
+            public void end() {
+            }
+        }, null)).isInstanceOfSatisfying(ProtocolException.class,
+                e -> assertThat(e.code()).isEqualTo(dev.sori.protocol.ErrorCode.FORBIDDEN));
+    }
+
+    @Test
     void anImageIsPostedOnlyByWhoUploadedItWithAnOptionalCaption() {
         Media gif = new Media("ab".repeat(32), "image/gif", 320, 240, 4_321);
         MediaCatalog uploads = (identityId, mediaId) -> CompletableFuture.completedFuture(

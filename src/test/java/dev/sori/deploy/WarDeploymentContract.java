@@ -72,6 +72,8 @@ abstract class WarDeploymentContract {
     static final String METRICS_TOKEN = "war-scrape-token";
     /** {@code ChatEndpoint.MAX_FRAME_BYTES} */
     static final int MAX_FRAME_BYTES = 64 * 1024;
+    /** {@code api-key}: the HTTP publish API's key. */
+    static final String API_KEY = "war-api-key";
 
     protected AppServer server;
     private long startedNanos;
@@ -94,6 +96,7 @@ abstract class WarDeploymentContract {
     void startServer() {
         startedNanos = System.nanoTime();
         server = createServer();
+        server.environment.put("SORI_API_KEY", API_KEY);
         server.start();
     }
 
@@ -488,6 +491,44 @@ abstract class WarDeploymentContract {
                     "# TYPE sori_post_delivery_seconds histogram", "jvm_memory_used_bytes{");
         }
         assertThat(server.logTail(2000)).doesNotContain(METRICS_TOKEN);
+    }
+
+    /**
+     * The HTTP API in the WAR, under the context path: a message posted with the API key comes
+     * out of the room's server-sent event stream (a kept-open async servlet response) with its
+     * seq as id and {@code bot: true}, and reaches a WebSocket member alike.
+     */
+    @Test
+    @Order(18)
+    void aPublishedMessageComesOutOfTheEventStreamAndTheWebSocket() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (TestClient ada = TestClient.connect(server.chat())) {
+            HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(
+                    server.base().resolve("api/rooms/general/events")).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(stream.statusCode()).isEqualTo(200);
+            assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+            try (java.io.BufferedReader events = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(stream.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+                assertThat(events.readLine()).isEqualTo("retry: 2000");
+                HttpResponse<String> posted = http.send(HttpRequest.newBuilder(server.base().resolve("api/rooms/general/messages"))
+                        .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"from the API\",\"nick\":\"Ticker\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(posted.statusCode()).isEqualTo(201);
+                long seq = parse(posted.body()).getJsonNumber("seq").longValue();
+                String line;
+                while ((line = events.readLine()) != null && !line.equals("id: " + seq)) {
+                    // system events and the blank lines between events
+                }
+                assertThat(line).isEqualTo("id: " + seq);
+                JsonObject data = parse(events.readLine().substring("data: ".length()));
+                assertThat(data.getBoolean("bot")).isTrue();
+                assertThat(data.getString("nick")).isEqualTo("Ticker");
+            }
+            JsonObject message = ada.next(f -> "message".equals(f.getString("type"))).getJsonObject("payload");
+            assertThat(message.getString("text")).isEqualTo("from the API");
+            assertThat(message.getBoolean("bot")).isTrue();
+        }
     }
 
     /** Last: stops the server. An orderly shutdown undeploys, and undeploying closes the chat with 1001. */

@@ -79,6 +79,23 @@ abstract class MessageStoreContract extends StoreContract {
     }
 
     @Test
+    void aBotsMessageIsStoredAsABotsWithAndWithoutAnImageAndItsCidRemembered() {
+        Storage s = open();
+        String room = newRoom(s);
+        Message text = Appends.append(s.messages(), Message.botDraft(room, "sori-api", "Ticker", "#4b5563", "tick",
+                null, "t-1")).join();
+        Message person = Appends.append(s.messages(), message(room, "a person")).join();
+        assertThat(text.bot()).isTrue();
+        assertThat(person.bot()).isFalse();
+        assertThat(s.messages().latest(room, 10)).extracting(Message::bot).containsExactly(true, false);
+        Appended again = s.messages().append(Message.botDraft(room, "sori-api", "Other", "#4b5563", "tick", null,
+                "t-1")).join();
+        assertThat(again.duplicate()).isTrue();
+        assertThat(again.message().bot()).isTrue();
+        assertThat(again.message().nick()).isEqualTo("Ticker");
+    }
+
+    @Test
     void seqsArePerRoom() {
         Storage s = open();
         String a = newRoom(s);
