@@ -2,10 +2,12 @@ package dev.sori.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sori.testing.MediaCases;
 import dev.sori.testing.TestClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,12 +73,21 @@ abstract class WarDeploymentContract {
     static final String ALLOWED_ORIGIN = "https://app.example.com";
     /** {@code ChatEndpoint.MAX_FRAME_BYTES} */
     static final int MAX_FRAME_BYTES = 64 * 1024;
+    /** {@code max-upload-bytes}: not the default 5 MiB, to prove the WAR reads it. */
+    static final long MAX_UPLOAD_BYTES = 2L * 1024 * 1024;
+    /** {@code uploads-per-minute}: as many as one identity uses in one of the {@link MediaCases}. */
+    static final int UPLOADS_PER_MINUTE = MediaCases.MOST_UPLOADS_PER_IDENTITY;
 
     protected AppServer server;
     private long startedNanos;
 
     /** A server, not started, set up to run the WAR with the settings above. */
     protected abstract AppServer createServer();
+
+    /** Where the WAR keeps its embedded database and the images' files; null when they are in the container's database. */
+    protected abstract Path dataDir();
+
+    private MediaCases media;
 
     @RegisterExtension
     final TestWatcher printLogOnFailure = new TestWatcher() {
@@ -93,6 +105,7 @@ abstract class WarDeploymentContract {
         startedNanos = System.nanoTime();
         server = createServer();
         server.start();
+        media = new MediaCases(server.base(), server.chat(), dataDir());
     }
 
     @AfterAll
@@ -465,6 +478,62 @@ abstract class WarDeploymentContract {
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(parse(ready.body()).getString("status")).isEqualTo("ready");
+    }
+
+    // ---- images: the cases server.jar runs in MediaIT, on this container ----
+
+    @Test
+    @Order(20)
+    void imagesOfEachFormatAreUploadedPostedReceivedAndServedAsTheImagesTheyAre() {
+        media.eachFormatIsUploadedPostedReceivedAndServedAsTheImageItIs();
+    }
+
+    @Test
+    @Order(21)
+    void aCachedImageIsNotSentAgainAndALargeOneComesInParts() {
+        media.aCachedImageIsNotSentAgainAndALargeOneComesInParts();
+    }
+
+    @Test
+    @Order(22)
+    void unknownImagesAreNotFoundAndRevealNothing() {
+        media.unknownIdsAreNotFoundAndRevealNothing();
+    }
+
+    @Test
+    @Order(23)
+    void historyAndRecoveryCarryTheImages() {
+        media.historyAndRecoveryCarryTheMedia();
+    }
+
+    @Test
+    @Order(24)
+    void theSameImageUploadedTwiceIsKeptOnceAndAFormUploadWorksToo() throws IOException {
+        media.theSameFileUploadedTwiceIsKeptOnceAndAFormUploadWorksToo();
+    }
+
+    @Test
+    @Order(25)
+    void aPhotosLocationNeverReachesTheOthers() {
+        media.aPhotosLocationNeverReachesTheOthers();
+    }
+
+    @Test
+    @Order(26)
+    void everyUploadRefusalHasItsStatusAndCodeAndTheChatGoesOn() {
+        media.everyRefusalHasItsStatusAndCodeAndTheChatGoesOn();
+    }
+
+    @Test
+    @Order(27)
+    void anUploadOverTheConfiguredLimitIsRefusedWith413() throws IOException {
+        media.anUploadOverTheLimitIsCutWhereTheLimitIsAndTheServerReadsNoFurther(MAX_UPLOAD_BYTES);
+    }
+
+    @Test
+    @Order(28)
+    void uploadsOverTheConfiguredRateAreRefusedWith429() {
+        media.tooManyUploadsAreRefusedWithWhenToTryAgain(UPLOADS_PER_MINUTE);
     }
 
     /** Last: stops the server. An orderly shutdown undeploys, and undeploying closes the chat with 1001. */
