@@ -75,6 +75,12 @@ abstract class WarDeploymentContract {
     static final int MAX_FRAME_BYTES = 64 * 1024;
     /** {@code max-upload-bytes}: not the default 5 MiB, to prove the WAR reads it. */
     static final long MAX_UPLOAD_BYTES = 2L * 1024 * 1024;
+    /**
+     * WildFly's listener answers a request that declares a body over its {@code max-post-size}
+     * (10 MiB by default) with its own empty 400 before the WAR sees it; the uploads declared too
+     * large stay under it, so that the answer is Sori's 413 on both servers (docs/deploy.md).
+     */
+    static final long CONTAINER_BODY_CAP = 10L * 1024 * 1024;
     /** {@code uploads-per-minute}: as many as one identity uses in one of the {@link MediaCases}. */
     static final int UPLOADS_PER_MINUTE = MediaCases.MOST_UPLOADS_PER_IDENTITY;
 
@@ -527,7 +533,8 @@ abstract class WarDeploymentContract {
     @Test
     @Order(27)
     void anUploadOverTheConfiguredLimitIsRefusedWith413() throws IOException {
-        media.anUploadOverTheLimitIsCutWhereTheLimitIsAndTheServerReadsNoFurther(MAX_UPLOAD_BYTES);
+        media.anUploadOverTheLimitIsCutWhereTheLimitIsAndTheServerReadsNoFurther(MAX_UPLOAD_BYTES,
+                CONTAINER_BODY_CAP - 1024 * 1024);
     }
 
     @Test

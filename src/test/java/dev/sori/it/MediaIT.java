@@ -70,7 +70,8 @@ class MediaIT {
 
     @Test
     void anUploadOverTheLimitIsCutWhereTheLimitIsAndTheServerReadsNoFurther() throws IOException {
-        cases.anUploadOverTheLimitIsCutWhereTheLimitIsAndTheServerReadsNoFurther(DEFAULT_MAX_UPLOAD_BYTES);
+        cases.anUploadOverTheLimitIsCutWhereTheLimitIsAndTheServerReadsNoFurther(DEFAULT_MAX_UPLOAD_BYTES,
+                16 * DEFAULT_MAX_UPLOAD_BYTES);
     }
 
     @Test

@@ -211,16 +211,16 @@ public final class MediaCases {
 
     /**
      * {@code limit}: the server's {@code max-upload-bytes}, which {@code welcome} must show. Declared
-     * too large, the upload is refused from its head; not declared honestly, it is cut once past the
-     * limit; the uploader's connection and the chat go on.
+     * too large ({@code declared} bytes, well over the limit), the upload is refused from its head;
+     * not declared honestly, it is cut once past the limit; the uploader's connection and the chat go on.
      */
-    public void anUploadOverTheLimitIsCutWhereTheLimitIsAndTheServerReadsNoFurther(long limit) throws IOException {
+    public void anUploadOverTheLimitIsCutWhereTheLimitIsAndTheServerReadsNoFurther(long limit, long declared)
+            throws IOException {
         try (TestClient ada = TestClient.connect(chat); TestClient bob = TestClient.connect(chat)) {
             assertThat(ada.welcome().getJsonObject("limits").getJsonNumber("maxUploadBytes").longValue())
                     .isEqualTo(limit);
             // Declared too large: refused from the head; the body the client then sends anyway is not
             // taken (a server that read and discarded it would take all of it).
-            long declared = limit * 16;
             try (MediaClient.Streaming big = http.stream(ada.token(), declared, "image/png")) {
                 Answer refused = big.answer();
                 assertRefused(refused, 413, "too_large");
