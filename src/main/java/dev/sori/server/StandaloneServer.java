@@ -77,6 +77,10 @@ public final class StandaloneServer implements AutoCloseable {
         ClientAddresses.trust(edge.trustedProxies());
         TyrusServerContainer container = new EngineContainer();
         HttpServer http = new HttpServer();
+        // A route that refuses a request before reading its body (an upload over the limit, without
+        // a token, over the rate) answers with Connection: close so as to read no further; Grizzly
+        // would otherwise read and discard the rest of the body first, however long (-1: no limit).
+        http.getServerConfiguration().setMaxPayloadRemainderToSkip(0);
         NetworkListener listener = new NetworkListener("sori", host, port);
         // Grizzly's HTTP keep-alive timeout (30 s) would otherwise also close idle upgraded
         // WebSocket connections (tyrus#465); the chat's own pings decide when a peer is gone.

@@ -22,12 +22,22 @@ import java.util.Map;
  * <li>{@code --nohazelcast}, not {@code --nocluster}: with {@code --nocluster} Payara still starts
  *     its Hazelcast member on port 6900 (or the next free one) on every interface, and the two
  *     options exclude each other (only the first one checked, {@code --nocluster}, applies).</li>
- * <li>The preboot command binds the HTTP listener to 127.0.0.1 (Payara binds 0.0.0.0 otherwise).</li>
+ * <li>The preboot commands bind the HTTP listener to 127.0.0.1 (Payara binds 0.0.0.0 otherwise) and
+ *     make it close a connection whose request body was refused rather than read it to its end
+ *     ({@link #NO_SWALLOWING}).</li>
  * <li>Root, unpack and temporary directories live in the run directory, not in /tmp.</li>
  * <li>Ready when the log says {@code "Payara Micro ... ready in N (ms)"}.</li>
  * </ul>
  */
 final class PayaraMicroServer extends AppServer {
+    /**
+     * Payara reads and throws away whatever a servlet left of a request body before it honours
+     * {@code Connection: close} (its default {@code max-swallowing-input-bytes} is -1: all of it),
+     * so a refused 2 GiB upload would be read to its end. 0 closes the connection at once; a WAR
+     * cannot set this itself (docs/deploy.md says so).
+     */
+    static final String NO_SWALLOWING = "configs.config.server-config.network-config.protocols.protocol"
+            + ".http-listener.http.max-swallowing-input-bytes=0";
 
     PayaraMicroServer() {
         this("payara-micro");
@@ -57,7 +67,8 @@ final class PayaraMicroServer extends AppServer {
         Files.createDirectories(runDir.resolve("tmp"));
         Files.writeString(runDir.resolve("preboot.asadmin"),
                 "set configs.config.server-config.network-config.network-listeners.network-listener"
-                        + ".http-listener.address=127.0.0.1\n");
+                        + ".http-listener.address=127.0.0.1\n"
+                        + "set " + NO_SWALLOWING + "\n");
     }
 
     @Override

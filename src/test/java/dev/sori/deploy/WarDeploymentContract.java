@@ -2,10 +2,12 @@ package dev.sori.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sori.testing.MediaCases;
 import dev.sori.testing.TestClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,12 +77,27 @@ abstract class WarDeploymentContract {
     static final int MAX_FRAME_BYTES = 64 * 1024;
     /** {@code api-key}: the HTTP publish API's key. */
     static final String API_KEY = "war-api-key";
+    /** {@code max-upload-bytes}: not the default 5 MiB, to prove the WAR reads it. */
+    static final long MAX_UPLOAD_BYTES = 2L * 1024 * 1024;
+    /**
+     * WildFly's listener answers a request that declares a body over its {@code max-post-size}
+     * (10 MiB by default) with its own empty 400 before the WAR sees it; the uploads declared too
+     * large stay under it, so that the answer is Sori's 413 on both servers (docs/deploy.md).
+     */
+    static final long CONTAINER_BODY_CAP = 10L * 1024 * 1024;
+    /** {@code uploads-per-minute}: as many as one identity uses in one of the {@link MediaCases}. */
+    static final int UPLOADS_PER_MINUTE = MediaCases.MOST_UPLOADS_PER_IDENTITY;
 
     protected AppServer server;
     private long startedNanos;
 
     /** A server, not started, set up to run the WAR with the settings above. */
     protected abstract AppServer createServer();
+
+    /** Where the WAR keeps its embedded database and the images' files; null when they are in the container's database. */
+    protected abstract Path dataDir();
+
+    private MediaCases media;
 
     @RegisterExtension
     final TestWatcher printLogOnFailure = new TestWatcher() {
@@ -98,6 +116,7 @@ abstract class WarDeploymentContract {
         server = createServer();
         server.environment.put("SORI_API_KEY", API_KEY);
         server.start();
+        media = new MediaCases(server.base(), server.chat(), dataDir());
     }
 
     @AfterAll
@@ -529,6 +548,63 @@ abstract class WarDeploymentContract {
             assertThat(message.getString("text")).isEqualTo("from the API");
             assertThat(message.getBoolean("bot")).isTrue();
         }
+    }
+
+    // ---- images: the cases server.jar runs in MediaIT, on this container ----
+
+    @Test
+    @Order(20)
+    void imagesOfEachFormatAreUploadedPostedReceivedAndServedAsTheImagesTheyAre() {
+        media.eachFormatIsUploadedPostedReceivedAndServedAsTheImageItIs();
+    }
+
+    @Test
+    @Order(21)
+    void aCachedImageIsNotSentAgainAndALargeOneComesInParts() {
+        media.aCachedImageIsNotSentAgainAndALargeOneComesInParts();
+    }
+
+    @Test
+    @Order(22)
+    void unknownImagesAreNotFoundAndRevealNothing() {
+        media.unknownIdsAreNotFoundAndRevealNothing();
+    }
+
+    @Test
+    @Order(23)
+    void historyAndRecoveryCarryTheImages() {
+        media.historyAndRecoveryCarryTheMedia();
+    }
+
+    @Test
+    @Order(24)
+    void theSameImageUploadedTwiceIsKeptOnceAndAFormUploadWorksToo() throws IOException {
+        media.theSameFileUploadedTwiceIsKeptOnceAndAFormUploadWorksToo();
+    }
+
+    @Test
+    @Order(25)
+    void aPhotosLocationNeverReachesTheOthers() {
+        media.aPhotosLocationNeverReachesTheOthers();
+    }
+
+    @Test
+    @Order(26)
+    void everyUploadRefusalHasItsStatusAndCodeAndTheChatGoesOn() {
+        media.everyRefusalHasItsStatusAndCodeAndTheChatGoesOn();
+    }
+
+    @Test
+    @Order(27)
+    void anUploadOverTheConfiguredLimitIsRefusedWith413() throws IOException {
+        media.anUploadOverTheLimitIsCutWhereTheLimitIsAndTheServerReadsNoFurther(MAX_UPLOAD_BYTES,
+                CONTAINER_BODY_CAP - 1024 * 1024);
+    }
+
+    @Test
+    @Order(28)
+    void uploadsOverTheConfiguredRateAreRefusedWith429() {
+        media.tooManyUploadsAreRefusedWithWhenToTryAgain(UPLOADS_PER_MINUTE);
     }
 
     /** Last: stops the server. An orderly shutdown undeploys, and undeploying closes the chat with 1001. */

@@ -3,6 +3,7 @@ package dev.sori.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sori.testing.TestClient;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
  * exists there; Yasson), configured through system properties:
  * {@code -Dsori.max-message-chars=100 -Dsori.ping-interval=1 -Dsori.ping-timeout=5
  * -Dsori.max-connections-per-address=4 -Dsori.allowed-origins=https://app.example.com
- * -Dsori.trusted-proxies=127.0.0.1/32 -Dsori.metrics-token=…}.
+ * -Dsori.trusted-proxies=127.0.0.1/32 -Dsori.metrics-token=… -Dsori.max-upload-bytes=2097152
+ * -Dsori.uploads-per-minute=5}.
  */
 @DisabledIfSystemProperty(named = "sori.skipWarTests", matches = "true", disabledReason = "-DskipWarTests")
 class WildFlyDeploymentIT extends WarDeploymentContract {
@@ -28,10 +30,18 @@ class WildFlyDeploymentIT extends WarDeploymentContract {
         wildFly.systemProperties.put("sori.allowed-origins", ALLOWED_ORIGIN);
         wildFly.systemProperties.put("sori.trusted-proxies", TRUSTED_PROXIES);
         wildFly.systemProperties.put("sori.metrics-token", METRICS_TOKEN);
+        wildFly.systemProperties.put("sori.max-upload-bytes", Long.toString(MAX_UPLOAD_BYTES));
+        wildFly.systemProperties.put("sori.uploads-per-minute", Integer.toString(UPLOADS_PER_MINUTE));
         // The application server's way to give a database: its own pooled DataSource, by JNDI name
         // (WildFly's example H2 data source; the Payara test uses Sori's own pool on a data directory).
         wildFly.systemProperties.put("sori.datasource", EXAMPLE_DATA_SOURCE);
         return wildFly;
+    }
+
+    /** The images are in the container's database ({@code media_content}), not in files. */
+    @Override
+    protected Path dataDir() {
+        return null;
     }
 
     @Test

@@ -1,21 +1,8 @@
 package dev.sori.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.sori.testing.MediaClient;
-import dev.sori.testing.MediaClient.Answer;
+import dev.sori.testing.MediaCases;
 import dev.sori.testing.ServerProcess;
-import dev.sori.testing.TestClient;
-import dev.sori.testing.TestImages;
-import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,16 +12,18 @@ import org.junit.jupiter.api.Test;
  * identity's token, posted over the WebSocket, received by another member, fetched with the
  * headers that keep a browser from running anything; in history and recovery; kept once per
  * content; JPEG location removed; and every refusal with its status and code, the connection and
- * the others unaffected.
+ * the others unaffected. The cases are {@link MediaCases}, which the WAR runs on each server too.
  */
 class MediaIT {
+    private static final long DEFAULT_MAX_UPLOAD_BYTES = 5L * 1024 * 1024;
+
     private static ServerProcess server;
-    private static MediaClient http;
+    private static MediaCases cases;
 
     @BeforeAll
     static void start() {
         server = ServerProcess.startUnlimited("--uploads-per-minute", "0");
-        http = new MediaClient(server.page());
+        cases = new MediaCases(server.page(), server.chat(), server.dataDir());
     }
 
     @AfterAll
@@ -44,227 +33,51 @@ class MediaIT {
         }
     }
 
-    private static JsonObject uploaded(TestClient who, byte[] image) {
-        Answer answer = http.upload(who.token(), image, "application/octet-stream");
-        assertThat(answer.status()).as(answer.text()).isEqualTo(201);
-        return answer.json();
-    }
-
-    private static JsonObject messageWithMedia(TestClient reader, String id) {
-        return reader.next(f -> "message".equals(f.getString("type"))
-                && f.getJsonObject("payload").containsKey("media")
-                && id.equals(f.getJsonObject("payload").getJsonObject("media").getString("id"))).getJsonObject("payload");
-    }
-
     @Test
     void eachFormatIsUploadedPostedReceivedAndServedAsTheImageItIs() {
-        record Case(String name, byte[] bytes, String type, int width, int height) {
-        }
-        List<Case> cases = List.of(
-                new Case("png", TestImages.png(120, 80), "image/png", 120, 80),
-                new Case("jpeg", TestImages.jpeg(64, 48), "image/jpeg", 64, 48),
-                new Case("animated gif", TestImages.animatedGif(30, 20), "image/gif", 30, 20),
-                new Case("animated webp", TestImages.animatedWebp(40, 24), "image/webp", 40, 24),
-                new Case("webp", TestImages.tinyWebp(), "image/webp", 1, 1));
-        try (TestClient ada = TestClient.connect(server.chat()); TestClient bob = TestClient.connect(server.chat())) {
-            for (Case c : cases) {
-                JsonObject media = uploaded(ada, c.bytes());
-                assertThat(media.getString("type")).as(c.name()).isEqualTo(c.type());
-                assertThat(media.getInt("width")).as(c.name()).isEqualTo(c.width());
-                assertThat(media.getInt("height")).as(c.name()).isEqualTo(c.height());
-                assertThat(media.getString("url")).isEqualTo("media/" + media.getString("id"));
-
-                ada.ack("new_message", "{\"media\":\"" + media.getString("id") + "\",\"text\":\"a " + c.name() + "\"}",
-                        "m-" + c.name());
-                JsonObject seen = messageWithMedia(bob, media.getString("id"));
-                assertThat(seen.getString("text")).isEqualTo("a " + c.name());
-                assertThat(seen.getJsonObject("media")).isEqualTo(media);
-
-                Answer image = http.fetch("GET", seen.getJsonObject("media").getString("url"));
-                assertThat(image.status()).isEqualTo(200);
-                assertThat(image.header("content-type")).isEqualTo(c.type());
-                assertThat(image.header("x-content-type-options")).isEqualTo("nosniff");
-                assertThat(image.header("content-security-policy")).isEqualTo("default-src 'none'; sandbox");
-                assertThat(image.header("cache-control")).isEqualTo("public, max-age=31536000, immutable");
-                assertThat(image.header("etag")).isEqualTo('"' + media.getString("id") + '"');
-                assertThat(image.body()).hasSize(media.getInt("bytes"));
-                if (!c.type().equals("image/jpeg")) {
-                    assertThat(image.body()).as("kept byte for byte").isEqualTo(c.bytes());
-                }
-            }
-        }
+        cases.eachFormatIsUploadedPostedReceivedAndServedAsTheImageItIs();
     }
 
     @Test
     void aCachedImageIsNotSentAgainAndALargeOneComesInParts() {
-        try (TestClient ada = TestClient.connect(server.chat())) {
-            byte[] png = TestImages.png(400, 300);
-            JsonObject media = uploaded(ada, png);
-            String url = media.getString("url");
-            String etag = '"' + media.getString("id") + '"';
-
-            Answer cached = http.fetch("GET", url, "If-None-Match", etag);
-            assertThat(cached.status()).isEqualTo(304);
-            assertThat(cached.body()).isEmpty();
-
-            Answer head = http.fetch("HEAD", url);
-            assertThat(head.status()).isEqualTo(200);
-            assertThat(head.header("content-length")).isEqualTo(Integer.toString(png.length));
-            assertThat(head.body()).isEmpty();
-
-            Answer part = http.fetch("GET", url, "Range", "bytes=10-19");
-            assertThat(part.status()).isEqualTo(206);
-            assertThat(part.header("content-range")).isEqualTo("bytes 10-19/" + png.length);
-            assertThat(part.body()).isEqualTo(Arrays.copyOfRange(png, 10, 20));
-
-            Answer tail = http.fetch("GET", url, "Range", "bytes=-5");
-            assertThat(tail.status()).isEqualTo(206);
-            assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(png, png.length - 5, png.length));
-
-            Answer outside = http.fetch("GET", url, "Range", "bytes=" + png.length + "-");
-            assertThat(outside.status()).isEqualTo(416);
-            assertThat(outside.header("content-range")).isEqualTo("bytes */" + png.length);
-        }
+        cases.aCachedImageIsNotSentAgainAndALargeOneComesInParts();
     }
 
     @Test
     void unknownIdsAreNotFoundAndRevealNothing() {
-        for (String url : List.of("media/" + "0".repeat(64), "media/abc",
-                "media/" + "A".repeat(64))) {
-            Answer answer = http.fetch("GET", url);
-            assertThat(answer.status()).as(url).isEqualTo(404);
-            assertThat(answer.json().getString("code")).isEqualTo("not_found");
-            assertThat(answer.text()).doesNotContain(server.dataDir().toString()).doesNotContain("media/");
-        }
+        cases.unknownIdsAreNotFoundAndRevealNothing();
     }
 
     @Test
     void historyAndRecoveryCarryTheMedia() {
-        try (TestClient ada = TestClient.connect(server.chat())) {
-            String room = ada.ack("create_room", "{\"title\":\"pictures\"}", "c").asJsonObject().getString("room");
-            JsonObject media = uploaded(ada, TestImages.gif(10, 10));
-            long seq = ada.ack("new_message", "{\"room\":\"" + room + "\",\"media\":\"" + media.getString("id")
-                    + "\"}", "m").asJsonObject().getJsonNumber("seq").longValue();
-
-            JsonObject history = ada.ack("history", "{\"room\":\"" + room + "\"}", "h").asJsonObject();
-            JsonObject kept = history.getJsonArray("messages").getJsonObject(0);
-            assertThat(kept.getJsonObject("media")).isEqualTo(media);
-            assertThat(kept.getString("text")).as("no caption").isEmpty();
-
-            try (TestClient again = TestClient.connect(server.chat(), ada.token())) {
-                JsonObject joined = again.ack("join", "{\"room\":\"" + room + "\",\"since\":" + (seq - 1) + "}", "j")
-                        .asJsonObject();
-                assertThat(joined.getBoolean("recovered")).isTrue();
-                assertThat(joined.getJsonArray("history").getJsonObject(0).getJsonObject("media")).isEqualTo(media);
-            }
-        }
+        cases.historyAndRecoveryCarryTheMedia();
     }
 
     @Test
     void theSameFileUploadedTwiceIsKeptOnceAndAFormUploadWorksToo() throws IOException {
-        try (TestClient ada = TestClient.connect(server.chat()); TestClient bob = TestClient.connect(server.chat())) {
-            byte[] png = TestImages.png(77, 33);
-            JsonObject first = uploaded(ada, png);
-            Answer form = http.uploadForm(bob.token(), png, "cat.gif");
-            assertThat(form.status()).isEqualTo(201);
-            assertThat(form.json()).isEqualTo(first);
-            String id = first.getString("id");
-            try (Stream<Path> files = Files.walk(server.dataDir().resolve("media"))) {
-                assertThat(files.filter(p -> p.getFileName().toString().equals(id))).hasSize(1);
-            }
-        }
+        cases.theSameFileUploadedTwiceIsKeptOnceAndAFormUploadWorksToo();
     }
 
     @Test
     void aPhotosLocationNeverReachesTheOthers() {
-        try (TestClient ada = TestClient.connect(server.chat()); TestClient bob = TestClient.connect(server.chat())) {
-            byte[] photo = TestImages.phonePhoto(64, 48);
-            assertThat(TestImages.indexOf(photo, "GPS".getBytes(StandardCharsets.US_ASCII))).isPositive();
-            JsonObject media = uploaded(ada, photo);
-            ada.ack("new_message", "{\"media\":\"" + media.getString("id") + "\"}", "m");
-            JsonObject seen = messageWithMedia(bob, media.getString("id"));
-            byte[] served = http.fetch("GET", seen.getJsonObject("media").getString("url")).body();
-            assertThat(TestImages.indexOf(served, "GPS".getBytes(StandardCharsets.US_ASCII))).isNegative();
-            assertThat(TestImages.indexOf(served, TestImages.PHOTO_LATITUDE)).isNegative();
-            assertThat(served.length).isLessThan(photo.length);
-        }
+        cases.aPhotosLocationNeverReachesTheOthers();
     }
 
     @Test
-    void everyRefusalHasItsStatusAndCodeAndTheChatGoesOn() throws IOException {
-        try (TestClient ada = TestClient.connect(server.chat()); TestClient bob = TestClient.connect(server.chat())) {
-            byte[] png = TestImages.png(20, 20);
-            assertRefused(http.upload(null, png, "image/png"), 401, "forbidden");
-            assertRefused(http.upload("not-a-token", png, "image/png"), 401, "forbidden");
-            byte[] html = "<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8);
-            assertRefused(http.upload(ada.token(), html, "image/gif"), 415, "unsupported");
-            byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"
-                    .getBytes(StandardCharsets.UTF_8);
-            assertRefused(http.upload(ada.token(), svg, "image/svg+xml"), 415, "unsupported");
-            assertRefused(http.upload(ada.token(), Arrays.copyOf(png, png.length / 2), "image/png"), 400,
-                    "invalid_argument");
-            assertRefused(http.upload(ada.token(), new byte[0], "image/png"), 400, "invalid_argument");
-            assertRefused(http.upload(ada.token(), TestImages.handMadePng(20_000, 10), "image/png"), 400,
-                    "invalid_argument");
-
-            // Posting what does not exist, or what someone else uploaded: not_found, and the connection lives on.
-            JsonObject theirs = uploaded(bob, TestImages.png(21, 21));
-            for (String id : List.of("f".repeat(64), theirs.getString("id"), "nope")) {
-                JsonObject error = ada.request("new_message", "{\"media\":\"" + id + "\"}", "bad-" + id.length());
-                assertThat(error.getString("type")).isEqualTo("error");
-                assertThat(error.getJsonObject("payload").getString("code")).isEqualTo("not_found");
-            }
-            ada.ack("new_message", "\"still here\"", "ok");
-            bob.next(f -> "message".equals(f.getString("type"))
-                    && "still here".equals(f.getJsonObject("payload").getString("text")));
-        }
+    void everyRefusalHasItsStatusAndCodeAndTheChatGoesOn() {
+        cases.everyRefusalHasItsStatusAndCodeAndTheChatGoesOn();
     }
 
     @Test
     void anUploadOverTheLimitIsCutWhereTheLimitIsAndTheServerReadsNoFurther() throws IOException {
-        try (TestClient ada = TestClient.connect(server.chat())) {
-            long limit = ada.welcome().getJsonObject("limits").getJsonNumber("maxUploadBytes").longValue();
-            assertThat(limit).isEqualTo(5L * 1024 * 1024);
-            // Declared too large: refused from the head, before any byte of the body.
-            try (MediaClient.Streaming big = http.stream(ada.token(), limit * 4, "image/png")) {
-                assertRefused(big.answer(), 413, "too_large");
-            }
-            // Not declared (chunked would be the same): cut once the limit is passed.
-            byte[] png = TestImages.png(100, 100);
-            try (MediaClient.Streaming lying = http.stream(ada.token(), limit + (1 << 20), "image/png")) {
-                lying.send(png);
-                byte[] noise = new byte[64 * 1024];
-                while (lying.sent() < limit + (1 << 20) && lying.send(noise)) {
-                    // until the server answers and closes, or all is sent
-                }
-                assertRefused(lying.answer(), 413, "too_large");
-            }
-            ada.ack("ping", null, "alive");
-        }
+        cases.anUploadOverTheLimitIsCutWhereTheLimitIsAndTheServerReadsNoFurther(DEFAULT_MAX_UPLOAD_BYTES,
+                16 * DEFAULT_MAX_UPLOAD_BYTES);
     }
 
     @Test
     void tooManyUploadsAreRefusedWithWhenToTryAgain() {
-        try (ServerProcess limited = ServerProcess.startUnlimited("--uploads-per-minute", "3");
-             TestClient ada = TestClient.connect(limited.chat())) {
-            MediaClient client = new MediaClient(limited.page());
-            byte[] png = TestImages.png(5, 5);
-            List<Integer> statuses = new ArrayList<>();
-            Answer last = null;
-            for (int i = 0; i < 4; i++) {
-                last = client.upload(ada.token(), png, "image/png");
-                statuses.add(last.status());
-            }
-            assertThat(statuses).containsExactly(201, 201, 201, 429);
-            assertRefused(last, 429, "rate_limited");
-            assertThat(Integer.parseInt(last.header("retry-after"))).isBetween(1, 60);
+        try (ServerProcess limited = ServerProcess.startUnlimited("--uploads-per-minute", "3")) {
+            new MediaCases(limited.page(), limited.chat(), limited.dataDir()).tooManyUploadsAreRefusedWithWhenToTryAgain(3);
         }
-    }
-
-    private static void assertRefused(Answer answer, int status, String code) {
-        assertThat(answer.status()).as(answer.text()).isEqualTo(status);
-        assertThat(answer.header("content-type")).startsWith("application/json");
-        assertThat(answer.json().getString("code")).isEqualTo(code);
-        assertThat(answer.json().getString("message")).isNotBlank();
     }
 }

@@ -177,6 +177,21 @@ public final class MediaClient {
             return new Answer(status, headers, body);
         }
 
+        /**
+         * True when, after its answer, the server closes the connection (end of stream, or a reset
+         * for bytes it did not read) instead of reading the rest of the body; false if anything
+         * else arrives or nothing happens within the socket's timeout.
+         */
+        public boolean closedByServer() {
+            try {
+                return socket.getInputStream().read() < 0;
+            } catch (java.net.SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
         @Override
         public void close() throws IOException {
             socket.close();
