@@ -34,6 +34,24 @@ public final class ChatService {
     public static final String BOT_NICK = "Sori";
     /** Every bot's colour: the page shows bots alike, whatever nickname each gives. */
     static final String BOT_COLOR = "#4b5563";
+    /**
+     * The server itself acting through its HTTP API key: it moderates every room, {@code general}
+     * included, and moderated people are told it was {@value #BOT_NICK}.
+     */
+    public static final Actor SERVER = new Actor() {
+        private final Identity identity = new Identity(BOT_AUTHOR, "", BOT_NICK, BOT_COLOR,
+                CompletableFuture.completedFuture(null));
+
+        @Override
+        public Identity identity() {
+            return identity;
+        }
+
+        @Override
+        public boolean moderatesEveryRoom() {
+            return true;
+        }
+    };
 
     private final ChatSettings settings;
     private final Lobby lobby;

@@ -109,15 +109,15 @@ final class PublishRoute {
         return found;
     }
 
-    private static JsonValue parse(byte[] body) {
+    static JsonValue parse(byte[] body) {
         try (var reader = jakarta.json.Json.createReader(new ByteArrayInputStream(body))) {
             return reader.readValue();
         } catch (JsonException | IllegalStateException e) {
-            throw ProtocolException.invalidArgument("the body must be JSON: {\"text\", \"nick\"?, \"cid\"?, \"media\"?}");
+            throw ProtocolException.invalidArgument("the body must be JSON");
         }
     }
 
-    private static void answerFailure(HttpExchange exchange, Throwable failure) throws IOException {
+    static void answerFailure(HttpExchange exchange, Throwable failure) throws IOException {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
@@ -149,7 +149,7 @@ final class PublishRoute {
     }
 
     /** A refusal before the body was read: the connection is closed rather than read to its end. */
-    private static void refuse(HttpExchange exchange, int status, ErrorCode code, String message) throws IOException {
+    static void refuse(HttpExchange exchange, int status, ErrorCode code, String message) throws IOException {
         exchange.header("Connection", "close");
         Problem.respond(exchange, status, code, message);
     }

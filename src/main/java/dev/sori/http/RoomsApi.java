@@ -10,20 +10,23 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@code /api/rooms/{room}/...}: the HTTP API of a room, one prefix route ({@link Routes} has no
  * path parameters) that picks the endpoint by the path's last part: {@code messages} (POST, a
- * program publishes: {@link PublishRoute}) and {@code events} (GET, server-sent events:
- * {@link EventsRoute}). Without an API key configured, {@code messages} answers {@code 404} as
- * if it did not exist; {@code events} needs no key.
+ * program publishes: {@link PublishRoute}), {@code moderation} (POST, the server moderates:
+ * {@link ModerationRoute}) and {@code events} (GET, server-sent events: {@link EventsRoute}).
+ * Without an API key configured, {@code messages} and {@code moderation} answer {@code 404} as if
+ * they did not exist; {@code events} needs no key.
  */
 final class RoomsApi implements HttpRoute, AutoCloseable {
     static final String PREFIX = "/api/rooms/";
 
     private final ApiKeys keys;
     private final PublishRoute publish;
+    private final ModerationRoute moderation;
     private final EventsRoute events;
 
     RoomsApi(Hub hub, ApiKeys keys, MediaLibrary media) {
         this.keys = keys;
         this.publish = new PublishRoute(hub, keys, media);
+        this.moderation = new ModerationRoute(hub, keys);
         this.events = new EventsRoute(hub);
     }
 
@@ -44,6 +47,15 @@ final class RoomsApi implements HttpRoute, AutoCloseable {
                     notFound(exchange);
                 } else if ("POST".equals(method)) {
                     publish.handle(exchange, room);
+                } else {
+                    notAllowed(exchange, "POST");
+                }
+            }
+            case "moderation" -> {
+                if (!keys.configured()) {
+                    notFound(exchange);
+                } else if ("POST".equals(method)) {
+                    moderation.handle(exchange, room);
                 } else {
                     notAllowed(exchange, "POST");
                 }

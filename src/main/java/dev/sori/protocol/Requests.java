@@ -4,6 +4,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.JsonbException;
+import java.util.List;
 
 /**
  * The payloads of client requests. Object payloads are bound to records with JSON-B; each misfit
@@ -56,6 +57,29 @@ public final class Requests {
      * The body of {@code POST /api/rooms/{room}/messages}: {@code {"text", "nick"?, "cid"?,
      * "media"?}}, {@code text} optional (a caption) when {@code media} names an image.
      */
+    /**
+     * The body of {@code POST /api/rooms/{room}/moderation}: {@code type} ({@code kick},
+     * {@code ban}, {@code unban}, {@code delete_message}) with the payload of that request,
+     * {@code uid} or {@code seq}.
+     */
+    public record Moderate(String type, String uid, Long seq) {
+        public static Moderate from(JsonValue body) {
+            if (!(body instanceof JsonObject o)) {
+                throw ProtocolException.invalidArgument("the body must be {\"type\", \"uid\"?, \"seq\"?}");
+            }
+            String type = requiredString(o, "type");
+            if (!List.of("kick", "ban", "unban", "delete_message").contains(type)) {
+                throw ProtocolException.invalidArgument("\"type\" must be kick, ban, unban or delete_message");
+            }
+            JsonValue seq = o.get("seq");
+            if (seq != null && !(seq instanceof jakarta.json.JsonNumber n && n.isIntegral())) {
+                throw ProtocolException.invalidArgument("\"seq\" must be a message's seq");
+            }
+            return new Moderate(type, optionalString(o, "uid"),
+                    seq == null ? null : ((jakarta.json.JsonNumber) seq).longValue());
+        }
+    }
+
     public record Publish(String text, String nick, String cid, String media) {
         public static Publish from(JsonValue body) {
             if (!(body instanceof JsonObject o)) {

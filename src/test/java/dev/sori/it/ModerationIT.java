@@ -165,4 +165,60 @@ class ModerationIT {
             assertThat(http.fetch("GET", media.getString("url")).status()).as("its image is gone").isEqualTo(404);
         }
     }
+
+    private static java.net.http.HttpResponse<String> moderate(ServerProcess server, String key, String room,
+                                                               String body) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                server.page().resolve("api/rooms/" + room + "/moderation"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theServersApiKeyModeratesGeneralWhichHasNoOwner() throws Exception {
+        try (ServerProcess server = ServerProcess.startUnlimited("--api-key", "old-key,mod-key");
+             TestClient ada = TestClient.connect(server.chat());
+             TestClient bob = TestClient.connect(server.chat())) {
+            String bobUid = bob.welcome().getString("uid");
+            long seq = bob.ack("new_message", "\"spam\"", "s").asJsonObject().getJsonNumber("seq").longValue();
+
+            assertThat(moderate(server, null, "general", "{\"type\":\"kick\",\"uid\":\"" + bobUid + "\"}")
+                    .statusCode()).isEqualTo(401);
+            assertThat(moderate(server, "wrong", "general", "{\"type\":\"kick\",\"uid\":\"" + bobUid + "\"}")
+                    .statusCode()).isEqualTo(401);
+            assertThat(moderate(server, "mod-key", "general", "{\"type\":\"shout\"}").statusCode()).isEqualTo(400);
+            assertThat(moderate(server, "mod-key", "nowhere", "{\"type\":\"kick\",\"uid\":\"" + bobUid + "\"}")
+                    .statusCode()).isEqualTo(404);
+            assertThat(moderate(server, "mod-key", "general", "{\"type\":\"delete_message\",\"seq\":99999}")
+                    .statusCode()).isEqualTo(404);
+
+            var deleted = moderate(server, "mod-key", "general", "{\"type\":\"delete_message\",\"seq\":" + seq + "}");
+            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+            assertThat(next(ada, "message_deleted").getJsonNumber("seq").longValue()).isEqualTo(seq);
+
+            var banned = moderate(server, "mod-key", "general", "{\"type\":\"ban\",\"uid\":\"" + bobUid + "\"}");
+            assertThat(banned.statusCode()).as(banned.body()).isEqualTo(200);
+            JsonObject kicked = next(bob, "kicked");
+            assertThat(kicked.getString("room")).isEqualTo("general");
+            assertThat(kicked.getString("by")).isEqualTo("Sori");
+            assertThat(system(ada, "ban").getString("uid")).isEqualTo(bobUid);
+            try (TestClient bobAgain = TestClient.connect(server.chat(), bob.token())) {
+                assertThat(bobAgain.welcome().containsKey("room")).as("banned from general: no room").isFalse();
+                assertThat(error(bobAgain, "join", "{\"room\":\"general\"}").getString("code")).isEqualTo("forbidden");
+            }
+            assertThat(moderate(server, "old-key", "general", "{\"type\":\"unban\",\"uid\":\"" + bobUid + "\"}")
+                    .statusCode()).isEqualTo(200);
+            join(bob, "general");
+            assertThat(server.output()).doesNotContain("mod-key").doesNotContain("old-key");
+        }
+        try (ServerProcess keyless = ServerProcess.startUnlimited()) {
+            assertThat(moderate(keyless, "anything", "general", "{\"type\":\"kick\",\"uid\":\"x\"}").statusCode())
+                    .as("no API key configured: no such endpoint").isEqualTo(404);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sori.testing.PostgresDatabase;
 import dev.sori.testing.ServerProcess;
+import dev.sori.testing.TestClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -98,6 +99,34 @@ class OpenApiIT {
                 db.bringBack();
             }
         }
+    }
+
+    @Test
+    void everyDocumentedAnswerOfTheModerationEndpointIsWhatTheServerSends() throws Exception {
+        JsonObject responses = operation("/api/rooms/{room}/moderation", "post").getJsonObject("responses");
+        List<String> checked = new ArrayList<>();
+        try (TestClient owner = TestClient.connect(server.chat()); TestClient bob = TestClient.connect(server.chat())) {
+            String room = owner.ack("create_room", "{\"title\":\"documented\"}", "c").asJsonObject().getString("room");
+            String ownerUid = owner.welcome().getString("uid");
+            String bobUid = bob.welcome().getString("uid");
+            checked.add(check(responses, moderate(room, KEY, "{\"type\":\"kick\",\"uid\":\"" + bobUid + "\"}")));
+            checked.add(check(responses, moderate(room, KEY, "{\"type\":\"shout\"}")));
+            checked.add(check(responses, moderate(room, "wrong", "{\"type\":\"kick\",\"uid\":\"" + bobUid + "\"}")));
+            checked.add(check(responses, moderate(room, KEY, "{\"type\":\"ban\",\"uid\":\"" + ownerUid + "\"}")));
+            checked.add(check(responses, moderate("nowhere", KEY, "{\"type\":\"kick\",\"uid\":\"" + bobUid + "\"}")));
+            checked.add(check(responses, moderate(room, KEY, "{\"type\":\"kick\",\"uid\":\"" + "x".repeat(70_000) + "\"}")));
+        }
+        List<String> documented = new ArrayList<>(responses.keySet());
+        documented.remove("503"); // the same storage failure as publishing's, provoked there
+        assertThat(checked).containsExactlyInAnyOrderElementsOf(documented);
+    }
+
+    private HttpResponse<String> moderate(String room, String key, String body) throws Exception {
+        return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
+                java.net.http.HttpRequest.newBuilder(server.page().resolve("api/rooms/" + room + "/moderation"))
+                        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> publish(String room, String key, String body) {
