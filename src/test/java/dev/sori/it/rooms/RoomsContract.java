@@ -850,7 +850,8 @@ abstract class RoomsContract {
         List<JsonObject> rooms = listRooms(observer);
         assertThat(rooms.get(0).getString("room")).isEqualTo("general");
         assertThat(find(rooms, locked)).isEqualTo(jsonObject("{\"room\":" + q(locked)
-                + ",\"title\":\"Analytical Engine\",\"count\":0,\"people\":0,\"max\":7,\"locked\":true,\"owner\":\"Ada Lovelace\"}"));
+                + ",\"title\":\"Analytical Engine\",\"count\":0,\"people\":0,\"max\":7,\"locked\":true,\"owner\":\"Ada Lovelace\","
+                + "\"ownerUid\":" + q(ada.welcome().getString("uid")) + "}"));
         JsonObject openInfo = find(rooms, open);
         assertThat(openInfo.getString("title")).isEqualTo("Open room");
         assertThat(openInfo.getBoolean("locked")).isFalse();
