@@ -17,20 +17,10 @@
 // (1, 6 and 8 are in identity.test.mjs, identity.test.mjs and chat.test.mjs.)
 // Then what people expect of a chat: links, a date line, "sending…" and "not sent — retry", a
 // "copy link" for a room, @mentions highlighted and notified (permission asked on a click).
-import { readFileSync } from 'node:fs';
-import { PAGE_URL, check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
+import { audit, check, openPage, PAGE_URL, run, screenshot, step, waitFor } from './harness.mjs';
 
-const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
 /** Runs axe-core on the page as it is; fails on any serious or critical violation. */
-async function audit(page, what) {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
-    .violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of violations) console.log(`  axe (${what}): ${v.impact} ${v.id} ${v.nodes.join(' | ')}`);
-  check(bad.length === 0, `axe finds serious or critical violations on ${what}: ${JSON.stringify(bad)}`);
-}
 
 /** WCAG contrast of two computed colours, "rgb(r, g, b)" or "rgba(…)". */
 function contrast(a, b) {

@@ -19,7 +19,7 @@
 //   tolerateConnectionErrors(on)  while on, Chromium's "WebSocket connection to … failed"
 //                              console errors are not problems: for a script that takes the
 //                              server down on purpose
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -127,4 +127,20 @@ export async function run(name, main, { watchdogMs, cleanUp = () => {} }) {
     clearTimeout(watchdog);
     await release();
   }
+}
+
+let axeSource; // read once, by the first audit
+
+/**
+ * Runs axe-core in the page and fails on any serious or critical violation; every violation is
+ * printed, so the minor ones are seen too.
+ */
+export async function audit(page, what) {
+  axeSource ??= readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
+    .violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of violations) console.log(`  axe (${what}): ${v.impact} ${v.id} ${v.nodes.join(' | ')}`);
+  check(bad.length === 0, `axe finds serious or critical violations on ${what}: ${JSON.stringify(bad)}`);
 }

@@ -16,10 +16,8 @@
 //    HTML page named .png (415), and an upload over the rate limit (429, with the wait).
 // 5. B reloads: the images come back from history, sized the same.
 // Optional: SORI_SCREENSHOT_DIR.
-import { readFileSync } from 'node:fs';
-import { PAGE_URL, check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
+import { audit, check, openPage, PAGE_URL, run, screenshot, step, waitFor } from './harness.mjs';
 
-const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
 const MiB = 1024 * 1024;
 const isUpload = (request) => request.method() === 'POST' && new URL(request.url()).pathname.endsWith('/media');
@@ -56,14 +54,6 @@ async function openUploader(browser, name, pageUrl) {
 }
 
 /** Runs axe-core on the page as it is; fails on any serious or critical violation. */
-async function audit(page, what) {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
-    .violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of violations) console.log(`  axe (${what}): ${v.impact} ${v.id} ${v.nodes.join(' | ')}`);
-  check(bad.length === 0, `axe finds serious or critical violations on ${what}: ${JSON.stringify(bad)}`);
-}
 
 /** An image drawn on a canvas in `page`, encoded by Chromium (PNG, JPEG and WebP), as a Buffer. */
 async function drawn(page, type, width, height) {

@@ -11,10 +11,8 @@
 // tombstones). A bans B (confirmed): B is out with a notice; the lobby and a reload with the room
 // in the address keep B out, said in words, no password asked, the join not retried.
 // Optional: SORI_SCREENSHOT_DIR.
-import { readFileSync } from 'node:fs';
-import { check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
+import { audit, check, openPage, run, screenshot, step, waitFor } from './harness.mjs';
 
-const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const TITLE = 'Mods & <i>rockers</i>';
 
 /** Records the frames the page sends (window.__soriTest.sent), to count its joins. */
@@ -80,14 +78,6 @@ const focused = (page) => page.evaluate(() => {
 });
 
 /** Runs axe-core on the page as it is; fails on any serious or critical violation. */
-async function audit(page, what) {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
-    .violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of violations) console.log(`  axe (${what}): ${v.impact} ${v.id} ${v.nodes.join(' | ')}`);
-  check(bad.length === 0, `axe finds serious or critical violations on ${what}: ${JSON.stringify(bad)}`);
-}
 
 async function enterFromLobby(page, room) {
   await page.locator(`#rooms [data-room="${room}"] button`).click();

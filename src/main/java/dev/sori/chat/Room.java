@@ -183,21 +183,13 @@ public final class Room {
             if (ban) {
                 banned(uid, true);
             }
-            long now = clock.getAsLong();
             for (Client member : List.copyOf(members)) {
                 if (!member.identity().uid().equals(uid)) {
                     continue;
                 }
                 queueTo(member, kicked, toFlush);
                 queuePendingPresence(toFlush);
-                members.remove(member);
-                Presence.Member who = Presence.Member.of(member.identity());
-                headcount = presence.removed(id, who, kind); // the other nodes announce it as this kind
-                gated.remove(member);
-                member.left(this);
-                if (headcount.connections() == 0) {
-                    emptySince = now;
-                }
+                Presence.Member who = takeOut(member, kind);
                 queueSystem(systemEvent(kind, who, null), toFlush);
                 removedHere++;
             }
@@ -346,18 +338,28 @@ public final class Room {
             }
             // Pending joins go out first, with a count that still includes the leaver.
             flushPendingOtherThan(SystemEvent.LEAVE, toFlush);
-            members.remove(client);
-            Presence.Member who = Presence.Member.of(client.identity());
-            headcount = presence.left(id, who);
-            gated.remove(client);
-            client.left(this);
-            if (headcount.connections() == 0) {
-                emptySince = clock.getAsLong();
-            }
+            Presence.Member who = takeOut(client, null);
             announce(SystemEvent.LEAVE, who, null, toFlush);
         }
         flush(toFlush);
         return true;
+    }
+
+    /**
+     * Takes a member out, counts it out of the presence (as a leave, or as a moderator's
+     * {@code removedAs}, which the other nodes then announce as such) and notes when the room
+     * emptied; returns it as the others are to be told. Called under this room's lock.
+     */
+    private Presence.Member takeOut(Client client, String removedAs) {
+        members.remove(client);
+        Presence.Member who = Presence.Member.of(client.identity());
+        headcount = removedAs == null ? presence.left(id, who) : presence.removed(id, who, removedAs);
+        gated.remove(client);
+        client.left(this);
+        if (headcount.connections() == 0) {
+            emptySince = clock.getAsLong();
+        }
+        return who;
     }
 
     /** Empties the room for good; returns who was in it. */
