@@ -7,6 +7,8 @@
 #   FAILURES=false src/test/bench/cluster.sh     # no Redis restart, no kill -9
 #   CLIENTS=60 RATES=600,1200 src/test/bench/cluster.sh   # a quick check that it all works
 #   STALL=2 MODES=cluster src/test/bench/cluster.sh   # the third node SIGSTOPped for 2 s as Redis returns
+#   WARM_PHASE=120 src/test/bench/cluster.sh     # load before the first measured step, in seconds (default
+#                                                # 10): the JIT compiles for minutes at these rates
 #   SCENARIO=joinstorm src/test/bench/cluster.sh # 5,000 clients join at once (spread over the nodes):
 #                                                # time until every join is answered and counts settle
 #
@@ -29,6 +31,7 @@ MODES=${MODES:-single cluster}
 NODES=${NODES:-3}
 CLIENTS=${CLIENTS:-2000}
 FAILURES=${FAILURES:-true}
+WARM_PHASE=${WARM_PHASE:-10}
 PG=${PG:-127.0.0.1}
 OUT=${OUT:-target/bench/cluster-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
@@ -88,7 +91,7 @@ for MODE in $MODES; do
         psql_ -c "select 1" >/dev/null; cleanup; continue
       fi
       src/test/bench/bench.sh --scenario ceiling --url "${URLS[0]}" --pid "${PIDS[0]}" --pg-db "$DB" \
-        --clients "$CLIENTS" --senders 10 --rates "$RATES" --warmup 3 --duration 10 --after-fail 9 --retries 0 --label "one node + PostgreSQL" \
+        --clients "$CLIENTS" --senders 10 --rates "$RATES" --warm-phase "$WARM_PHASE" --warmup 3 --duration 10 --after-fail 9 --retries 0 --label "one node + PostgreSQL" \
         --out "$OUT/single.json" 2>&1 | grep -v '^\[' | tee "$OUT/single.out"
       ;;
     cluster)
@@ -118,7 +121,7 @@ for MODE in $MODES; do
       fi
       src/test/bench/bench.sh --scenario cluster --urls "$(join , "${URLS[@]}")" --pids "$(join , "${PIDS[@]}")" \
         --pid "${PIDS[0]}" --redis-port "$REDIS_PORT" --redis-dir "$OUT/redis" --pg-db "$DB" \
-        --clients "$CLIENTS" --senders 10 --rates "$RATES" --warmup 3 --duration 10 --after-fail 9 --retries 0 --failures "$FAILURES" \
+        --clients "$CLIENTS" --senders 10 --rates "$RATES" --warm-phase "$WARM_PHASE" --warmup 3 --duration 10 --after-fail 9 --retries 0 --failures "$FAILURES" \
         --stall-node-seconds "${STALL:-0}" \
         --label "$NODES nodes + Redis + PostgreSQL" --out "$OUT/cluster.json" 2>&1 | grep -v '^\[' | tee "$OUT/cluster.out"
       ;;

@@ -341,6 +341,9 @@ final class Generator implements AutoCloseable {
         r.put("serverSystemCpuMicrosPerDelivery",
                 deliveries > 0 && serverCpu >= 0 ? (b.serverSysNanos() - a.serverSysNanos()) / 1e3 / deliveries : null);
         r.put("serverCpuPercentOfOneCore", serverCpu >= 0 ? 100.0 * serverCpu / (window * 1e9) : null);
+        // Included in serverCpuMicrosPerDelivery: the part of it the JIT's compiler threads spent.
+        r.put("serverJitCpuMicrosPerDelivery",
+                deliveries > 0 ? (b.serverJitNanos() - a.serverJitNanos()) / 1e3 / deliveries : null);
         r.put("generatorCpuMicrosPerDelivery", deliveries > 0 ? selfCpu / 1e3 / deliveries : null);
         r.put("generatorSystemCpuMicrosPerDelivery",
                 deliveries > 0 ? (b.selfSysNanos() - a.selfSysNanos()) / 1e3 / deliveries : null);
@@ -371,23 +374,28 @@ final class Generator implements AutoCloseable {
         Map<String, Object> groups = new LinkedHashMap<>();
         long total = 0;
         long totalSys = 0;
+        long totalJit = 0;
         for (int g = 0; g < cpuGroups.size(); g++) {
             long cpu = 0;
             long sys = 0;
+            long jit = 0;
             for (int i = 0; i < pids.get(g).size(); i++) {
                 long[] x = a.get(g)[i];
                 long[] y = b.get(g)[i];
                 if (y[0] + y[1] >= x[0] + x[1]) { // a pid gone or reused in between counts nothing
                     cpu += y[0] + y[1] - x[0] - x[1];
                     sys += y[1] - x[1];
+                    jit += Math.max(0, y[2] - x[2]);
                 }
             }
             total += cpu;
             totalSys += sys;
+            totalJit += jit;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("pids", pids.get(g));
             m.put("cpuMicrosPerDelivery", deliveries > 0 ? cpu / 1e3 / deliveries : null);
             m.put("systemCpuMicrosPerDelivery", deliveries > 0 ? sys / 1e3 / deliveries : null);
+            m.put("jitCpuMicrosPerDelivery", deliveries > 0 ? jit / 1e3 / deliveries : null);
             m.put("cpuPercentOfOneCore", 100.0 * cpu / (window * 1e9));
             groups.put(cpuGroups.get(g).name(), m);
         }
@@ -396,6 +404,7 @@ final class Generator implements AutoCloseable {
         r.put("serverCpuIs", "the sum of cpuByProcessGroup");
         r.put("serverCpuMicrosPerDelivery", deliveries > 0 ? total / 1e3 / deliveries : null);
         r.put("serverSystemCpuMicrosPerDelivery", deliveries > 0 ? totalSys / 1e3 / deliveries : null);
+        r.put("serverJitCpuMicrosPerDelivery", deliveries > 0 ? totalJit / 1e3 / deliveries : null);
         r.put("serverCpuPercentOfOneCore", 100.0 * total / (window * 1e9));
         r.put("totalCpuMicrosPerDelivery", deliveries > 0 ? total / 1e3 / deliveries : null);
         r.put("totalSystemCpuMicrosPerDelivery", deliveries > 0 ? totalSys / 1e3 / deliveries : null);

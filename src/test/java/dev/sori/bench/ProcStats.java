@@ -46,6 +46,39 @@ final class ProcStats {
         }
     }
 
+    /**
+     * CPU (user + system, nanoseconds) of a JVM's JIT compiler threads ("C1 CompilerThre…",
+     * "C2 CompilerThre…" in {@code /proc/PID/task/TID/stat}); 0 for a process that has none. At
+     * chat rates the JIT goes on compiling for minutes (H2's code runs 20 times a second), so a
+     * window's CPU carries a share of compilation that a settled server does not pay: reported
+     * beside the total, never subtracted from it silently. A compiler thread that ended takes its
+     * time with it (HotSpot starts and stops them on demand), so this is a lower bound.
+     */
+    static long jitNanos(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        long total = 0;
+        long tick = 1_000_000_000L / TICKS_PER_SECOND;
+        try (var tasks = Files.newDirectoryStream(Paths.get("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * tick;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended in between
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return total;
+    }
+
     /** VmRSS in KiB; -1 when unreadable. */
     static long rssKiB(long pid) {
         return statusField(pid, "VmRSS:");
@@ -204,12 +237,12 @@ final class ProcStats {
         }
     }
 
-    /** {user, system} nanoseconds of each pid, in order; a pid that cannot be read counts 0. */
+    /** {user, system, JIT} nanoseconds of each pid, in order; a pid that cannot be read counts 0. */
     static long[][] userSystem(List<Long> pids) {
         long[][] out = new long[pids.size()][];
         for (int i = 0; i < out.length; i++) {
             long[] us = userSystemNanos(pids.get(i));
-            out[i] = us == null ? new long[] {0, 0} : us;
+            out[i] = us == null ? new long[] {0, 0, 0} : new long[] {us[0], us[1], jitNanos(pids.get(i))};
         }
         return out;
     }
@@ -267,12 +300,14 @@ final class ProcStats {
     }
 
     /** A CPU and time reading of the server and the generator, to take differences of. */
-    record Snapshot(long wallNanos, long serverCpuNanos, long serverSysNanos, long selfCpuNanos, long selfSysNanos) {
+    record Snapshot(long wallNanos, long serverCpuNanos, long serverSysNanos, long serverJitNanos, long selfCpuNanos,
+                    long selfSysNanos) {
         static Snapshot take(long serverPid) {
             long[] server = userSystemNanos(serverPid);
             long[] self = userSystemNanos(selfPid());
             return new Snapshot(System.nanoTime(), server == null ? -1 : server[0] + server[1],
-                    server == null ? -1 : server[1], self == null ? -1 : self[0] + self[1], self == null ? -1 : self[1]);
+                    server == null ? -1 : server[1], jitNanos(serverPid), self == null ? -1 : self[0] + self[1],
+                    self == null ? -1 : self[1]);
         }
     }
 }

@@ -651,10 +651,10 @@ final class Scenarios {
     private static String stepLine(Map<String, Object> s) {
         return String.format(Locale.ROOT,
                 "offered %.0f/s delivered %.0f/s p50 %s p99 %s p99.9 %s ms lost %s server %.2f µs/delivery "
-                        + "(%.0f%% core) generator %.0f%% core%s",
+                        + "(JIT %.2f; %.0f%% core) generator %.0f%% core%s",
                 num(s.get("offeredDeliveriesPerSecond")), num(s.get("deliveriesPerSecond")), lat(s, "p50"),
                 lat(s, "p99"), lat(s, "p99.9"), s.get("lost"), num(s.get("serverCpuMicrosPerDelivery")),
-                num(s.get("serverCpuPercentOfOneCore")), num(s.get("generatorCpuPercentOfOneCore")),
+                num(s.get("serverJitCpuMicrosPerDelivery")), num(s.get("serverCpuPercentOfOneCore")), num(s.get("generatorCpuPercentOfOneCore")),
                 s.containsKey("ok") ? " ok=" + s.get("ok") : "") + nodeSplit(s);
     }
 
