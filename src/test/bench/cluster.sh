@@ -11,6 +11,8 @@
 #                                                # 10): the JIT compiles for minutes at these rates
 #   SCENARIO=joinstorm src/test/bench/cluster.sh # 5,000 clients join at once (spread over the nodes):
 #                                                # time until every join is answered and counts settle
+#   STORM_WARM=1 SCENARIO=joinstorm src/test/bench/cluster.sh   # ... after one storm that is not
+#                                                # measured, whose clients have left (warm nodes)
 #
 # Each mode gets a fresh PostgreSQL database (127.0.0.1:5432, user postgres, trust) and, for the
 # cluster, a private redis-server on a free port (never the machine's shared one). The same
@@ -76,6 +78,18 @@ start_node() { # NAME DB [extra server options]
 }
 
 join() { local IFS=$1; shift; echo "$*"; }
+# The join storm against the nodes of $MODE: STORM_WARM storms first (default 0) whose clients all
+# leave again, on nodes that have then compiled the path, as nodes that have been up a while have;
+# then the measured one. Every storm's JSON is kept.
+storm() { # bench options naming the nodes
+  for w in $(seq 1 "${STORM_WARM:-0}"); do
+    src/test/bench/bench.sh --scenario joinstorm --clients "${STORM:-5000}" "$@" --out "$OUT/$MODE-joinstorm-warm$w.json" \
+      2>&1 | grep -v '^\[' | tee "$OUT/$MODE-joinstorm-warm$w.out"
+    sleep 5 # every leave announced
+  done
+  src/test/bench/bench.sh --scenario joinstorm --clients "${STORM:-5000}" "$@" --out "$OUT/$MODE-joinstorm.json" \
+    2>&1 | grep -v '^\[' | tee "$OUT/$MODE-joinstorm.out"
+}
 
 for MODE in $MODES; do
   DB=sori_bench_${STAMP}_$MODE
@@ -86,8 +100,7 @@ for MODE in $MODES; do
       start_node n1 "$DB"
       echo "== single (load $(cut -d' ' -f1-3 /proc/loadavg)): one node on PostgreSQL $DB"
       if [[ ${SCENARIO:-} == joinstorm ]]; then
-        src/test/bench/bench.sh --scenario joinstorm --clients "${STORM:-5000}" --url "${URLS[0]}" --pid "${PIDS[0]}" \
-          --label "join storm, one node" --out "$OUT/single-joinstorm.json" 2>&1 | grep -v '^\[' | tee "$OUT/single-joinstorm.out"
+        storm --url "${URLS[0]}" --pid "${PIDS[0]}" --pg-db "$DB" --label "join storm, one node"
         psql_ -c "select 1" >/dev/null; cleanup; continue
       fi
       src/test/bench/bench.sh --scenario ceiling --url "${URLS[0]}" --pid "${PIDS[0]}" --pg-db "$DB" \
@@ -114,9 +127,8 @@ for MODE in $MODES; do
       done
       echo "== cluster (load $(cut -d' ' -f1-3 /proc/loadavg)): $NODES nodes on Redis :$REDIS_PORT and PostgreSQL $DB"
       if [[ ${SCENARIO:-} == joinstorm ]]; then
-        src/test/bench/bench.sh --scenario joinstorm --clients "${STORM:-5000}" --urls "$(join , "${URLS[@]}")" \
-          --pid "${PIDS[0]}" --label "join storm, $NODES nodes" --out "$OUT/cluster-joinstorm.json" 2>&1 \
-          | grep -v '^\[' | tee "$OUT/cluster-joinstorm.out"
+        storm --urls "$(join , "${URLS[@]}")" --pid "${PIDS[0]}" --pids "$(join , "${PIDS[@]}")" \
+          --redis-port "$REDIS_PORT" --pg-db "$DB" --label "join storm, $NODES nodes"
         cleanup; continue
       fi
       src/test/bench/bench.sh --scenario cluster --urls "$(join , "${URLS[@]}")" --pids "$(join , "${PIDS[@]}")" \

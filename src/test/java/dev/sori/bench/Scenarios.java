@@ -92,6 +92,12 @@ final class Scenarios {
     /** N clients join one room; how long until every one of them has seen the final count. */
     static Map<String, Object> joinStorm(Options o, Generator g, int n) throws InterruptedException {
         long timeout = o.getLong("settle-timeout", 600) * 1000;
+        List<List<Long>> groupPids = new ArrayList<>();
+        List<long[][]> groupsBefore = new ArrayList<>();
+        for (ProcStats.CpuGroup group : g.cpuGroups) {
+            groupPids.add(group.pids().get());
+            groupsBefore.add(ProcStats.userSystem(groupPids.get(groupPids.size() - 1)));
+        }
         ProcStats.Snapshot before = ProcStats.Snapshot.take(g.serverPid);
         Map<String, Object> c = g.connect(n, o.getInt("in-flight", 64), false, timeout);
         long connectedAt = System.nanoTime();
@@ -117,6 +123,22 @@ final class Scenarios {
         r.put("closedWith1013", g.run.closes1013.sum());
         r.put("closedOtherwise", g.run.closesOther.sum());
         r.put("serverCpuSeconds", (after.serverCpuNanos() - before.serverCpuNanos()) / 1e9);
+        if (!g.cpuGroups.isEmpty()) { // a cluster: every node, Redis and the database's backends
+            Map<String, Object> byGroup = new LinkedHashMap<>();
+            double total = 0;
+            for (int i = 0; i < groupPids.size(); i++) {
+                long[][] a = groupsBefore.get(i);
+                long[][] b = ProcStats.userSystem(groupPids.get(i));
+                long cpu = 0;
+                for (int k = 0; k < a.length; k++) {
+                    cpu += Math.max(0, b[k][0] + b[k][1] - a[k][0] - a[k][1]);
+                }
+                byGroup.put(g.cpuGroups.get(i).name(), cpu / 1e9);
+                total += cpu / 1e9;
+            }
+            r.put("cpuSecondsByProcessGroup", byGroup);
+            r.put("clusterCpuSeconds", total);
+        }
         r.put("generatorCpuSeconds", (after.selfCpuNanos() - before.selfCpuNanos()) / 1e9);
         r.put("serverCpuMicrosPerSystemFrame",
                 system > 0 ? (after.serverCpuNanos() - before.serverCpuNanos()) / 1e3 / system : null);
@@ -699,9 +721,11 @@ final class Scenarios {
             case "connect" -> sb.append(String.format(Locale.ROOT, "%s welcomed in %.2f s = %.0f handshakes/s",
                     r.get("welcomed"), num(r.get("seconds")), num(r.get("handshakesPerSecond"))));
             case "joinstorm" -> sb.append(String.format(Locale.ROOT,
-                    "%s clients settled=%s in %.1f s; %s system frames (%s coalesced); server CPU %.1f s",
+                    "%s clients settled=%s in %.1f s; %s system frames (%s coalesced); server CPU %.1f s%s",
                     r.get("clients"), r.get("settled"), num(r.get("settleSeconds")), r.get("systemFramesReceived"),
-                    r.get("coalescedFramesReceived"), num(r.get("serverCpuSeconds"))));
+                    r.get("coalescedFramesReceived"), num(r.get("serverCpuSeconds")),
+                    r.containsKey("cpuSecondsByProcessGroup") ? "; CPU s by process " + r.get("cpuSecondsByProcessGroup")
+                            : ""));
             case "fanout" -> sb.append(stepLine(r)).append(" targets ").append(r.get("targets"));
             case "memory" -> sb.append(String.format(Locale.ROOT,
                     "%s connections: %.2f KiB RSS each (%.2f after GC), live heap %.2f KiB each; "
