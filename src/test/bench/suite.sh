@@ -13,6 +13,10 @@
 #                                                # (src/test/bench/node-socketio/; the generator runs with
 #                                                # --wire socketio; fanout-jfr is skipped: JFR is Java-only;
 #                                                # stuck runs but sees no 1013: Socket.IO has no close code)
+#   SERVER=floor src/test/bench/suite.sh fanout  # ... or against the floor of issue 19 (src/test/bench/floor/):
+#                                                # a C server doing one write() per delivery and nothing
+#                                                # else, compiled into target/floor on demand; FLOOR_OPTS
+#                                                # passes it options (--no-coalesce: every join on its own)
 #   CLIENT=jdk src/test/bench/suite.sh fanout     # the generator's client library: raw (default, the lean
 #                                                # one), jdk (steps 1-5 of docs/benchmarks.md) or tyrus
 #
@@ -24,7 +28,9 @@ case $SERVER in
   sori) [[ -f target/server.jar ]] || mvn -q -B package -DskipTests -DskipBrowserTests ;;
   node) [[ -d src/test/bench/node-ws/node_modules ]] || (cd src/test/bench/node-ws && npm ci --silent) ;;
   socketio) [[ -d src/test/bench/node-socketio/node_modules ]] || (cd src/test/bench/node-socketio && npm ci --silent) ;;
-  *) echo "SERVER is sori, node or socketio" >&2; exit 2 ;;
+  floor) [[ target/floor -nt src/test/bench/floor/floor.c ]] \
+           || { mkdir -p target && gcc -O2 -Wall -o target/floor src/test/bench/floor/floor.c; } ;;
+  *) echo "SERVER is sori, node, socketio or floor" >&2; exit 2 ;;
 esac
 # The Socket.IO yardstick carries each frame as a Socket.IO event; the others speak the protocol as is.
 if [[ $SERVER == socketio ]]; then WIRE=socketio; else WIRE=sori; fi
@@ -35,6 +41,8 @@ OUT=${OUT:-target/bench/suite-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 if [[ $SERVER == sori ]]; then
   echo "results in $OUT; server JVM flags: $SERVER_OPTS; open files: $(ulimit -n)"
+elif [[ $SERVER == floor ]]; then
+  echo "results in $OUT; server: the C floor (target/floor, $(gcc --version | head -1)) ${FLOOR_OPTS:-}; open files: $(ulimit -n)"
 elif [[ $SERVER == node ]]; then
   echo "results in $OUT; server: Node $(node --version) with ws $(node -p "require('./src/test/bench/node-ws/node_modules/ws/package.json').version"); open files: $(ulimit -n)"
 else
@@ -55,6 +63,9 @@ start_server() { # NAME [extra JVM flags]
     rm -rf "$OUT/data"
     java $SERVER_OPTS "$@" -jar target/server.jar --host 127.0.0.1 --port 0 --max-connections-per-address 0 \
       --data-dir "$OUT/data" >"$log" 2>&1 &
+  elif [[ $SERVER == floor ]]; then
+    # shellcheck disable=SC2086
+    target/floor --host 127.0.0.1 --port 0 ${FLOOR_OPTS:-} >"$log" 2>&1 &
   elif [[ $SERVER == node ]]; then
     node src/test/bench/node-ws/server.mjs --host 127.0.0.1 --port 0 >"$log" 2>&1 &
   else
@@ -112,21 +123,26 @@ run_warm_connect() {
   stop_server
 }
 
-# Against Node there is no live heap to read (jcmd speaks only to a JVM).
+# Against Node or the floor there is no live heap to read (jcmd speaks only to a JVM).
 no_heap() { [[ $SERVER == sori ]] || echo --heap false; }
 skip_socketio() { # NAME WHY: true (and says so) when NAME cannot run against the Socket.IO yardstick
   [[ $SERVER == socketio ]] || return 1
   echo "== $1: not supported against SERVER=socketio ($2); skipped"
 }
 
+skip_floor() { # NAME WHY: true (and says so) when NAME cannot run against the floor
+  [[ $SERVER == floor ]] || return 1
+  echo "== $1: not supported against SERVER=floor ($2); skipped"
+}
+
 # The fan-out's warm-up in seconds. 10 s leaves the JIT compiling through the measured 30 s (13-17 %
-# of the server's CPU there, session 10); FANOUT_WARMUP=90 measures a settled server.
+# of the server's CPU there, session 10); FANOUT_WARMUP=60 or more measures a settled server.
 FANOUT_WARMUP=${FANOUT_WARMUP:-10}
 all=(fanout fanout-jfr ceiling memory memory-lean joinstorm connect-raw connect-warm connect-churn connect-hold stuck stuck-fast)
 for s in "${@:-${all[@]}}"; do
   case $s in
     fanout)        run fanout --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup "$FANOUT_WARMUP" --duration 30 ;;
-    fanout-jfr)    skip_socketio fanout-jfr "JFR profiles a JVM" || run fanout-jfr --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup "$FANOUT_WARMUP" --duration 30 \
+    fanout-jfr)    skip_socketio fanout-jfr "JFR profiles a JVM" || skip_floor fanout-jfr "JFR profiles a JVM" || run fanout-jfr --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup "$FANOUT_WARMUP" --duration 30 \
                      --jfr "$OUT/fanout.jfr" ;;
     ceiling)       run ceiling --scenario ceiling --clients 2000 --senders 10 --warmup 3 --duration 10 ;;
     memory)        run memory --scenario memory --clients 10000 $(no_heap) ;;
