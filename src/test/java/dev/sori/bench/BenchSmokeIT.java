@@ -46,6 +46,9 @@ class BenchSmokeIT {
             assertThat(((Number) latency.get("count")).longValue()).isEqualTo(300L * 20); // the measured window
             assertThat(((Number) latency.get("p50")).doubleValue()).isPositive();
             assertThat(((Number) r.get("serverCpuMicrosPerDelivery")).doubleValue()).isPositive();
+            // A fresh JVM compiles through such a run: its compiler threads were found and read.
+            assertThat(((Number) r.get("serverJitCpuMicrosPerDelivery")).doubleValue())
+                    .isPositive().isLessThan(((Number) r.get("serverCpuMicrosPerDelivery")).doubleValue());
             assertThat(((Number) r.get("generatorCpuPercentOfOneCore")).doubleValue()).isPositive();
             assertThat(((Number) r.get("deliveriesPerSecond")).doubleValue()).isGreaterThan(0);
         }
