@@ -1,5 +1,6 @@
 package dev.sori.chat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,12 +9,31 @@ import java.nio.charset.StandardCharsets;
  * broadcast so that a transport which writes frames as bytes ({@link Connection#writesFrames})
  * neither encodes nor frames it again for every recipient. {@code bytes} is the payload's UTF-8
  * size, what the outbox caps count.
+ *
+ * <p>A frame for many recipients ({@link #forMany}) also keeps its wire bytes in one direct
+ * buffer: a socket write from a heap buffer first copies it into a temporary direct one (the
+ * JDK's per-thread buffer cache), once per recipient; from {@link #view} of the shared direct
+ * copy it writes at once. One copy per broadcast instead of one per delivery.
  */
-public record EncodedFrame(String text, int bytes, byte[] wire) {
+public record EncodedFrame(String text, int bytes, byte[] wire, ByteBuffer shared) {
 
+    /** A frame for one recipient. */
     public static EncodedFrame of(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        return new EncodedFrame(text, payload.length, textFrame(payload));
+        return new EncodedFrame(text, payload.length, textFrame(payload), null);
+    }
+
+    /** A frame for many recipients: a room's broadcast. */
+    public static EncodedFrame forMany(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] wire = textFrame(payload);
+        ByteBuffer shared = ByteBuffer.allocateDirect(wire.length).put(wire).flip().asReadOnlyBuffer();
+        return new EncodedFrame(text, payload.length, wire, shared);
+    }
+
+    /** The wire bytes for one write: a view of its own, read-only, over the shared bytes. */
+    public ByteBuffer view() {
+        return shared != null ? shared.duplicate() : ByteBuffer.wrap(wire).asReadOnlyBuffer();
     }
 
     /** An unmasked, final text frame (RFC 6455 §5.2): what a server sends. */

@@ -38,6 +38,6 @@ final class Frames {
     }
 
     static EncodedFrame event(String type, Object payload) {
-        return EncodedFrame.of(Json.write(ServerFrame.event(type, payload)));
+        return EncodedFrame.forMany(Json.write(ServerFrame.event(type, payload)));
     }
 }

@@ -150,8 +150,7 @@ public final class Outbox {
     private void sendFrames(EncodedFrame first) {
         EncodedFrame next = queue.peek();
         if (next == null || first.wire().length + next.wire().length > MAX_WRITE_BYTES) {
-            connection.sendFrames(ByteBuffer.wrap(first.wire()).asReadOnlyBuffer(),
-                    failure -> completed(1, first.bytes(), failure));
+            connection.sendFrames(first.view(), failure -> completed(1, first.bytes(), failure));
             return;
         }
         List<EncodedFrame> batch = new ArrayList<>();
