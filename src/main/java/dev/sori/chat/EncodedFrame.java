@@ -25,10 +25,9 @@ public record EncodedFrame(String text, int bytes, byte[] wire, ByteBuffer share
 
     /** A frame for many recipients: a room's broadcast. */
     public static EncodedFrame forMany(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        byte[] wire = textFrame(payload);
-        ByteBuffer shared = ByteBuffer.allocateDirect(wire.length).put(wire).flip().asReadOnlyBuffer();
-        return new EncodedFrame(text, payload.length, wire, shared);
+        EncodedFrame one = of(text);
+        ByteBuffer shared = ByteBuffer.allocateDirect(one.wire.length).put(one.wire).flip().asReadOnlyBuffer();
+        return new EncodedFrame(text, one.bytes, one.wire, shared);
     }
 
     /** The wire bytes for one write: a view of its own, read-only, over the shared bytes. */

@@ -229,7 +229,7 @@ final class Generator implements AutoCloseable {
         }
         List<long[][]> groupsA = new ArrayList<>();
         for (List<Long> pids : groupPids) {
-            groupsA.add(ProcStats.userSystem(pids));
+            groupsA.add(ProcStats.cpuOf(pids));
         }
         java.util.Map<String, Long> redisA = redisPort > 0 ? ProcStats.redisInfo(redisPort) : null;
         ProcStats.Snapshot a = ProcStats.Snapshot.take(serverPid);
@@ -256,7 +256,7 @@ final class Generator implements AutoCloseable {
         long deliveredB = delivered();
         List<long[][]> groupsB = new ArrayList<>();
         for (List<Long> pids : groupPids) {
-            groupsB.add(ProcStats.userSystem(pids));
+            groupsB.add(ProcStats.cpuOf(pids));
         }
         java.util.Map<String, Long> redisB = redisPort > 0 ? ProcStats.redisInfo(redisPort) : null;
         Histogram sameNode = run.latencySameNode.getIntervalHistogram();
@@ -376,18 +376,10 @@ final class Generator implements AutoCloseable {
         long totalSys = 0;
         long totalJit = 0;
         for (int g = 0; g < cpuGroups.size(); g++) {
-            long cpu = 0;
-            long sys = 0;
-            long jit = 0;
-            for (int i = 0; i < pids.get(g).size(); i++) {
-                long[] x = a.get(g)[i];
-                long[] y = b.get(g)[i];
-                if (y[0] + y[1] >= x[0] + x[1]) { // a pid gone or reused in between counts nothing
-                    cpu += y[0] + y[1] - x[0] - x[1];
-                    sys += y[1] - x[1];
-                    jit += Math.max(0, y[2] - x[2]);
-                }
-            }
+            long[] spent = ProcStats.spentBetween(a.get(g), b.get(g));
+            long cpu = spent[0];
+            long sys = spent[1];
+            long jit = spent[2];
             total += cpu;
             totalSys += sys;
             totalJit += jit;

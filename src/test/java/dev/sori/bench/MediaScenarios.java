@@ -207,7 +207,7 @@ final class MediaScenarios {
             try {
                 Generator.sleepUntil(start);
                 List<Long> backends = pgDb == null ? List.of() : ProcStats.postgresBackends(pgDb);
-                long[][] pgBefore = ProcStats.userSystem(backends);
+                long[][] pgBefore = ProcStats.cpuOf(backends);
                 ProcStats.Snapshot before = ProcStats.Snapshot.take(pid);
                 long rssStart = ProcStats.rssKiB(pid);
                 long rssMax = rssStart;
@@ -216,11 +216,7 @@ final class MediaScenarios {
                     rssMax = Math.max(rssMax, ProcStats.rssKiB(pid));
                 }
                 ProcStats.Snapshot after = ProcStats.Snapshot.take(pid);
-                long[][] pgAfter = ProcStats.userSystem(backends);
-                long pgNanos = 0;
-                for (int i = 0; i < backends.size(); i++) { // a backend gone meanwhile reads 0: counted as 0
-                    pgNanos += Math.max(0, pgAfter[i][0] + pgAfter[i][1] - pgBefore[i][0] - pgBefore[i][1]);
-                }
+                long pgNanos = ProcStats.spentBetween(pgBefore, ProcStats.cpuOf(backends))[0];
                 return new Window(before, after, rssStart, rssMax, ProcStats.rssKiB(pid), pgNanos / 1e9);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -36,14 +36,18 @@ final class ProcStats {
             return null;
         }
         try {
-            String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // f[0] is field 3 (state); utime is field 14, stime field 15.
-            long tick = 1_000_000_000L / TICKS_PER_SECOND;
-            return new long[] {Long.parseLong(f[11]) * tick, Long.parseLong(f[12]) * tick};
+            return userSystemOf(Files.readString(Paths.get("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** {utime, stime} in nanoseconds from the text of a {@code stat} file (a process's or a thread's). */
+    private static long[] userSystemOf(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // f[0] is field 3 (state); utime is field 14, stime field 15.
+        long tick = 1_000_000_000L / TICKS_PER_SECOND;
+        return new long[] {Long.parseLong(f[11]) * tick, Long.parseLong(f[12]) * tick};
     }
 
     /**
@@ -59,15 +63,14 @@ final class ProcStats {
             return 0;
         }
         long total = 0;
-        long tick = 1_000_000_000L / TICKS_PER_SECOND;
         try (var tasks = Files.newDirectoryStream(Paths.get("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * tick;
+                        long[] us = userSystemOf(stat);
+                        total += us[0] + us[1];
                     }
                 } catch (IOException | RuntimeException e) {
                     // the thread ended in between
@@ -238,13 +241,31 @@ final class ProcStats {
     }
 
     /** {user, system, JIT} nanoseconds of each pid, in order; a pid that cannot be read counts 0. */
-    static long[][] userSystem(List<Long> pids) {
+    static long[][] cpuOf(List<Long> pids) {
         long[][] out = new long[pids.size()][];
         for (int i = 0; i < out.length; i++) {
             long[] us = userSystemNanos(pids.get(i));
             out[i] = us == null ? new long[] {0, 0, 0} : new long[] {us[0], us[1], jitNanos(pids.get(i))};
         }
         return out;
+    }
+
+    /**
+     * {CPU, system, JIT} nanoseconds the same pids spent between two {@link #cpuOf} readings,
+     * summed; a pid gone or reused in between (its CPU went backwards) counts nothing.
+     */
+    static long[] spentBetween(long[][] before, long[][] after) {
+        long[] spent = new long[3];
+        for (int i = 0; i < before.length; i++) {
+            long[] x = before[i];
+            long[] y = after[i];
+            if (y[0] + y[1] >= x[0] + x[1]) {
+                spent[0] += y[0] + y[1] - x[0] - x[1];
+                spent[1] += y[1] - x[1];
+                spent[2] += Math.max(0, y[2] - x[2]);
+            }
+        }
+        return spent;
     }
 
     /**

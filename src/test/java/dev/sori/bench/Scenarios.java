@@ -96,7 +96,7 @@ final class Scenarios {
         List<long[][]> groupsBefore = new ArrayList<>();
         for (ProcStats.CpuGroup group : g.cpuGroups) {
             groupPids.add(group.pids().get());
-            groupsBefore.add(ProcStats.userSystem(groupPids.get(groupPids.size() - 1)));
+            groupsBefore.add(ProcStats.cpuOf(groupPids.get(groupPids.size() - 1)));
         }
         ProcStats.Snapshot before = ProcStats.Snapshot.take(g.serverPid);
         Map<String, Object> c = g.connect(n, o.getInt("in-flight", 64), false, timeout);
@@ -127,12 +127,7 @@ final class Scenarios {
             Map<String, Object> byGroup = new LinkedHashMap<>();
             double total = 0;
             for (int i = 0; i < groupPids.size(); i++) {
-                long[][] a = groupsBefore.get(i);
-                long[][] b = ProcStats.userSystem(groupPids.get(i));
-                long cpu = 0;
-                for (int k = 0; k < a.length; k++) {
-                    cpu += Math.max(0, b[k][0] + b[k][1] - a[k][0] - a[k][1]);
-                }
+                long cpu = ProcStats.spentBetween(groupsBefore.get(i), ProcStats.cpuOf(groupPids.get(i)))[0];
                 byGroup.put(g.cpuGroups.get(i).name(), cpu / 1e9);
                 total += cpu / 1e9;
             }
@@ -676,7 +671,8 @@ final class Scenarios {
                         + "(JIT %.2f; %.0f%% core) generator %.0f%% core%s",
                 num(s.get("offeredDeliveriesPerSecond")), num(s.get("deliveriesPerSecond")), lat(s, "p50"),
                 lat(s, "p99"), lat(s, "p99.9"), s.get("lost"), num(s.get("serverCpuMicrosPerDelivery")),
-                num(s.get("serverJitCpuMicrosPerDelivery")), num(s.get("serverCpuPercentOfOneCore")), num(s.get("generatorCpuPercentOfOneCore")),
+                num(s.get("serverJitCpuMicrosPerDelivery")), num(s.get("serverCpuPercentOfOneCore")),
+                num(s.get("generatorCpuPercentOfOneCore")),
                 s.containsKey("ok") ? " ok=" + s.get("ok") : "") + nodeSplit(s);
     }
 
