@@ -210,12 +210,19 @@ function proxy(plan) {
     const server = ws.connectToServer();
     const messageIds = new Set();
     let swallowing = false;
-    plan.cut = () => {
+    // Once cut, frames still on their way (a typing notice, a ping) are dropped here: forwarded,
+    // they would reach the proxy's own socket to the server after it began closing, and Chromium
+    // logs that as a console error of the page's, which fails the run.
+    let cut = false;
+    const cutNow = () => {
+      cut = true;
       plan.mode = 'refuse';
       ws.close({ code: 4000, reason: 'cut (test)' }).catch(() => {});
       server.close().catch(() => {});
     };
+    plan.cut = cutNow;
     ws.onMessage((data) => {
+      if (cut) return;
       const frame = JSON.parse(String(data));
       plan.sent.push(frame);
       if (frame.type === 'new_message') messageIds.add(frame.id);
@@ -227,15 +234,12 @@ function proxy(plan) {
       if (plan.mode === 'lose-answer' && frame.type === 'new_message') swallowing = true;
     });
     server.onMessage((data) => {
+      if (cut) return;
       const frame = JSON.parse(String(data));
       const messageAck = frame.type === 'ack' && messageIds.has(frame.id);
       if (messageAck) plan.acks.push(frame.payload);
       if (swallowing) {
-        if (messageAck) {
-          plan.mode = 'refuse';
-          ws.close({ code: 4000, reason: 'cut (test)' }).catch(() => {});
-          server.close().catch(() => {});
-        }
+        if (messageAck) cutNow();
         return;
       }
       ws.send(data);
