@@ -15,6 +15,7 @@ import dev.sori.config.Source;
 import dev.sori.store.StoreSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
@@ -113,6 +114,8 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        // Before the storage and the listener start: their start-up garbage is the first to go back.
+        List<String> memoryFlags = IdleMemoryReturn.apply();
         String host = values.get(Settings.HOST);
         ChatNode node = ChatNode.start(chat, cluster,
                 shared -> shared ? Storage.openShared(storeSettings) : Storage.open(storeSettings),
@@ -149,6 +152,10 @@ public final class Main implements Callable<Integer> {
         String s = server.secure() ? "s" : "";
         System.out.println("Sori " + Version.get() + " listening: page http" + s + "://" + authority + "/ websocket ws"
                 + s + "://" + authority + "/chat");
+        if (!memoryFlags.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "memory: given back when idle ({0}; a flag on the command line wins)",
+                    String.join(", ", memoryFlags));
+        }
         LOG.log(System.Logger.Level.INFO, "WebSocket origins: {0}; handshake timeout {1} ms{2}; trusted proxies: {3}",
                 edge.origins(), Long.toString(edge.handshakeTimeout().toMillis()),
                 edge.tls() == null ? "" : "; TLS from " + edge.tls().file(), edge.trustedProxies());

@@ -229,6 +229,18 @@ final class Scenarios {
         r.put("points", List.of(start, half, full));
         perConnection(r, "", start, full, heap);
         perConnection(r, "Marginal", half, full, heap);
+        long longIdleMs = o.getLong("long-idle-ms", 0);
+        if (longIdleMs > 0) {
+            // The same N connections after a longer quiet spell: what a collector gives back once a
+            // server has been idle (G1's periodic collection, V8's idle-time GC) is RSS the server
+            // no longer holds for them.
+            Thread.sleep(longIdleMs);
+            long rss = ProcStats.rssKiB(pid);
+            r.put("longIdleMs", longIdleMs);
+            r.put("rssKiBLongIdle", rss);
+            r.put("rssKiBPerConnectionLongIdle",
+                    (rss - ((Number) start.get("rssKiB")).doubleValue()) / ((Number) full.get("connections")).intValue());
+        }
         r.put("serverThreads", ProcStats.threads(pid));
         r.put("closedWith1013", g.run.closes1013.sum());
         return r;
@@ -728,7 +740,9 @@ final class Scenarios {
                             + "marginal (the second half): %.2f KiB RSS each, live heap %.2f KiB each",
                     r.get("openConnections"), num(r.get("rssKiBPerConnection")),
                     num(r.get("rssKiBPerConnectionAfterGc")), num(r.get("liveHeapKiBPerConnection")),
-                    num(r.get("rssKiBPerConnectionMarginal")), num(r.get("liveHeapKiBPerConnectionMarginal"))));
+                    num(r.get("rssKiBPerConnectionMarginal")), num(r.get("liveHeapKiBPerConnectionMarginal")))
+                    + (r.containsKey("rssKiBLongIdle") ? String.format(Locale.ROOT, "; after %d s idle: %.2f KiB RSS each",
+                            ((Number) r.get("longIdleMs")).longValue() / 1000, num(r.get("rssKiBPerConnectionLongIdle"))) : ""));
             case "stuck" -> sb.append(String.format(Locale.ROOT,
                     "p99 %.2f ms without, %.2f ms with %s stuck (%+.1f%%); stuck sockets' close codes %s; RSS max %s → %s KiB",
                     num(r.get("p99MillisWithout")), num(r.get("p99MillisWith")), r.get("stuck"),

@@ -200,6 +200,34 @@ class ServerProcessIT {
         }
     }
 
+    /**
+     * With the JVM's defaults the jar makes its collector give memory back when idle (issue 19):
+     * three flags set at start-up, said in one line, and really in force in the JVM; a flag the
+     * user gave is never overridden, and a value the JVM refuses next to it is skipped quietly.
+     */
+    @Test
+    void withTheJvmsDefaultsTheServerGivesMemoryBackWhenIdleAndAUsersFlagWins() throws Exception {
+        try (ServerProcess server = ServerProcess.start()) {
+            server.awaitOutput(Duration.ofSeconds(10), "memory: given back when idle (MinHeapFreeRatio=10, "
+                    + "MaxHeapFreeRatio=20, G1PeriodicGCInterval=30000; a flag on the command line wins)");
+            assertThat(server.jcmd("VM.flags")).contains("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20",
+                    "-XX:G1PeriodicGCInterval=30000");
+        }
+        // The user's minimum ratio stands, and it puts 20 % out of reach for the maximum: only the
+        // periodic collection is applied.
+        try (ServerProcess server = ServerProcess.start(List.of("-XX:MinHeapFreeRatio=50"), Map.of())) {
+            server.awaitOutput(Duration.ofSeconds(10), "memory: given back when idle (G1PeriodicGCInterval=30000;");
+            assertThat(server.jcmd("VM.flags")).contains("-XX:MinHeapFreeRatio=50", "-XX:G1PeriodicGCInterval=30000")
+                    .doesNotContain("-XX:MaxHeapFreeRatio=20");
+        }
+        try (ServerProcess server = ServerProcess.start(
+                List.of("-XX:MinHeapFreeRatio=40", "-XX:MaxHeapFreeRatio=70", "-XX:G1PeriodicGCInterval=0"), Map.of())) {
+            String out = server.awaitOutput(Duration.ofSeconds(10), "WebSocket origins:");
+            assertThat(out).doesNotContain("memory: given back");
+            assertThat(out).doesNotContainPattern(STACK_TRACE);
+        }
+    }
+
     /** A finished run of the jar: its exit code and everything it printed. */
     record Run(int exitCode, String output) {
     }

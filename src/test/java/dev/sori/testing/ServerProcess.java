@@ -249,7 +249,8 @@ public final class ServerProcess implements AutoCloseable {
         return Long.parseLong(m.group(1)) * 1024;
     }
 
-    private String jcmd(String command) {
+    /** {@code jcmd PID COMMAND}'s output (e.g. {@code VM.flags}); fails the test when jcmd does. */
+    public String jcmd(String command) {
         String jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString();
         try {
             Process p = new ProcessBuilder(jcmd, Long.toString(pid()), command).redirectErrorStream(true).start();
