@@ -13,6 +13,9 @@
 #                                                # time until every join is answered and counts settle
 #   STORM_WARM=1 SCENARIO=joinstorm src/test/bench/cluster.sh   # ... after one storm that is not
 #                                                # measured, whose clients have left (warm nodes)
+#   STORM_PROFILE=30 STORM_WARM=3 SCENARIO=joinstorm MODES=cluster src/test/bench/cluster.sh
+#                                                # ... and each node profiled (profile.sh, 4 ms) for the
+#                                                # first 30 s of the measured storm
 #
 # Each mode gets a fresh PostgreSQL database (127.0.0.1:5432, user postgres, trust) and, for the
 # cluster, a private redis-server on a free port (never the machine's shared one). The same
@@ -87,8 +90,18 @@ storm() { # bench options naming the nodes
       2>&1 | grep -v '^\[' | tee "$OUT/$MODE-joinstorm-warm$w.out"
     sleep 5 # every leave announced
   done
+  local profilers=()
+  if [[ -n ${STORM_PROFILE:-} ]]; then # each node's CPU profile over the measured storm
+    for i in "${!PIDS[@]}"; do
+      src/test/bench/profile.sh "${PIDS[$i]}" "$STORM_PROFILE" "$OUT/$MODE-storm-n$((i + 1)).collapsed" 4ms \
+        >"$OUT/$MODE-storm-n$((i + 1)).shares" 2>&1 &
+      profilers+=($!)
+    done
+    sleep 2 # attached before the first client
+  fi
   src/test/bench/bench.sh --scenario joinstorm --clients "${STORM:-5000}" "$@" --out "$OUT/$MODE-joinstorm.json" \
     2>&1 | grep -v '^\[' | tee "$OUT/$MODE-joinstorm.out"
+  for p in "${profilers[@]}"; do wait "$p" || true; done
 }
 
 for MODE in $MODES; do

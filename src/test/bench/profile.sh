@@ -14,11 +14,16 @@ cd "$(dirname "$0")/../../.."
 PID=$1 SECONDS_=$2 OUT=$3 INTERVAL=${4:-997us}
 VERSION=4.2
 LIB=target/async-profiler/linux-x64/libasyncProfiler.so
+mkdir -p target
+# One unpacking at a time: cluster.sh profiles its nodes at once.
+exec 9>target/async-profiler.lock
+flock 9
 if [[ ! -f $LIB ]]; then
   mvn -q -B dependency:get -Dartifact=tools.profiler:async-profiler:$VERSION:jar:linux-x64 >&2
   mkdir -p target/async-profiler
   (cd target/async-profiler && unzip -o -q ~/.m2/repository/tools/profiler/async-profiler/$VERSION/async-profiler-$VERSION-linux-x64.jar)
 fi
+flock -u 9
 LIB=$(realpath "$LIB")
 mkdir -p "$(dirname "$OUT")"
 OUT=$(realpath "$OUT")

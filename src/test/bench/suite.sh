@@ -17,6 +17,9 @@
 #                                                # a C server doing one write() per delivery and nothing
 #                                                # else, compiled into target/floor on demand; FLOOR_OPTS
 #                                                # passes it options (--no-coalesce: every join on its own)
+#   SERVER_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java src/test/bench/suite.sh connect-raw
+#                                                # the server on another JDK (the generator stays on java)
+#   SERVER_OPTS=" " src/test/bench/suite.sh connect-raw  # no JVM flag at all: the README's run command
 #   CLIENT=jdk src/test/bench/suite.sh fanout     # the generator's client library: raw (default, the lean
 #                                                # one), jdk (steps 1-5 of docs/benchmarks.md) or tyrus
 #
@@ -61,7 +64,7 @@ start_server() { # NAME [extra JVM flags]
     # A fresh embedded database per scenario, so that no run depends on the one before (or on a
     # server still holding ./data).
     rm -rf "$OUT/data"
-    java $SERVER_OPTS "$@" -jar target/server.jar --host 127.0.0.1 --port 0 --max-connections-per-address 0 \
+    ${SERVER_JAVA:-java} $SERVER_OPTS "$@" -jar target/server.jar --host 127.0.0.1 --port 0 --max-connections-per-address 0 \
       --data-dir "$OUT/data" >"$log" 2>&1 &
   elif [[ $SERVER == floor ]]; then
     # shellcheck disable=SC2086

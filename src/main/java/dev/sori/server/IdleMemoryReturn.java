@@ -19,7 +19,7 @@ import java.util.Map;
  * collector, the heap's limits, the young generation), and only flags still at the JVM's default:
  * anything given on the command line or in {@code JAVA_TOOL_OPTIONS} wins. Only {@code server.jar}
  * applies this; in an application server the JVM belongs to the container. A JVM without these
- * flags (not HotSpot, or a collector that ignores them) is left as it is.
+ * flags (not HotSpot) or with another collector than G1 is left as it is.
  */
 final class IdleMemoryReturn {
     /**
@@ -52,7 +52,10 @@ final class IdleMemoryReturn {
         } catch (RuntimeException | LinkageError e) {
             return List.of();
         }
-        if (hotSpot == null) {
+        // G1 is the default collector; any other was chosen (by the user, or by the JVM on a machine
+        // too small for G1) with its own sizing, which these flags are not tuned for.
+        if (hotSpot == null || ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .noneMatch(gc -> gc.getName().startsWith("G1 "))) {
             return List.of();
         }
         List<String> applied = new ArrayList<>();

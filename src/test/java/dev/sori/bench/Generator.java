@@ -128,6 +128,9 @@ final class Generator implements AutoCloseable {
         r.put("generatorCpuMillis", (after.selfCpuNanos() - before.selfCpuNanos()) / 1e6);
         r.put("serverCpuMicrosPerHandshake",
                 (after.serverCpuNanos() - before.serverCpuNanos()) / 1e3 / Math.max(welcomed, 1));
+        // A fresh JVM's first handshakes pay for its compiler threads too: how much of the above.
+        r.put("serverJitCpuMicrosPerHandshake",
+                (after.serverJitNanos() - before.serverJitNanos()) / 1e3 / Math.max(welcomed, 1));
         return r;
     }
 

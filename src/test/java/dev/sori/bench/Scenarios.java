@@ -82,6 +82,8 @@ final class Scenarios {
         r.put("generatorCpuMillis", (after.selfCpuNanos() - before.selfCpuNanos()) / 1e6);
         r.put("serverCpuMicrosPerHandshake",
                 (after.serverCpuNanos() - before.serverCpuNanos()) / 1e3 / Math.max(1, h.getTotalCount()));
+        r.put("serverJitCpuMicrosPerHandshake",
+                (after.serverJitNanos() - before.serverJitNanos()) / 1e3 / Math.max(1, h.getTotalCount()));
         return r;
     }
 
@@ -726,8 +728,10 @@ final class Scenarios {
         Map<String, Object> r = (Map<String, Object>) result.get("result");
         StringBuilder sb = new StringBuilder(scenario).append(": ");
         switch (scenario) {
-            case "connect" -> sb.append(String.format(Locale.ROOT, "%s welcomed in %.2f s = %.0f handshakes/s",
-                    r.get("welcomed"), num(r.get("seconds")), num(r.get("handshakesPerSecond"))));
+            case "connect" -> sb.append(String.format(Locale.ROOT,
+                    "%s welcomed in %.2f s = %.0f handshakes/s; server %.0f µs per handshake (JIT %.0f)",
+                    r.get("welcomed"), num(r.get("seconds")), num(r.get("handshakesPerSecond")),
+                    num(r.get("serverCpuMicrosPerHandshake")), num(r.get("serverJitCpuMicrosPerHandshake"))));
             case "joinstorm" -> sb.append(String.format(Locale.ROOT,
                     "%s clients settled=%s in %.1f s; %s system frames (%s coalesced); server CPU %.1f s%s",
                     r.get("clients"), r.get("settled"), num(r.get("settleSeconds")), r.get("systemFramesReceived"),
