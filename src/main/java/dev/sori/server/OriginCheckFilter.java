@@ -4,23 +4,16 @@ import dev.sori.http.OriginRule;
 import dev.sori.websocket.OriginPolicy;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import org.glassfish.grizzly.Buffer;
-import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.Grizzly;
-import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
-import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.http.util.HttpStatus;
-import org.glassfish.grizzly.memory.Buffers;
 
 /**
  * Refuses what the origin rule guards ({@link OriginRule}: a WebSocket handshake, or any method
@@ -45,7 +38,6 @@ final class OriginCheckFilter extends BaseFilter {
      */
     private static final Attribute<Boolean> CHECKED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
             OriginCheckFilter.class.getName() + ".checked");
-    private static final byte[] BODY = "origin not allowed\n".getBytes(StandardCharsets.US_ASCII);
 
     private final OriginRule rule;
 
@@ -80,33 +72,7 @@ final class OriginCheckFilter extends BaseFilter {
                     OriginPolicy.forLog(method), OriginPolicy.forLog(request.getRequestURI()), connection.getPeerAddress(),
                     OriginPolicy.forLog(origin), OriginPolicy.forLog(host));
         }
-        refuse(ctx, request);
+        PlainRefusal.send(ctx, request, HttpStatus.FORBIDDEN_403, "origin not allowed");
         return ctx.getStopAction();
-    }
-
-    /**
-     * 403 with a short text body, then the connection is closed: it was offered for an upgrade, or
-     * a request body we will not read may still be on its way.
-     */
-    private static void refuse(FilterChainContext ctx, HttpRequestPacket request) {
-        HttpResponsePacket response = request.getResponse();
-        HttpStatus.FORBIDDEN_403.setValues(response);
-        response.setContentType("text/plain;charset=us-ascii");
-        response.setContentLength(BODY.length);
-        response.setHeader(Header.Connection, "close");
-        Buffer body = Buffers.wrap(ctx.getMemoryManager(), BODY);
-        Connection<?> connection = ctx.getConnection();
-        CompletionHandler<WriteResult> thenClose = new EmptyCompletionHandler<>() {
-            @Override
-            public void completed(WriteResult result) {
-                connection.closeSilently();
-            }
-
-            @Override
-            public void failed(Throwable throwable) {
-                connection.closeSilently();
-            }
-        };
-        ctx.write(HttpContent.builder(response).content(body).last(true).build(), thenClose);
     }
 }

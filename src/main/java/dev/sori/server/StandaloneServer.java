@@ -100,6 +100,7 @@ public final class StandaloneServer implements AutoCloseable {
         OriginCheckFilter originCheck = new OriginCheckFilter(new OriginRule(edge.origins()));
         listener.registerAddOn((ignored, chain) -> {
             // After the HTTP codec, before Tyrus's filter (added by the add-on above): both see parsed requests.
+            chain.add(chain.indexOfType(GrizzlyServerFilter.class), new RequestPathFilter());
             chain.add(chain.indexOfType(GrizzlyServerFilter.class), originCheck);
             chain.add(chain.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class) + 1, deadlines);
         });

@@ -159,6 +159,28 @@ class HttpIT {
     }
 
     /**
+     * A path that does not decode is the client's mistake: 400 with a line saying so, not the 500
+     * (and empty body) Grizzly's handler chain gives it. Sent over a plain socket, byte for byte:
+     * HTTP clients refuse to send some of these.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/%2F", "/a%2Fb", "/media/%2F", "/api/rooms/%2F/messages", "/%ZZ", "/%00",
+            "/%2e%2e/%2e%2e/etc/passwd", "/healthz%"})
+    void aPathThatDoesNotDecodeIsABadRequest(String path) throws Exception {
+        try (java.net.Socket socket = RawHttp.connect(server.base(), java.time.Duration.ofSeconds(10))) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + server.base().getAuthority()
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            java.io.InputStream in = socket.getInputStream();
+            String head = RawHttp.readHead(in);
+            assertThat(RawHttp.status(head)).as("GET %s: %s", path, head).isEqualTo(400);
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("bad request path\n");
+        }
+        // and the server goes on as before
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    }
+
+    /**
      * The JDK's HTTP client (HTTP/2 by default) sends {@code Connection: Upgrade, HTTP2-Settings}
      * and {@code Upgrade: h2c} with a plain {@code GET /}. The server answers 200 and the page,
      * but with neither Content-Type nor Content-Length (the body ends with the connection),

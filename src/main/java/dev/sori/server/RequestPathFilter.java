@@ -1,0 +1,54 @@
+package dev.sori.server;
+
+import dev.sori.websocket.OriginPolicy;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.util.HttpStatus;
+
+/**
+ * Refuses with 400 a request whose path cannot be decoded: a broken percent-escape ({@code %ZZ}),
+ * an encoded slash ({@code %2F}), a NUL, or dots that climb above the root. Grizzly's handler chain
+ * answers those with 500 and no body (its {@code HttpHandlerChain} turns the decoder's
+ * {@code CharConversionException} into an internal error), which tells the client the server is
+ * broken when the request is. The decoding done here is the one Grizzly caches and reuses (UTF-8,
+ * encoded slashes refused: Grizzly never routes them), so a good request costs nothing more.
+ *
+ * <p>It sits in the listener's chain after the HTTP codec, before Tyrus's filter; a request is
+ * looked at once (every WebSocket read after the upgrade arrives with the same request header).
+ */
+final class RequestPathFilter extends BaseFilter {
+    private static final System.Logger LOG = System.getLogger(RequestPathFilter.class.getName());
+    private static final Attribute<Boolean> CHECKED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
+            RequestPathFilter.class.getName() + ".checked");
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) throws IOException {
+        if (!(ctx.getMessage() instanceof HttpContent content)
+                || !(content.getHttpHeader() instanceof HttpRequestPacket request)
+                || CHECKED.isSet(request)) {
+            return ctx.getInvokeAction();
+        }
+        CHECKED.set(request, Boolean.TRUE);
+        try {
+            request.getRequestURIRef().getDecodedRequestURIBC(false, StandardCharsets.UTF_8);
+            return ctx.getInvokeAction();
+        } catch (CharConversionException | RuntimeException e) {
+            // The decoder throws the former for an encoded slash or a NUL, and an unchecked exception
+            // of its own for a broken escape ("%ZZ", a lone "%").
+            LOG.log(Level.INFO, "refused {0} {1} from {2}: the path does not decode (400)",
+                    OriginPolicy.forLog(request.getMethod().getMethodString()),
+                    OriginPolicy.forLog(request.getRequestURI()), ctx.getConnection().getPeerAddress());
+            PlainRefusal.send(ctx, request, HttpStatus.BAD_REQUEST_400, "bad request path");
+            return ctx.getStopAction();
+        }
+    }
+}
