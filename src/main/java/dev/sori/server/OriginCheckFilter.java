@@ -2,15 +2,10 @@ package dev.sori.server;
 
 import dev.sori.http.OriginRule;
 import dev.sori.websocket.OriginPolicy;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.Grizzly;
-import org.glassfish.grizzly.attributes.Attribute;
-import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
-import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.http.util.HttpStatus;
@@ -29,15 +24,8 @@ import org.glassfish.grizzly.http.util.HttpStatus;
  * same-origin rule cannot be written there. The WAR does the same check in a servlet filter
  * ({@code dev.sori.web.OriginFilter}).
  */
-final class OriginCheckFilter extends BaseFilter {
+final class OriginCheckFilter extends RequestCheckFilter {
     private static final System.Logger LOG = System.getLogger(OriginCheckFilter.class.getName());
-    /**
-     * Set on a request (its attributes live as long as the request) once looked at: after the
-     * upgrade every WebSocket read arrives with the same request header, and must cost no more
-     * than this one indexed lookup.
-     */
-    private static final Attribute<Boolean> CHECKED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
-            OriginCheckFilter.class.getName() + ".checked");
 
     private final OriginRule rule;
 
@@ -46,13 +34,7 @@ final class OriginCheckFilter extends BaseFilter {
     }
 
     @Override
-    public NextAction handleRead(FilterChainContext ctx) throws IOException {
-        if (!(ctx.getMessage() instanceof HttpContent content)
-                || !(content.getHttpHeader() instanceof HttpRequestPacket request)
-                || CHECKED.isSet(request)) {
-            return ctx.getInvokeAction();
-        }
-        CHECKED.set(request, Boolean.TRUE);
+    NextAction check(FilterChainContext ctx, HttpRequestPacket request) {
         String method = request.getMethod().getMethodString();
         String upgrade = request.getUpgrade();
         if (!OriginRule.guards(method, upgrade)) {

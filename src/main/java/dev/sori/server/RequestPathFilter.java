@@ -2,15 +2,10 @@ package dev.sori.server;
 
 import dev.sori.websocket.OriginPolicy;
 import java.io.CharConversionException;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import org.glassfish.grizzly.Grizzly;
-import org.glassfish.grizzly.attributes.Attribute;
-import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
-import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.util.HttpStatus;
 
@@ -22,22 +17,13 @@ import org.glassfish.grizzly.http.util.HttpStatus;
  * broken when the request is. The decoding done here is the one Grizzly caches and reuses (UTF-8,
  * encoded slashes refused: Grizzly never routes them), so a good request costs nothing more.
  *
- * <p>It sits in the listener's chain after the HTTP codec, before Tyrus's filter; a request is
- * looked at once (every WebSocket read after the upgrade arrives with the same request header).
+ * <p>It sits in the listener's chain after the HTTP codec, before Tyrus's filter.
  */
-final class RequestPathFilter extends BaseFilter {
+final class RequestPathFilter extends RequestCheckFilter {
     private static final System.Logger LOG = System.getLogger(RequestPathFilter.class.getName());
-    private static final Attribute<Boolean> CHECKED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
-            RequestPathFilter.class.getName() + ".checked");
 
     @Override
-    public NextAction handleRead(FilterChainContext ctx) throws IOException {
-        if (!(ctx.getMessage() instanceof HttpContent content)
-                || !(content.getHttpHeader() instanceof HttpRequestPacket request)
-                || CHECKED.isSet(request)) {
-            return ctx.getInvokeAction();
-        }
-        CHECKED.set(request, Boolean.TRUE);
+    NextAction check(FilterChainContext ctx, HttpRequestPacket request) {
         try {
             request.getRequestURIRef().getDecodedRequestURIBC(false, StandardCharsets.UTF_8);
             return ctx.getInvokeAction();

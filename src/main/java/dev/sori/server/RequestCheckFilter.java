@@ -1,0 +1,34 @@
+package dev.sori.server;
+
+import java.io.IOException;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+
+/**
+ * A filter after the HTTP codec that looks at each request once, when its head has been parsed,
+ * and lets it on or refuses it. Once a connection is upgraded every WebSocket read arrives with
+ * the same request header, so what such a read costs is one indexed attribute lookup.
+ */
+abstract class RequestCheckFilter extends BaseFilter {
+    private final Attribute<Boolean> checked = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
+            getClass().getName() + ".checked");
+
+    @Override
+    public final NextAction handleRead(FilterChainContext ctx) throws IOException {
+        if (!(ctx.getMessage() instanceof HttpContent content)
+                || !(content.getHttpHeader() instanceof HttpRequestPacket request)
+                || checked.isSet(request)) {
+            return ctx.getInvokeAction();
+        }
+        checked.set(request, Boolean.TRUE);
+        return check(ctx, request);
+    }
+
+    /** {@code ctx.getInvokeAction()} to let the request on; else answer it and {@code ctx.getStopAction()}. */
+    abstract NextAction check(FilterChainContext ctx, HttpRequestPacket request) throws IOException;
+}
