@@ -4,6 +4,8 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,11 +35,11 @@ final class IdleMemoryReturn {
     }
 
     private static Map<String, String> orderedFlags() {
-        Map<String, String> flags = new java.util.LinkedHashMap<>();
+        Map<String, String> flags = new LinkedHashMap<>();
         flags.put("MinHeapFreeRatio", "10");
         flags.put("MaxHeapFreeRatio", "20");
         flags.put("G1PeriodicGCInterval", "30000");
-        return java.util.Collections.unmodifiableMap(flags);
+        return Collections.unmodifiableMap(flags);
     }
 
     /**
