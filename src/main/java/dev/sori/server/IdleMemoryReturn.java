@@ -4,8 +4,6 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,17 +27,10 @@ final class IdleMemoryReturn {
      * minimum): keep 10-20 % of the heap free after a collection instead of 40-70 %, and collect
      * when no collection has run for 30 s (G1's periodic collection is off by default).
      */
-    static final Map<String, String> FLAGS = orderedFlags();
+    static final List<Map.Entry<String, String>> FLAGS = List.of(Map.entry("MinHeapFreeRatio", "10"),
+            Map.entry("MaxHeapFreeRatio", "20"), Map.entry("G1PeriodicGCInterval", "30000"));
 
     private IdleMemoryReturn() {
-    }
-
-    private static Map<String, String> orderedFlags() {
-        Map<String, String> flags = new LinkedHashMap<>();
-        flags.put("MinHeapFreeRatio", "10");
-        flags.put("MaxHeapFreeRatio", "20");
-        flags.put("G1PeriodicGCInterval", "30000");
-        return Collections.unmodifiableMap(flags);
     }
 
     /**
@@ -61,7 +52,7 @@ final class IdleMemoryReturn {
             return List.of();
         }
         List<String> applied = new ArrayList<>();
-        for (Map.Entry<String, String> flag : FLAGS.entrySet()) {
+        for (Map.Entry<String, String> flag : FLAGS) {
             try {
                 VMOption current = hotSpot.getVMOption(flag.getKey());
                 if (current.getOrigin() != VMOption.Origin.DEFAULT || !current.isWriteable()) {

@@ -11,8 +11,10 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
 
 /**
  * A filter after the HTTP codec that looks at each request once, when its head has been parsed,
- * and lets it on or refuses it. Once a connection is upgraded every WebSocket read arrives with
- * the same request header, so what such a read costs is one indexed attribute lookup.
+ * and lets it on or refuses it. A request whose body comes in several reads (an upload) passes
+ * here once per read, each with the same request header: the later ones cost one indexed
+ * attribute lookup. An upgraded connection leaves this chain ({@link WebSocketUpgrade}), so
+ * WebSocket frames never pass here.
  */
 abstract class RequestCheckFilter extends BaseFilter {
     private final Attribute<Boolean> checked = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(

@@ -14,8 +14,10 @@ import org.glassfish.grizzly.http.util.HttpStatus;
  * an encoded slash ({@code %2F}), a NUL, or dots that climb above the root. Grizzly's handler chain
  * answers those with 500 and no body (its {@code HttpHandlerChain} turns the decoder's
  * {@code CharConversionException} into an internal error), which tells the client the server is
- * broken when the request is. The decoding done here is the one Grizzly caches and reuses (UTF-8,
- * encoded slashes refused: Grizzly never routes them), so a good request costs nothing more.
+ * broken when the request is. It decodes as Grizzly's chain then does (UTF-8, encoded slashes
+ * refused: Grizzly never routes them); the chain decodes once more, since it keys its cached result
+ * by its handlers' charset setting rather than the charset used, a short path's cost per HTTP
+ * request (WebSocket frames never pass here).
  *
  * <p>It sits in the listener's chain after the HTTP codec, before Tyrus's filter.
  */

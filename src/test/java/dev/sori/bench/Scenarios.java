@@ -97,8 +97,9 @@ final class Scenarios {
         List<List<Long>> groupPids = new ArrayList<>();
         List<long[][]> groupsBefore = new ArrayList<>();
         for (ProcStats.CpuGroup group : g.cpuGroups) {
-            groupPids.add(group.pids().get());
-            groupsBefore.add(ProcStats.cpuOf(groupPids.get(groupPids.size() - 1)));
+            List<Long> pids = group.pids().get();
+            groupPids.add(pids);
+            groupsBefore.add(ProcStats.cpuOf(pids));
         }
         ProcStats.Snapshot before = ProcStats.Snapshot.take(g.serverPid);
         Map<String, Object> c = g.connect(n, o.getInt("in-flight", 64), false, timeout);

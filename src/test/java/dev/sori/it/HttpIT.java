@@ -7,11 +7,15 @@ import dev.sori.testing.RunningServer;
 import dev.sori.testing.TestClient;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -137,7 +141,7 @@ class HttpIT {
         assertThat(head.headers().firstValue("Content-Type")).isEqualTo(get.headers().firstValue("Content-Type"));
         assertThat(head.headers().firstValue("Cache-Control")).isEqualTo(get.headers().firstValue("Cache-Control"));
         assertThat(head.headers().firstValueAsLong("Content-Length"))
-                .hasValue(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                .hasValue(get.body().getBytes(StandardCharsets.UTF_8).length);
     }
 
     @Test
@@ -167,13 +171,13 @@ class HttpIT {
     @ValueSource(strings = {"/%2F", "/a%2Fb", "/media/%2F", "/api/rooms/%2F/messages", "/%ZZ", "/%00",
             "/%2e%2e/%2e%2e/etc/passwd", "/healthz%"})
     void aPathThatDoesNotDecodeIsABadRequest(String path) throws Exception {
-        try (java.net.Socket socket = RawHttp.connect(server.base(), java.time.Duration.ofSeconds(10))) {
+        try (Socket socket = RawHttp.connect(server.base(), Duration.ofSeconds(10))) {
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + server.base().getAuthority()
-                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            java.io.InputStream in = socket.getInputStream();
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
             String head = RawHttp.readHead(in);
             assertThat(RawHttp.status(head)).as("GET %s: %s", path, head).isEqualTo(400);
-            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII))
                     .isEqualTo("bad request path\n");
         }
         // and the server goes on as before
