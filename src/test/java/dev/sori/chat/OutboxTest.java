@@ -305,6 +305,93 @@ class OutboxTest {
         assertThat(outbox.pendingFrames()).isZero();
     }
 
+    /**
+     * A frame offered after another thread's offer that it learnt of follows that frame. Thread A
+     * offers "a i" and hands i to thread B, which offers "b i": every "a i" must reach the client
+     * before "b i", whether the outbox was idle or busy, with sends completing inline and on a
+     * network thread, both of which drain.
+     */
+    @Test
+    void aFrameOfferedAfterAnotherThreadsOfferFollowsIt() throws Exception {
+        ExecutorService network = Executors.newSingleThreadExecutor();
+        List<String> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger writes = new AtomicInteger();
+        Connection connection = new Connection() {
+            @Override
+            public void send(String text, SendCallback done) {
+                throw new AssertionError("text send on a frame-writing transport");
+            }
+
+            @Override
+            public boolean writesFrames() {
+                return true;
+            }
+
+            @Override
+            public void sendFrames(java.nio.ByteBuffer frames, SendCallback done) {
+                List<String> texts = FakeConnection.unframe(frames.duplicate());
+                if (writes.incrementAndGet() % 3 == 0) {
+                    delivered.addAll(texts);
+                    done.completed(null);
+                } else {
+                    network.execute(() -> {
+                        delivered.addAll(texts);
+                        done.completed(null);
+                    });
+                }
+            }
+
+            @Override
+            public void ping() {
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+        };
+        Outbox outbox = outbox(connection, 1_000_000, Long.MAX_VALUE);
+        int rounds = 20_000;
+        java.util.concurrent.SynchronousQueue<Integer> handOff = new java.util.concurrent.SynchronousQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        pool.execute(() -> {
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    outbox.send(EncodedFrame.of("a " + i));
+                    handOff.put(i);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        pool.execute(() -> {
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    outbox.send(EncodedFrame.of("b " + handOff.take()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (delivered.size() < 2 * rounds && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        network.shutdown();
+
+        assertThat(delivered).hasSize(2 * rounds);
+        java.util.Map<String, Integer> at = new java.util.HashMap<>();
+        for (int i = 0; i < delivered.size(); i++) {
+            at.put(delivered.get(i), i);
+        }
+        for (int i = 0; i < rounds; i++) {
+            assertThat(at.get("a " + i)).as("a %d before b %d", i, i).isLessThan(at.get("b " + i));
+        }
+        assertThat(outbox.pendingFrames()).isZero();
+        assertThat(outbox.pendingBytes()).isZero();
+    }
+
     @Test
     void aFailedSendStopsTheOutboxAndIsReportedOnce() {
         List<String> sent = new ArrayList<>();
