@@ -34,6 +34,16 @@ public interface Connection {
         throw new UnsupportedOperationException("this transport sends text only");
     }
 
+    /**
+     * A hint that a send is coming soon: reads, without changing anything, the state the next
+     * send will read, so that a broadcast can bring a batch of members' connections into the
+     * caches with their misses overlapping, instead of taking them one after another between
+     * system calls ({@link FanOut}). Never blocks; may be called from any thread; does nothing by
+     * default.
+     */
+    default void prefetch() {
+    }
+
     /** Sends a WebSocket ping; a pong comes back as {@link Client#touch()}. Best effort. */
     void ping();
 

@@ -27,6 +27,8 @@ final class FanOut implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
     /** Outboxes per part: below twice this, one thread sends them all. */
     static final int PART = 256;
+    /** Outboxes read ahead of their flushes, together. */
+    static final int AHEAD = 64;
 
     private final ThreadPoolExecutor workers;
     private final int parts;
@@ -78,14 +80,30 @@ final class FanOut implements AutoCloseable {
         flushAll(outboxes.subList(0, size));
     }
 
+    /**
+     * Flushes in batches of {@value #AHEAD}: first every outbox of the batch is asked to
+     * {@link Outbox#prefetch}, then each is flushed. Between two deliveries to a member the
+     * kernel's write and the other members' deliveries have been through the caches, so each of
+     * the dozen objects a delivery reaches (the outbox, the connection's, the socket's) is a
+     * miss; one after the other, between system calls, they were most of a delivery's user-space
+     * time. Read ahead for a batch, they overlap, and the flushes find them in the caches
+     * (docs/benchmarks.md, step 21). A batch is small enough that what it read is still there.
+     */
     private static void flushAll(List<Outbox> outboxes) {
-        for (Outbox outbox : outboxes) {
-            try {
-                outbox.flush();
-            } catch (RuntimeException e) {
-                // One member's failure must not keep the frame from the rest (the connection
-                // closes itself on a failed send; this is only a safety net).
-                LOG.log(Level.WARNING, "flush failed: {0}", e.getClass().getName());
+        int n = outboxes.size();
+        for (int from = 0; from < n; from += AHEAD) {
+            int to = Math.min(n, from + AHEAD);
+            for (int i = from; i < to; i++) {
+                outboxes.get(i).prefetch();
+            }
+            for (int i = from; i < to; i++) {
+                try {
+                    outboxes.get(i).flush();
+                } catch (RuntimeException e) {
+                    // One member's failure must not keep the frame from the rest (the connection
+                    // closes itself on a failed send; this is only a safety net).
+                    LOG.log(Level.WARNING, "flush failed: {0}", e.getClass().getName());
+                }
             }
         }
     }

@@ -108,6 +108,17 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Reads what {@link #flush} will read (this outbox's state, its queue's head and, through
+     * {@link Connection#prefetch}, the connection's) without changing anything. Cheap when it is
+     * all in the caches already.
+     */
+    public void prefetch() {
+        if (!draining && !queue.isEmpty()) {
+            connection.prefetch();
+        }
+    }
+
     /** Sends queued frames until the queue is empty or a send is still in flight. */
     public void flush() {
         while (!queue.isEmpty() && !overflowed && DRAINING.compareAndSet(this, false, true)) {

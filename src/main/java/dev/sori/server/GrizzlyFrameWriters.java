@@ -1,6 +1,7 @@
 package dev.sori.server;
 
 import dev.sori.websocket.PrivateFields;
+import dev.sori.websocket.RawFrameWriters;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.SocketAddress;
@@ -79,7 +80,7 @@ final class GrizzlyFrameWriters implements UnaryOperator<Writer> {
     }
 
     /** Writes frames to the connection's socket or write queue; closing stays Tyrus's business. */
-    static final class Direct extends Writer {
+    static final class Direct extends Writer implements RawFrameWriters.Prefetching {
         private final Writer tyrusWriter;
         private final Connection<SocketAddress> connection;
         private final AsyncQueueWriter<SocketAddress> queue;
@@ -111,6 +112,15 @@ final class GrizzlyFrameWriters implements UnaryOperator<Writer> {
                         (MessageCloner<WritableMessage>) null);
             } else {
                 connection.write(null, (WritableMessage) new ByteBufferWrapper(frames), new Completion(frames, done));
+            }
+        }
+
+        /** Reads the connection, its write queue's count and the channel's state, as a write does first. */
+        @Override
+        public void prefetch() {
+            if (socket != null) {
+                socket.getAsyncWriteQueue().size();
+                socket.getChannel().isOpen();
             }
         }
 

@@ -14,6 +14,14 @@ import org.glassfish.tyrus.spi.Writer;
 public final class RawFrameWriters {
     private static volatile UnaryOperator<Writer> shortcut = UnaryOperator.identity();
 
+    /**
+     * A shortcut's writer that can read ahead, without changing anything, the state its next
+     * write will read ({@link dev.sori.chat.Connection#prefetch}).
+     */
+    public interface Prefetching {
+        void prefetch();
+    }
+
     private RawFrameWriters() {
     }
 

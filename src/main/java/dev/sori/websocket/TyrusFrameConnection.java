@@ -102,6 +102,14 @@ final class TyrusFrameConnection implements Connection {
     }
 
     @Override
+    public void prefetch() {
+        session.isOpen(); // what sendFrames asks first
+        if (writer instanceof RawFrameWriters.Prefetching ahead) {
+            ahead.prefetch();
+        }
+    }
+
+    @Override
     public void send(String text, SendCallback done) {
         portable.send(text, done);
     }

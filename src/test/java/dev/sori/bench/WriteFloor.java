@@ -31,6 +31,7 @@ import org.glassfish.grizzly.asyncqueue.TaskQueue;
  * <pre>
  * BENCH_MAIN=dev.sori.bench.WriteFloor src/test/bench/bench.sh [--path nio|outbox|queue]
  *     [--members 2000] [--rate 20] [--warmup 15] [--duration 20] [--objects 0] [--layout spread|packed] [--atomics 0]
+ *     [--sockets packed|spread] [--touch-ahead 0]
  * </pre>
  *
  * <ul>
@@ -44,6 +45,12 @@ import org.glassfish.grizzly.asyncqueue.TaskQueue;
  *     field read and written in each; {@code --atomics N}: N atomic additions instead), allocated
  *     far apart among other allocations ({@code spread}, as a server's connection objects end up)
  *     or back to back ({@code packed}).</li>
+ * <li>{@code --sockets spread}: the connections themselves (the JDK's channel, its locks and file
+ *     descriptor) accepted among other allocations, as a server accepts them between handshakes,
+ *     rather than back to back.</li>
+ * <li>{@code --touch-ahead B}: the members are written in batches of B, each batch first read
+ *     (its objects, its channel's state, and on the outbox paths {@link Outbox#prefetch}) and
+ *     then written, as Sori's fan-out does ({@code FanOut.AHEAD}).</li>
  * </ul>
  */
 public final class WriteFloor {
@@ -74,11 +81,15 @@ public final class WriteFloor {
         int objects = o.getInt("objects", 0);
         boolean spread = o.get("layout", "spread").equals("spread");
         int atomics = o.getInt("atomics", 0);
+        int ahead = o.getInt("touch-ahead", 0);
         if (!List.of("nio", "outbox", "queue").contains(path)) {
             throw new IllegalArgumentException("--path is nio, outbox or queue");
         }
 
         List<SocketChannel> writers = new ArrayList<>();
+        List<byte[]> spacers = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(1);
+        boolean spreadSockets = o.get("sockets", "packed").equals("spread");
         Selector selector = Selector.open();
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress("127.0.0.1", 0), members);
@@ -90,6 +101,11 @@ public final class WriteFloor {
                 reader.configureBlocking(false);
                 reader.register(selector, SelectionKey.OP_READ);
                 writers.add(writer);
+                if (spreadSockets) {
+                    for (int k = 0; k < 8; k++) {
+                        spacers.add(new byte[256 + random.nextInt(4096)]); // a handshake's garbage
+                    }
+                }
             }
         }
         Thread reading = new Thread(() -> discard(selector), "reader");
@@ -97,8 +113,6 @@ public final class WriteFloor {
         reading.start();
 
         Link[] chains = new Link[members];
-        List<byte[]> spacers = new ArrayList<>();
-        SplittableRandom random = new SplittableRandom(1);
         for (int k = 0; k < objects; k++) {
             for (int i = 0; i < members; i++) {
                 Link link = new Link();
@@ -136,6 +150,11 @@ public final class WriteFloor {
                     + ",\"uid\":\"u-floor\",\"nick\":\"floor\",\"text\":\"a chat message of about the size the generator sends\"}");
             if (path.equals("nio")) {
                 for (int i = 0; i < members; i++) {
+                    if (ahead > 0 && i % ahead == 0) {
+                        for (int j = i; j < Math.min(members, i + ahead); j++) {
+                            sum += peek(chains[j]) + (writers.get(j).isOpen() ? 1 : 0);
+                        }
+                    }
                     sum += walk(chains[i], atomics);
                     writers.get(i).write(frame.view());
                 }
@@ -144,6 +163,12 @@ public final class WriteFloor {
                     outbox.offer(frame);
                 }
                 for (int i = 0; i < members; i++) {
+                    if (ahead > 0 && i % ahead == 0) {
+                        for (int j = i; j < Math.min(members, i + ahead); j++) {
+                            sum += peek(chains[j]);
+                            outboxes[j].prefetch();
+                        }
+                    }
                     sum += walk(chains[i], atomics);
                     outboxes[i].flush();
                 }
@@ -165,9 +190,9 @@ public final class WriteFloor {
             System.out.print(""); // keeps the chains and the spacers reachable to the end
         }
         return String.format(java.util.Locale.ROOT,
-                "write floor: --path %s, %d members, %d objects each (%s, %d atomic additions each), %d messages/s, "
+                "write floor: --path %s, %d members (sockets %s), %d objects each (%s, %d atomic additions each), %d messages/s, "
                         + "%d writes measured: writing thread %.2f µs per write (user %.2f, kernel %.2f)",
-                path, members, objects, spread ? "spread" : "packed", atomics, rate, writes,
+                path, members, spreadSockets ? "spread" : "packed", objects, spread ? "spread" : "packed", atomics, rate, writes,
                 cpu / 1e3 / writes, user / 1e3 / writes, (cpu - user) / 1e3 / writes);
     }
 
@@ -181,6 +206,15 @@ public final class WriteFloor {
                     sum += (long) VALUE.getAndAdd(link, 1L);
                 }
             }
+        }
+        return sum;
+    }
+
+    /** Reads the chain without writing it: what a batch's first pass does to bring it into the caches. */
+    private static long peek(Link chain) {
+        long sum = 0;
+        for (Link link = chain; link != null; link = link.next) {
+            sum += link.value;
         }
         return sum;
     }
@@ -252,6 +286,14 @@ public final class WriteFloor {
                 done.completed(null);
             } catch (IOException | RuntimeException e) {
                 done.completed(e);
+            }
+        }
+
+        @Override
+        public void prefetch() {
+            channel.isOpen();
+            if (queue != null) {
+                queue.size();
             }
         }
 

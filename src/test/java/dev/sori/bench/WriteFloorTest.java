@@ -18,7 +18,7 @@ class WriteFloorTest {
         String line = WriteFloor.run(Options.parse("--path", path, "--members", "50", "--rate", "100",
                 "--warmup", "0.3", "--duration", "0.7", "--objects", "4", "--atomics", "1"));
 
-        assertThat(line).startsWith("write floor: --path " + path + ", 50 members, 4 objects each (spread, 1 atomic");
+        assertThat(line).startsWith("write floor: --path " + path + ", 50 members (sockets packed), 4 objects each (spread, 1 atomic");
         Matcher m = LINE.matcher(line);
         assertThat(m.find()).as(line).isTrue();
         assertThat(Long.parseLong(m.group(1)) % 50).as("whole rounds of 50 writes").isZero();

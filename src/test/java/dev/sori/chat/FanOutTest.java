@@ -128,4 +128,63 @@ class FanOutTest {
             }
         }
     }
+
+    @Test
+    void eachBatchIsReadAheadBeforeItsFlushesAndNothingIsSentByTheReadAlone() {
+        List<String> events = new ArrayList<>();
+        List<Outbox> outboxes = new ArrayList<>();
+        int n = FanOut.AHEAD * 2 + 5;
+        for (int i = 0; i < n; i++) {
+            int member = i;
+            Connection connection = new Connection() {
+                @Override
+                public void send(String text, SendCallback done) {
+                    events.add("send " + member);
+                    done.completed(null);
+                }
+
+                @Override
+                public void prefetch() {
+                    events.add("read " + member);
+                }
+
+                @Override
+                public void ping() {
+                }
+
+                @Override
+                public void close(int code, String reason) {
+                }
+            };
+            outboxes.add(new Outbox(connection, 100, 1 << 20, new Outbox.Listener() {
+                @Override
+                public void overflowed(int pendingFrames, long pendingBytes) {
+                }
+
+                @Override
+                public void sendFailed(Throwable failure) {
+                }
+            }));
+        }
+        outboxes.get(0).prefetch();
+        assertThat(events).as("nothing queued: nothing to read ahead").isEmpty();
+
+        queue(outboxes, "hello");
+        try (FanOut fanOut = new FanOut(0)) {
+            fanOut.flush(outboxes);
+        }
+
+        List<String> expected = new ArrayList<>();
+        for (int from = 0; from < n; from += FanOut.AHEAD) {
+            int to = Math.min(n, from + FanOut.AHEAD);
+            for (int i = from; i < to; i++) {
+                expected.add("read " + i);
+            }
+            for (int i = from; i < to; i++) {
+                expected.add("send " + i);
+            }
+        }
+        assertThat(events).containsExactlyElementsOf(expected);
+        assertThat(outboxes).allSatisfy(o -> assertThat(o.pendingFrames()).isZero());
+    }
 }
