@@ -30,6 +30,48 @@ class OutboxTest {
         });
     }
 
+    /**
+     * A transport that writes frames and records their texts in {@code delivered}: every
+     * {@code inlineEvery}-th write completes inline, as Grizzly's does when the socket takes it at
+     * once, the others later on {@code network}.
+     */
+    private static Connection writingFrames(ExecutorService network, List<String> delivered, int inlineEvery,
+            AtomicInteger writes) {
+        return new Connection() {
+            @Override
+            public void send(String text, SendCallback done) {
+                throw new AssertionError("text send on a frame-writing transport");
+            }
+
+            @Override
+            public boolean writesFrames() {
+                return true;
+            }
+
+            @Override
+            public void sendFrames(java.nio.ByteBuffer frames, SendCallback done) {
+                List<String> texts = FakeConnection.unframe(frames.duplicate());
+                if (writes.incrementAndGet() % inlineEvery == 0) {
+                    delivered.addAll(texts);
+                    done.completed(null);
+                } else {
+                    network.execute(() -> {
+                        delivered.addAll(texts);
+                        done.completed(null);
+                    });
+                }
+            }
+
+            @Override
+            public void ping() {
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+        };
+    }
+
     @Test
     void sendsInOrderWhenSendsCompleteInline() {
         FakeConnection connection = new FakeConnection();
@@ -159,39 +201,7 @@ class OutboxTest {
         ExecutorService network = Executors.newSingleThreadExecutor();
         List<String> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicInteger writes = new AtomicInteger();
-        Connection connection = new Connection() {
-            @Override
-            public void send(String text, SendCallback done) {
-                throw new AssertionError("text send on a frame-writing transport");
-            }
-
-            @Override
-            public boolean writesFrames() {
-                return true;
-            }
-
-            @Override
-            public void sendFrames(java.nio.ByteBuffer frames, SendCallback done) {
-                List<String> texts = FakeConnection.unframe(frames.duplicate());
-                if (writes.incrementAndGet() % 2 == 0) {
-                    delivered.addAll(texts);
-                    done.completed(null); // inline, as Grizzly does when the socket takes it at once
-                } else {
-                    network.execute(() -> {
-                        delivered.addAll(texts);
-                        done.completed(null);
-                    });
-                }
-            }
-
-            @Override
-            public void ping() {
-            }
-
-            @Override
-            public void close(int code, String reason) {
-            }
-        };
+        Connection connection = writingFrames(network, delivered, 2, writes);
         Outbox outbox = outbox(connection, 1_000_000, Long.MAX_VALUE);
         int producers = 3;
         int each = 5000;
@@ -315,40 +325,7 @@ class OutboxTest {
     void aFrameOfferedAfterAnotherThreadsOfferFollowsIt() throws Exception {
         ExecutorService network = Executors.newSingleThreadExecutor();
         List<String> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger writes = new AtomicInteger();
-        Connection connection = new Connection() {
-            @Override
-            public void send(String text, SendCallback done) {
-                throw new AssertionError("text send on a frame-writing transport");
-            }
-
-            @Override
-            public boolean writesFrames() {
-                return true;
-            }
-
-            @Override
-            public void sendFrames(java.nio.ByteBuffer frames, SendCallback done) {
-                List<String> texts = FakeConnection.unframe(frames.duplicate());
-                if (writes.incrementAndGet() % 3 == 0) {
-                    delivered.addAll(texts);
-                    done.completed(null);
-                } else {
-                    network.execute(() -> {
-                        delivered.addAll(texts);
-                        done.completed(null);
-                    });
-                }
-            }
-
-            @Override
-            public void ping() {
-            }
-
-            @Override
-            public void close(int code, String reason) {
-            }
-        };
+        Connection connection = writingFrames(network, delivered, 3, new AtomicInteger());
         Outbox outbox = outbox(connection, 1_000_000, Long.MAX_VALUE);
         int rounds = 20_000;
         java.util.concurrent.SynchronousQueue<Integer> handOff = new java.util.concurrent.SynchronousQueue<>();
