@@ -87,7 +87,7 @@ final class FanOut implements AutoCloseable {
      * the dozen objects a delivery reaches (the outbox, the connection's, the socket's) is a
      * miss; one after the other, between system calls, they were most of a delivery's user-space
      * time. Read ahead for a batch, they overlap, and the flushes find them in the caches
-     * (docs/benchmarks.md, step 21). A batch is small enough that what it read is still there.
+     * (docs/benchmarks.md, steps 21 and 22). A batch is small enough that what it read is still there.
      */
     private static void flushAll(List<Outbox> outboxes) {
         int n = outboxes.size();
