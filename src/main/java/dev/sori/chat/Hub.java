@@ -267,7 +267,7 @@ public final class Hub implements AutoCloseable {
         String key = AddressKey.of(connection.remoteAddress());
         if (key == null && (connectionCap.max() > 0 || settings.passwordAttempts() > 0)
                 && unknownAddressLogged.compareAndSet(false, true)) {
-            LOG.log(Level.WARNING, "the transport does not tell the peer's address ({0}): per-address limits do not apply",
+            LOG.log(Level.WARNING, "the transport does not tell the peer''s address ({0}): per-address limits do not apply",
                     connection.getClass().getName());
         }
         return key;
