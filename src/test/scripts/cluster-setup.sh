@@ -10,13 +10,5 @@ missing=()
 [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy)
 
 if (( ${#missing[@]} > 0 )); then
-  echo "cluster-test setup: installing Debian ${missing[*]}"
-  sudo=()
-  if [[ "$(id -u)" -ne 0 ]]; then
-    sudo=(sudo)
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get update -q
-  # --no-install-recommends: no service is wanted, only the binaries the tests start themselves.
-  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+  bash "$(dirname "$0")/apt-install.sh" "cluster-test setup" "${missing[@]}"
 fi

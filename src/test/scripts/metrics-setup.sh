@@ -5,13 +5,5 @@
 set -euo pipefail
 
 if ! command -v promtool >/dev/null 2>&1; then
-  echo "metrics-test setup: installing Debian prometheus (for promtool)"
-  sudo=()
-  if [[ "$(id -u)" -ne 0 ]]; then
-    sudo=(sudo)
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get update -q
-  # --no-install-recommends: only the binaries; the package's service is never started by the tests.
-  "${sudo[@]}" apt-get install -y -q --no-install-recommends prometheus
+  bash "$(dirname "$0")/apt-install.sh" "metrics-test setup" prometheus
 fi
