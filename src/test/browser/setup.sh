@@ -7,14 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 if [[ ! -x /usr/bin/chromium ]]; then
-  echo "browser-test setup: installing Debian chromium"
-  sudo=()
-  if [[ "$(id -u)" -ne 0 ]]; then
-    sudo=(sudo)
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get update -q
-  "${sudo[@]}" apt-get install -y -q chromium
+  bash "$here/../scripts/apt-install.sh" --with-recommends "browser-test setup" chromium
 fi
 
 # npm ci deletes and rebuilds node_modules, so run it only when the lockfile changed since.
