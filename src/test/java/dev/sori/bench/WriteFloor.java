@@ -181,7 +181,9 @@ public final class WriteFloor {
             }
         }
         long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-        long user = threads.getCurrentThreadUserTime() - user0;
+        // The user part is counted in scheduler ticks (10 ms here), the whole exactly: over a run
+        // of seconds the split is fine, over a short one the ticks may exceed the whole.
+        long user = Math.min(cpu, threads.getCurrentThreadUserTime() - user0);
         selector.close();
         for (SocketChannel writer : writers) {
             writer.close();

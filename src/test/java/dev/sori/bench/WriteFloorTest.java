@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WriteFloorTest {
     private static final Pattern LINE = Pattern.compile(
             "(\\d+) writes measured: writing thread ([\\d.]+) µs per write \\(user ([\\d.]+), kernel ([\\d.]+)\\)");
+    // (user and kernel: this short a run splits them in scheduler ticks, so only their form is checked)
 
     @ParameterizedTest(name = "--path {0}")
     @ValueSource(strings = {"nio", "outbox", "queue"})
