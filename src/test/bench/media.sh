@@ -19,14 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 [[ -f target/server.jar ]] || mvn -q -B package -DskipTests -DskipBrowserTests
-if ! command -v wrk >/dev/null; then
-  echo "media bench: installing Debian wrk"
-  sudo=()
-  [[ "$(id -u)" -ne 0 ]] && sudo=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get update -q
-  "${sudo[@]}" apt-get install -y -q --no-install-recommends wrk
-fi
+command -v wrk >/dev/null || bash src/test/scripts/bench-setup.sh
 SERVER_OPTS=${SERVER_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC}
 BACKENDS=${BACKENDS:-h2 pg}
 PASSES=${PASSES:-3}

@@ -17,8 +17,18 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
  * WebSocket frames never pass here.
  */
 abstract class RequestCheckFilter extends BaseFilter {
-    private final Attribute<Boolean> checked = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
-            getClass().getName() + ".checked");
+    /**
+     * One attribute per kind of check, made once: Grizzly's attribute builder is global and keeps
+     * every attribute it made, so one per filter instance would add one for each server started.
+     */
+    private static final ClassValue<Attribute<Boolean>> CHECKED = new ClassValue<>() {
+        @Override
+        protected Attribute<Boolean> computeValue(Class<?> check) {
+            return Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(check.getName() + ".checked");
+        }
+    };
+
+    private final Attribute<Boolean> checked = CHECKED.get(getClass());
 
     @Override
     public final NextAction handleRead(FilterChainContext ctx) throws IOException {
