@@ -42,6 +42,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  */
 public final class StandaloneServer implements AutoCloseable {
     private static final String CONTEXT_PATH = "/";
+    /** The most of a refused request's body read (and thrown away) so that its client gets the answer. */
+    static final long REFUSED_BODY_READ_BYTES = 1024 * 1024;
 
     private final HttpServer http;
     private final TyrusServerContainer container;
@@ -78,9 +80,12 @@ public final class StandaloneServer implements AutoCloseable {
         TyrusServerContainer container = new EngineContainer();
         HttpServer http = new HttpServer();
         // A route that refuses a request before reading its body (an upload over the limit, without
-        // a token, over the rate) answers with Connection: close so as to read no further; Grizzly
-        // would otherwise read and discard the rest of the body first, however long (-1: no limit).
-        http.getServerConfiguration().setMaxPayloadRemainderToSkip(0);
+        // a token, over the rate, a 413) answers with Connection: close. Grizzly then reads and
+        // discards what is left of the body, up to this much, before it closes; beyond, it closes
+        // at once. Closing on unread bytes makes the kernel answer them with a reset, and a client
+        // still sending its body (the JDK's HttpClient, browsers) then loses the refusal it was
+        // about to read. Bounded like Tomcat's maxSwallowSize; the head deadline times the reading.
+        http.getServerConfiguration().setMaxPayloadRemainderToSkip(REFUSED_BODY_READ_BYTES);
         NetworkListener listener = new NetworkListener("sori", host, port);
         // Grizzly's HTTP keep-alive timeout (30 s) would otherwise also close idle upgraded
         // WebSocket connections (tyrus#465); the chat's own pings decide when a peer is gone.

@@ -23,8 +23,8 @@ import java.util.Map;
  *     its Hazelcast member on port 6900 (or the next free one) on every interface, and the two
  *     options exclude each other (only the first one checked, {@code --nocluster}, applies).</li>
  * <li>The preboot commands bind the HTTP listener to 127.0.0.1 (Payara binds 0.0.0.0 otherwise) and
- *     make it close a connection whose request body was refused rather than read it to its end
- *     ({@link #NO_SWALLOWING}).</li>
+ *     make it read at most 1 MiB of a refused request body before it closes, rather than all of it
+ *     ({@link #BOUNDED_SWALLOWING}).</li>
  * <li>Root, unpack and temporary directories live in the run directory, not in /tmp.</li>
  * <li>Ready when the log says {@code "Payara Micro ... ready in N (ms)"}.</li>
  * </ul>
@@ -33,11 +33,12 @@ final class PayaraMicroServer extends AppServer {
     /**
      * Payara reads and throws away whatever a servlet left of a request body before it honours
      * {@code Connection: close} (its default {@code max-swallowing-input-bytes} is -1: all of it),
-     * so a refused 2 GiB upload would be read to its end. 0 closes the connection at once; a WAR
-     * cannot set this itself (docs/deploy.md says so).
+     * so a refused 2 GiB upload would be read to its end; 0 would close at once, on unread bytes,
+     * and the kernel's reset for them can cost the client the refusal it was about to read. At most
+     * 1 MiB, as {@code server.jar} does; a WAR cannot set this itself (docs/deploy.md says so).
      */
-    static final String NO_SWALLOWING = "configs.config.server-config.network-config.protocols.protocol"
-            + ".http-listener.http.max-swallowing-input-bytes=0";
+    static final String BOUNDED_SWALLOWING = "configs.config.server-config.network-config.protocols.protocol"
+            + ".http-listener.http.max-swallowing-input-bytes=1048576";
 
     PayaraMicroServer() {
         this("payara-micro");
@@ -68,7 +69,7 @@ final class PayaraMicroServer extends AppServer {
         Files.writeString(runDir.resolve("preboot.asadmin"),
                 "set configs.config.server-config.network-config.network-listeners.network-listener"
                         + ".http-listener.address=127.0.0.1\n"
-                        + "set " + NO_SWALLOWING + "\n");
+                        + "set " + BOUNDED_SWALLOWING + "\n");
     }
 
     @Override

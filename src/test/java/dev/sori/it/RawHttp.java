@@ -52,6 +52,16 @@ final class RawHttp {
         return head.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** The head's {@code Content-Length}, or 0 when it has none. */
+    static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                return Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return 0;
+    }
+
     static int status(String head) {
         return Integer.parseInt(head.substring(head.indexOf(' ') + 1, head.indexOf(' ') + 4));
     }
