@@ -198,12 +198,22 @@ public final class Room {
         return removedHere;
     }
 
-    /** Message {@code seq} was deleted (a tombstone now): everyone here is told, in order with the messages. */
+    /**
+     * Message {@code seq} was deleted (a tombstone now): everyone here, members and watchers, is
+     * told, in order with the messages.
+     */
     void messageDeleted(long seq) {
         List<Outbox> toFlush = new ArrayList<>();
         synchronized (this) {
             queuePendingPresence(toFlush);
-            queueToAll(Frames.event("message_deleted", new Moderated.MessageDeleted(id, seq)), toFlush);
+            Moderated.MessageDeleted deleted = new Moderated.MessageDeleted(id, seq);
+            queueToAll(Frames.event(RoomEvent.MESSAGE_DELETED, deleted), toFlush);
+            if (!watchers.isEmpty()) {
+                RoomEvent watched = new RoomEvent(RoomEvent.MESSAGE_DELETED, 0, Json.write(deleted));
+                for (RoomWatcher watcher : watchers) {
+                    watcher.offer(watched);
+                }
+            }
         }
         flush(toFlush);
     }

@@ -125,6 +125,29 @@ class ChatServiceTest {
     }
 
     @Test
+    void aWatcherHearsADeletionAfterTheMessageItTakesAway() {
+        Room general = hub.chat().room("general");
+        List<RoomEvent> heard = new CopyOnWriteArrayList<>();
+        hub.chat().watch(general, new RoomWatcher() {
+            @Override
+            public void offer(RoomEvent event) {
+                heard.add(event);
+            }
+
+            @Override
+            public void end() {
+            }
+        }, null).toCompletableFuture().join();
+        long seq = hub.chat().publish("Ticker", general, "oops", null, null).toCompletableFuture().join().message().seq();
+
+        hub.chat().deleteMessage(ChatService.SERVER, general, seq).toCompletableFuture().join();
+
+        assertThat(heard).extracting(RoomEvent::type).containsExactly(RoomEvent.MESSAGE, RoomEvent.MESSAGE_DELETED);
+        assertThat(heard.get(1).seq()).as("not a stored message of its own").isZero();
+        assertThat(json(heard.get(1).json())).isEqualTo(json("{\"room\":\"general\",\"seq\":" + seq + "}"));
+    }
+
+    @Test
     void aRoomWithAPasswordCannotBeWatched() {
         FakeConnection owner = new FakeConnection();
         Client client = hub.connect(owner, null);

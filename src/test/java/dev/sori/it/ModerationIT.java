@@ -197,9 +197,23 @@ class ModerationIT {
             assertThat(moderate(server, "mod-key", "general", "{\"type\":\"delete_message\",\"seq\":99999}")
                     .statusCode()).isEqualTo(404);
 
-            var deleted = moderate(server, "mod-key", "general", "{\"type\":\"delete_message\",\"seq\":" + seq + "}");
-            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
-            assertThat(next(ada, "message_deleted").getJsonNumber("seq").longValue()).isEqualTo(seq);
+            try (EventStreamReader stream = EventStreamReader.open(server.page().resolve("/api/rooms/general/events"), null)) {
+                var deleted = moderate(server, "mod-key", "general", "{\"type\":\"delete_message\",\"seq\":" + seq + "}");
+                assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+                assertThat(next(ada, "message_deleted").getJsonNumber("seq").longValue()).isEqualTo(seq);
+                EventStreamReader.Event gone = stream.next("message_deleted");
+                assertThat(gone.id()).as("not a message: no id").isNull();
+                assertThat(ItSupport.parse(gone.data())).isEqualTo(ItSupport.parse(
+                        "{\"room\":\"general\",\"seq\":" + seq + "}"));
+            }
+            try (EventStreamReader replay = EventStreamReader.open(
+                    server.page().resolve("/api/rooms/general/events?since=" + (seq - 1)), null)) {
+                JsonObject tombstone = ItSupport.parse(replay.next("message").data());
+                assertThat(tombstone.getJsonNumber("seq").longValue()).isEqualTo(seq);
+                assertThat(tombstone.getBoolean("deleted")).isTrue();
+                assertThat(tombstone.getString("text")).isEmpty();
+                assertThat(tombstone.containsKey("media")).isFalse();
+            }
 
             var banned = moderate(server, "mod-key", "general", "{\"type\":\"ban\",\"uid\":\"" + bobUid + "\"}");
             assertThat(banned.statusCode()).as(banned.body()).isEqualTo(200);
