@@ -29,8 +29,8 @@ final class RequestRate {
             limit = null;
             abuse = null;
         } else {
-            limit = new TokenBucket(perSecond, burst, nowNanos);
-            abuse = new TokenBucket((long) perSecond * CLOSE_FACTOR, (long) burst * CLOSE_FACTOR, nowNanos);
+            limit = TokenBucket.perSecond(perSecond, burst, nowNanos);
+            abuse = TokenBucket.perSecond((long) perSecond * CLOSE_FACTOR, (long) burst * CLOSE_FACTOR, nowNanos);
         }
     }
 

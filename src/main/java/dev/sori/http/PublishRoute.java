@@ -4,11 +4,11 @@ import dev.sori.chat.Appended;
 import dev.sori.chat.ChatService;
 import dev.sori.chat.Hub;
 import dev.sori.chat.Media;
+import dev.sori.chat.PerKeyRate;
 import dev.sori.chat.Room;
 import dev.sori.chat.RoomNotFoundException;
 import dev.sori.chat.UnavailableException;
 import dev.sori.media.MediaLibrary;
-import dev.sori.media.UploadRate;
 import dev.sori.protocol.ErrorCode;
 import dev.sori.protocol.Json;
 import dev.sori.protocol.ProtocolException;
@@ -45,7 +45,7 @@ final class PublishRoute {
     private final Hub hub;
     private final ApiKeys keys;
     private final MediaLibrary media;
-    private final UploadRate rate = new UploadRate(PER_MINUTE, System::nanoTime);
+    private final PerKeyRate rate = new PerKeyRate(PER_MINUTE, System::nanoTime);
 
     PublishRoute(Hub hub, ApiKeys keys, MediaLibrary media) {
         this.hub = hub;

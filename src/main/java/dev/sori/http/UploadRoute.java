@@ -3,11 +3,11 @@ package dev.sori.http;
 import dev.sori.chat.Hub;
 import dev.sori.chat.Identity;
 import dev.sori.chat.Media;
+import dev.sori.chat.PerKeyRate;
 import dev.sori.media.Intake;
 import dev.sori.media.MediaIntake;
 import dev.sori.media.MediaLibrary;
 import dev.sori.media.MediaRefusal;
-import dev.sori.media.UploadRate;
 import dev.sori.protocol.ErrorCode;
 import dev.sori.protocol.Json;
 import dev.sori.protocol.MediaInfo;
@@ -36,7 +36,7 @@ final class UploadRoute implements HttpRoute {
     private final Hub hub;
     private final MediaLibrary library;
     private final MediaIntake intake;
-    private final UploadRate rate;
+    private final PerKeyRate rate;
     private final long maxBytes;
 
     UploadRoute(Hub hub, MediaLibrary library) {
@@ -44,7 +44,7 @@ final class UploadRoute implements HttpRoute {
         this.library = library;
         this.maxBytes = hub.settings().maxUploadBytes();
         this.intake = new MediaIntake(library.scratch(), maxBytes);
-        this.rate = new UploadRate(hub.settings().uploadsPerMinute(), System::nanoTime);
+        this.rate = new PerKeyRate(hub.settings().uploadsPerMinute(), System::nanoTime);
     }
 
     @Override
