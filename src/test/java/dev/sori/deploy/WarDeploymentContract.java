@@ -607,6 +607,36 @@ abstract class WarDeploymentContract {
         media.tooManyUploadsAreRefusedWithWhenToTryAgain(UPLOADS_PER_MINUTE);
     }
 
+    /**
+     * A path that does not decode, sent byte for byte under the WAR's context path (HTTP clients
+     * refuse to send some of these): the container answers before the WAR sees it (the jar says
+     * 400, {@code HttpIT}). Its answer may differ (WildFly says 404 or 400; Payara decodes
+     * {@code %2F} and serves the page) but is never a server error and never a file outside the
+     * WAR; the server goes on.
+     */
+    @Test
+    @Order(29)
+    void aPathThatDoesNotDecodeIsNeverAServerErrorNorAFileOutsideTheWar() throws Exception {
+        String context = server.base().getPath(); // "/sori/"
+        List<String> answers = new ArrayList<>();
+        for (String path : List.of("%2F", "a%2Fb", "media/%2F", "api/rooms/%2F/messages", "%ZZ", "%00",
+                "%2e%2e/%2e%2e/etc/passwd", "healthz%")) {
+            try (java.net.Socket socket = new java.net.Socket(server.base().getHost(), server.base().getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("GET " + context + path + " HTTP/1.1\r\nHost: "
+                        + server.base().getAuthority() + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                answers.add(path + " -> " + answer.lines().findFirst().orElse("(nothing)"));
+                assertThat(answer).as("GET %s%s", context, path).matches("(?s)HTTP/1\\.1 [234]\\d\\d .*");
+                assertThat(answer).as("no file outside the WAR").doesNotContain("root:");
+            }
+        }
+        System.out.println("[" + server + "] bad paths: " + answers);
+        assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.base().resolve("healthz")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+
     /** Last: stops the server. An orderly shutdown undeploys, and undeploying closes the chat with 1001. */
     @Test
     @Order(100)
