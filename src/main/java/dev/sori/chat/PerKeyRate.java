@@ -51,7 +51,8 @@ public final class PerKeyRate {
             // Under each key's own lock, so that a take racing with the tidy-up is never lost.
             buckets.keySet().forEach(k -> buckets.computeIfPresent(k, (kk, b) -> b.isFull(now) ? null : b));
         }
-        return early[0] == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toSeconds(early[0] + TimeUnit.SECONDS.toNanos(1) - 1));
+        // Whole seconds, rounded up: a wait of a nanosecond is a second.
+        return early[0] == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(early[0] + TimeUnit.SECONDS.toNanos(1) - 1);
     }
 
     /** How many keys are remembered (for tests). */

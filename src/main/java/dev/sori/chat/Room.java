@@ -206,14 +206,7 @@ public final class Room {
         List<Outbox> toFlush = new ArrayList<>();
         synchronized (this) {
             queuePendingPresence(toFlush);
-            Moderated.MessageDeleted deleted = new Moderated.MessageDeleted(id, seq);
-            queueToAll(Frames.event(RoomEvent.MESSAGE_DELETED, deleted), toFlush);
-            if (!watchers.isEmpty()) {
-                RoomEvent watched = new RoomEvent(RoomEvent.MESSAGE_DELETED, 0, Json.write(deleted));
-                for (RoomWatcher watcher : watchers) {
-                    watcher.offer(watched);
-                }
-            }
+            queueToEveryone(RoomEvent.MESSAGE_DELETED, new Moderated.MessageDeleted(id, seq), toFlush);
         }
         flush(toFlush);
     }
@@ -636,9 +629,14 @@ public final class Room {
 
     /** A {@code system} event to every member and every watcher. */
     private void queueSystem(SystemEvent event, List<Outbox> toFlush) {
-        queueToAll(Frames.event("system", event), toFlush);
+        queueToEveryone(RoomEvent.SYSTEM, event, toFlush);
+    }
+
+    /** An event that is not a stored message to every member and every watcher, encoded once for each. */
+    private void queueToEveryone(String type, Object payload, List<Outbox> toFlush) {
+        queueToAll(Frames.event(type, payload), toFlush);
         if (!watchers.isEmpty()) {
-            RoomEvent watched = new RoomEvent(RoomEvent.SYSTEM, 0, Json.write(event));
+            RoomEvent watched = new RoomEvent(type, 0, Json.write(payload));
             for (RoomWatcher watcher : watchers) {
                 watcher.offer(watched);
             }

@@ -175,11 +175,7 @@ class PushApiIT {
         }
         String large = "{\"text\":\"" + "x".repeat(700 * 1024) + "\"}";
         for (int i = 0; i < 20; i++) {
-            HttpResponse<String> refused = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                    HttpRequest.newBuilder(server.page().resolve("/api/rooms/general/messages"))
-                            .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(large)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = publish(server.page(), "general", KEY, large);
             assertThat(refused.statusCode()).isEqualTo(413);
             assertThat(ItSupport.parse(refused.body()).getString("code")).isEqualTo("too_large");
         }
