@@ -273,12 +273,12 @@ public final class Hub implements AutoCloseable {
         return key;
     }
 
-    /** What the rooms' sequencers repaired since start (held early messages, log reads, skips). */
     /** The identity a token names, for a request that comes with one (an upload); never makes one. */
     public CompletionStage<Optional<Identity>> identity(String token) {
         return identities.find(token);
     }
 
+    /** What the rooms' sequencers repaired since start (held early messages, log reads, skips). */
     public DeliveryRepairs repairs() {
         return repairs;
     }

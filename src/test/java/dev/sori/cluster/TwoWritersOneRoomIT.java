@@ -15,10 +15,19 @@ import org.junit.jupiter.api.Test;
  */
 class TwoWritersOneRoomIT {
     private static final int PER_WRITER = 1_000;
+    /**
+     * A writer is sent at most 3 frames per post (its ack, its echo, the other writer's message):
+     * a queue this deep never fills here. The default (1,000 frames) did once on a loaded CI
+     * machine, whose test JVM read slower than two nodes wrote, and cut a writer loose with 1013
+     * as a slow consumer, which is right for a server and not what this test is about
+     * ({@code SlowConsumerIT} is).
+     */
+    private static final String[] QUEUE_NEVER_FULL = {
+            "--max-pending-frames", String.valueOf(4 * PER_WRITER), "--max-pending-bytes", String.valueOf(64L << 20)};
 
     @Test
     void twoNodesWritingOneRoomAtFullRateGiveEveryoneTheSameOrder() throws Exception {
-        try (Cluster cluster = Cluster.start(2)) {
+        try (Cluster cluster = Cluster.builder().nodes(2).args(QUEUE_NEVER_FULL).start()) {
             cluster.awaitNodesSeen(2, Scenario.DEADLINE);
             DeliveryLedger ledger = new DeliveryLedger();
             Scenario.Room room = Scenario.oneRoom(cluster, ledger, 2); // node-0/c0, node-0/c1, node-1/c0, node-1/c1
