@@ -117,6 +117,11 @@ public final class Settings {
             ValueType.decimalSeconds(INT), Duration.ofSeconds(10),
             "seconds a connection may take to complete its HTTP request or WebSocket upgrade (from connecting, or "
                     + "from its previous response); WebSocket connections are never affected").jarOnly();
+    public static final Setting<Duration> WARM_UP = Setting.of("warm-up", ValueType.seconds(0, 600),
+            Duration.ofSeconds(10),
+            "seconds spent at start, before listening, running handshakes and messages through a throwaway twin of "
+                    + "the chat (its own loopback port and temporary database), so that the first clients meet "
+                    + "compiled code; `0` listens at once").jarOnly();
     public static final Setting<Integer> MIN_BODY_RATE = Setting.of("min-body-rate",
             ValueType.integer("BYTES", 1, INT), 1024,
             "bytes per second a request body (an upload) must average over each handshake-timeout period while it "
@@ -139,7 +144,7 @@ public final class Settings {
             UPLOADS_PER_MINUTE, MAX_ROOM_CAPACITY, EMPTY_ROOM_TTL, MAX_PENDING_FRAMES,
             MAX_PENDING_BYTES, PING_INTERVAL, PING_TIMEOUT, SEND_TIMEOUT, SOCKET_SEND_BUFFER, RATE_LIMIT, RATE_BURST,
             MAX_CONNECTIONS_PER_ADDRESS, PASSWORD_ATTEMPTS, ALLOWED_ORIGINS, TRUSTED_PROXIES, HANDSHAKE_TIMEOUT,
-            MIN_BODY_RATE, API_KEY, TLS_KEYSTORE, TLS_PASSWORD, METRICS_TOKEN);
+            MIN_BODY_RATE, WARM_UP, API_KEY, TLS_KEYSTORE, TLS_PASSWORD, METRICS_TOKEN);
 
     /** server.jar's options. */
     public static final List<Setting<?>> JAR = ALL.stream().filter(Setting::inJar).toList();

@@ -116,6 +116,8 @@ public final class Main implements Callable<Integer> {
         }
         // Before the storage and the listener start: their start-up garbage is the first to go back.
         List<String> memoryFlags = IdleMemoryReturn.apply();
+        // Before the real storage opens: nothing of the warm-up's twin can reach it.
+        WarmUp.run(values.get(Settings.WARM_UP), chat);
         String host = values.get(Settings.HOST);
         ChatNode node = ChatNode.start(chat, cluster,
                 shared -> shared ? Storage.openShared(storeSettings) : Storage.open(storeSettings),

@@ -118,7 +118,8 @@ public final class ServerProcess implements AutoCloseable {
 
     /**
      * The command line {@link #start} runs: the jar on 127.0.0.1 and a free port, a fresh data
-     * directory unless the arguments name a database, then the arguments. For tests that expect
+     * directory unless the arguments name a database, no warm-up unless they ask for one, then
+     * the arguments. For tests that expect
      * the server to refuse to start.
      */
     public static List<String> command(String... args) {
@@ -134,6 +135,11 @@ public final class ServerProcess implements AutoCloseable {
         if (!extra.contains("--data-dir") && !extra.contains("--db-url")) {
             command.add("--data-dir");
             command.add(freshDataDir().toString());
+        }
+        if (!extra.contains("--warm-up")) {
+            // Hundreds of starts in the suite: each would spend the default warm-up first.
+            // WarmUpIT runs it as users get it.
+            command.addAll(List.of("--warm-up", "0"));
         }
         command.addAll(extra);
         return command;
