@@ -14,6 +14,7 @@ import dev.sori.config.Settings;
 import dev.sori.config.Source;
 import dev.sori.store.StoreSettings;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -116,19 +117,24 @@ public final class Main implements Callable<Integer> {
         }
         // Before the storage and the listener start: their start-up garbage is the first to go back.
         List<String> memoryFlags = IdleMemoryReturn.apply();
+        String host = values.get(Settings.HOST);
+        int port = values.get(Settings.PORT);
+        CannotListenException.checkFree(host, port);
         // Before the real storage opens: nothing of the warm-up's twin can reach it.
         WarmUp.run(values.get(Settings.WARM_UP), chat);
-        String host = values.get(Settings.HOST);
         ChatNode node = ChatNode.start(chat, cluster,
                 shared -> shared ? Storage.openShared(storeSettings) : Storage.open(storeSettings),
                 storeSettings.poolSize() - 1, Version.get());
         Hub hub = node.hub();
         StandaloneServer server;
         try {
-            server = StandaloneServer.start(host, values.get(Settings.PORT), hub, edge,
+            server = StandaloneServer.start(host, port, hub, edge,
                     Routes.standard(hub, Version.get(), node::clusterStatus, node::notReadyBecause, node.media(),
                             node.metrics(), values.get(Settings.METRICS_TOKEN))
                             .withApi(hub, ApiKeys.parse(values.get(Settings.API_KEY)), node.media()));
+        } catch (BindException e) {
+            node.close();
+            throw new CannotListenException(host, port, e); // taken since checkFree
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;

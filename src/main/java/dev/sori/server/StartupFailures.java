@@ -6,9 +6,9 @@ import picocli.CommandLine;
 
 /**
  * How {@code java -jar server.jar} reports storage that cannot start (the database unreachable,
- * or used by another Sori process): one line on standard error and exit code 2, like a bad
- * keystore, for the operator has something to fix. Anything else keeps picocli's default, the
- * stack trace and exit code 1: that is a bug to report.
+ * or used by another Sori process) and an address it cannot listen on (the port taken): one line
+ * on standard error and exit code 2, like a bad keystore, for the operator has something to fix.
+ * Anything else keeps picocli's default, the stack trace and exit code 1: that is a bug to report.
  */
 final class StartupFailures implements CommandLine.IExecutionExceptionHandler {
     static final int EXIT_CODE = 2;
@@ -16,6 +16,10 @@ final class StartupFailures implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine command, CommandLine.ParseResult parsed)
             throws Exception {
+        if (e instanceof CannotListenException failure) {
+            System.err.println("sori: " + failure.getMessage());
+            return EXIT_CODE;
+        }
         if (!(e instanceof StoreException failure)) {
             throw e;
         }

@@ -59,6 +59,20 @@ class ServerProcessIT {
     }
 
     @Test
+    void aTakenPortIsOneLineAndExitCodeTwoBeforeAnyWarmUp() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            long started = System.nanoTime();
+            Run run = run(Map.of(), "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()),
+                    "--warm-up", "20", "--data-dir", "data");
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+            assertThat(run.output()).contains("sori: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
+                    .containsIgnoringCase("in use").doesNotContain("warming up").doesNotContainPattern(STACK_TRACE);
+            assertThat(millis).as("the 20 s warm-up was not spent first").isLessThan(15_000);
+        }
+    }
+
+    @Test
     void theStartLineHasThePageAndWebSocketUrlsWithTheRealPort() throws Exception {
         try (ServerProcess server = ServerProcess.start()) { // --host 127.0.0.1 --port 0
             Matcher m = START_LINE.matcher(server.output());
