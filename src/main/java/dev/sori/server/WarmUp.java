@@ -44,7 +44,7 @@ final class WarmUp {
     private static final int CLIENTS = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
 
     /** What the warm-up did, for the start-up log line. */
-    record Done(long handshakes, long messages, Duration took) {
+    record Done(long handshakes, long resumed, long messages, Duration took) {
     }
 
     private WarmUp() {
@@ -85,6 +85,7 @@ final class WarmUp {
                  StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, twin.hub(), EdgeSettings.defaults(),
                          Routes.standard(twin.hub(), Version.get()))) {
                 AtomicLong handshakes = new AtomicLong();
+                AtomicLong resumed = new AtomicLong();
                 AtomicLong messages = new AtomicLong();
                 AtomicReference<Exception> clientFailure = new AtomicReference<>();
                 long deadline = started + budget.toNanos();
@@ -93,7 +94,7 @@ final class WarmUp {
                     WarmUpClient client = new WarmUpClient(server.address().getPort());
                     Thread t = new Thread(() -> {
                         try {
-                            client.runUntil(deadline, handshakes, messages);
+                            client.runUntil(deadline, handshakes, resumed, messages);
                         } catch (IOException | RuntimeException e) {
                             clientFailure.compareAndSet(null, e); // this client stops; the others go on
                         }
@@ -106,7 +107,8 @@ final class WarmUp {
                     t.join();
                 }
                 failure = clientFailure.get();
-                done = new Done(handshakes.get(), messages.get(), Duration.ofNanos(System.nanoTime() - started));
+                done = new Done(handshakes.get(), resumed.get(), messages.get(),
+                        Duration.ofNanos(System.nanoTime() - started));
                 return done;
             }
         } catch (Exception e) {
@@ -124,9 +126,9 @@ final class WarmUp {
                 LOG.log(System.Logger.Level.WARNING, "warm-up cut short: {0}", failure.toString());
             }
             if (done != null) {
-                LOG.log(System.Logger.Level.INFO, "warmed up in {0} ms: {1} handshakes, {2} messages",
+                LOG.log(System.Logger.Level.INFO, "warmed up in {0} ms: {1} handshakes ({2} resumed), {3} messages",
                         Long.toString(done.took().toMillis()), Long.toString(done.handshakes()),
-                        Long.toString(done.messages()));
+                        Long.toString(done.resumed()), Long.toString(done.messages()));
             }
             delete(dir);
             if (cleanup != null) {

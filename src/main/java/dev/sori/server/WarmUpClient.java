@@ -9,15 +9,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link WarmUp}'s loopback client, one per thread, on blocking sockets: it speaks just enough of
- * RFC 6455 and of the protocol to do what a browser's first visit does, again and again: the
- * upgrade (with the page's own {@code Origin}), {@code welcome}, every other time a
- * {@code new_message} to {@code general} and its ack, then a close handshake. It talks only to
- * its own twin, so it checks no more than it needs to know that each step happened.
+ * RFC 6455 and of the protocol to do what a browser does, again and again: the upgrade (with the
+ * page's own {@code Origin}; every other time with the token of its previous visit, as a page
+ * reconnecting after a restart does), {@code welcome}, every other time a {@code new_message} to
+ * {@code general} and its ack, then a close handshake. It talks only to its own twin, so it checks
+ * no more than it needs to know that each step happened.
  */
 final class WarmUpClient {
     private static final int OP_TEXT = 1;
@@ -27,20 +29,26 @@ final class WarmUpClient {
     private static final byte[] POST = masked(OP_TEXT,
             "{\"type\":\"new_message\",\"id\":\"w\",\"payload\":\"warming up\"}".getBytes(StandardCharsets.UTF_8));
     private static final byte[] CLOSE = masked(OP_CLOSE, new byte[] {0x03, (byte) 0xe8}); // 1000
+    private static final String TOKEN = "\"token\":\"";
 
     private final InetSocketAddress server;
-    private final byte[] upgrade;
+    private final String authority;
+    private String token; // from the last welcome, URL-encoded; null before the first
 
     WarmUpClient(int port) {
         this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        String authority = server.getAddress().getHostAddress() + ":" + port;
-        this.upgrade = ("GET /chat HTTP/1.1\r\nHost: " + authority + "\r\nOrigin: http://" + authority
+        this.authority = server.getAddress().getHostAddress() + ":" + port;
+    }
+
+    private byte[] upgrade(String resume) {
+        String target = resume != null ? "/chat?token=" + resume : "/chat";
+        return ("GET " + target + " HTTP/1.1\r\nHost: " + authority + "\r\nOrigin: http://" + authority
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\nUser-Agent: sori-warm-up\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Connects, chats and closes until {@code deadline} ({@link System#nanoTime}), counting what it did. */
-    void runUntil(long deadline, AtomicLong handshakes, AtomicLong messages) throws IOException {
+    void runUntil(long deadline, AtomicLong handshakes, AtomicLong resumed, AtomicLong messages) throws IOException {
         for (long n = 0; System.nanoTime() - deadline < 0; n++) {
             try (Socket socket = new Socket()) {
                 socket.setTcpNoDelay(true);
@@ -48,10 +56,15 @@ final class WarmUpClient {
                 socket.connect(server, TIMEOUT_MILLIS);
                 OutputStream out = socket.getOutputStream();
                 InputStream in = new BufferedInputStream(socket.getInputStream());
-                out.write(upgrade);
+                String sent = n % 4 < 2 ? token : null; // resumed, posting: each of the four, in turn
+                out.write(upgrade(sent));
                 readSwitchingProtocols(in);
-                awaitText(in, "\"type\":\"welcome\"");
+                String welcomed = token(awaitText(in, "\"type\":\"welcome\""));
                 handshakes.incrementAndGet();
+                if (welcomed != null && welcomed.equals(sent)) {
+                    resumed.incrementAndGet();
+                }
+                token = welcomed;
                 if (n % 2 == 1) {
                     out.write(POST);
                     awaitText(in, "\"type\":\"ack\"");
@@ -79,8 +92,15 @@ final class WarmUpClient {
         }
     }
 
-    /** Reads frames until a text frame that contains {@code marker}. */
-    private static void awaitText(InputStream in, String marker) throws IOException {
+    /** The token a {@code welcome} gives, URL-encoded, or null. */
+    private static String token(String welcome) {
+        int at = welcome.indexOf(TOKEN);
+        int end = at < 0 ? -1 : welcome.indexOf('"', at + TOKEN.length());
+        return end < 0 ? null : URLEncoder.encode(welcome.substring(at + TOKEN.length(), end), StandardCharsets.UTF_8);
+    }
+
+    /** Reads frames until a text frame that contains {@code marker}, and returns that frame's text. */
+    private static String awaitText(InputStream in, String marker) throws IOException {
         StringBuilder text = new StringBuilder();
         while (true) {
             text.setLength(0);
@@ -89,7 +109,7 @@ final class WarmUpClient {
                 throw new EOFException("closed while waiting for " + marker);
             }
             if (op == OP_TEXT && text.indexOf(marker) >= 0) {
-                return;
+                return text.toString();
             }
         }
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * chat (no message in {@code general}, no connection counted, no twin's log line, no files left).
  */
 class WarmUpIT {
-    private static final Pattern WARMED = Pattern.compile("warmed up in (\\d+) ms: (\\d+) handshakes, (\\d+) messages");
+    private static final Pattern WARMED = Pattern.compile("warmed up in (\\d+) ms: (\\d+) handshakes \\((\\d+) resumed\\), (\\d+) messages");
 
     @Test
     void theWarmUpChatsOnATwinAndLeavesTheRealChatUntouched(@TempDir Path tmp) throws Exception {
@@ -34,7 +34,8 @@ class WarmUpIT {
             assertThat(output.indexOf("warmed up in")).as("warmed up before listening").isLessThan(output.indexOf("listening:"));
             assertThat(Long.parseLong(warmed.group(1))).as("warm-up took, ms").isBetween(4_000L, 30_000L);
             assertThat(Long.parseLong(warmed.group(2))).as("handshakes").isPositive();
-            assertThat(Long.parseLong(warmed.group(3))).as("messages").isPositive();
+            assertThat(Long.parseLong(warmed.group(3))).as("resumed identities").isPositive();
+            assertThat(Long.parseLong(warmed.group(4))).as("messages").isPositive();
             // The twin's start and shutdown lines (its own database, its listener) were not printed.
             assertThat(output).doesNotContain("sori-warm-up-").doesNotContain("WARNING");
             try (Stream<Path> left = Files.list(tmp)) {
