@@ -91,7 +91,7 @@ final class WarmUp {
                 long deadline = started + budget.toNanos();
                 List<Thread> clients = new ArrayList<>();
                 for (int i = 0; i < CLIENTS; i++) {
-                    WarmUpClient client = new WarmUpClient(server.address().getPort());
+                    WarmUpClient client = new WarmUpClient(server.address());
                     Thread t = new Thread(() -> {
                         try {
                             client.runUntil(deadline, handshakes, resumed, messages);

@@ -5,7 +5,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
@@ -35,9 +34,9 @@ final class WarmUpClient {
     private final String authority;
     private String token; // from the last welcome, URL-encoded; null before the first
 
-    WarmUpClient(int port) {
-        this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        this.authority = server.getAddress().getHostAddress() + ":" + port;
+    WarmUpClient(InetSocketAddress server) {
+        this.server = server;
+        this.authority = server.getAddress().getHostAddress() + ":" + server.getPort();
     }
 
     private byte[] upgrade(String resume) {
