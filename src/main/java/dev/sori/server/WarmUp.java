@@ -32,8 +32,9 @@ import java.util.stream.Stream;
  * port of its own and a database in a temporary directory, deleted afterwards. It runs before the
  * real chat opens its storage, and nothing it does (identities, messages, log lines) reaches it. The
  * classes and their compiled code are the JVM's, so they are shared with the real server. A
- * {@link WarmUpClient} per thread does what a fresh server's first clients do: handshake, read
- * {@code welcome}, post to {@code general} and read the ack, close.
+ * {@link WarmUpClient} per thread does what a fresh server's first clients do: handshake (new, or
+ * resuming an identity with its token), read {@code welcome}, post to {@code general} and read the
+ * ack, close.
  *
  * <p>It is bounded by time, not by a count, and never fails the start: whatever goes wrong ends
  * the warm-up early with one WARNING line, and the real server starts as it would have.
@@ -43,20 +44,17 @@ final class WarmUp {
     /** Two per core: a handshake waits for the twin's identity commit, so one client per core leaves it idle. */
     private static final int CLIENTS = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
 
-    /** What the warm-up did, for the start-up log line. */
-    record Done(long handshakes, long resumed, long messages, Duration took) {
+    /** What the warm-up did, for its log line. */
+    private record Done(long handshakes, long resumed, long messages, Duration took) {
     }
 
     private WarmUp() {
     }
 
-    /**
-     * Warms up for {@code budget}, with the real chat's settings; returns what it did, or null
-     * when it did not run or failed before the first handshake.
-     */
-    static Done run(Duration budget, ChatSettings chat) {
+    /** Warms up for {@code budget} (zero: not at all), with the real chat's settings, and logs what it did. */
+    static void run(Duration budget, ChatSettings chat) {
         if (budget.isZero()) {
-            return null;
+            return;
         }
         LOG.log(System.Logger.Level.INFO, "warming up for {0} s before listening (--warm-up 0 skips it)",
                 Long.toString(budget.toSeconds()));
@@ -109,14 +107,12 @@ final class WarmUp {
                 failure = clientFailure.get();
                 done = new Done(handshakes.get(), resumed.get(), messages.get(),
                         Duration.ofNanos(System.nanoTime() - started));
-                return done;
             }
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             failure = e;
-            return null;
         } finally {
             root.removeHandler(sink);
             for (Handler h : handlers) {
