@@ -121,7 +121,7 @@ public final class Main implements Callable<Integer> {
         int port = values.get(Settings.PORT);
         CannotListenException.checkFree(host, port);
         // Before the real storage opens: nothing of the warm-up's twin can reach it.
-        WarmUp.run(values.get(Settings.WARM_UP), chat);
+        WarmUp.run(values.get(Settings.WARM_UP), chat, edge.tls());
         ChatNode node = ChatNode.start(chat, cluster,
                 shared -> shared ? Storage.openShared(storeSettings) : Storage.open(storeSettings),
                 storeSettings.poolSize() - 1, Version.get());

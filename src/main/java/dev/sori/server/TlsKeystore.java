@@ -8,9 +8,13 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The server's certificate and private key from a PKCS#12 file ({@code --tls-keystore},
@@ -21,10 +25,12 @@ import javax.net.ssl.SSLContext;
 public final class TlsKeystore {
     private final Path file;
     private final SSLContext context;
+    private final List<Certificate> certificates; // each key's own, for a client of this server only
 
-    private TlsKeystore(Path file, SSLContext context) {
+    private TlsKeystore(Path file, SSLContext context, List<Certificate> certificates) {
         this.file = file;
         this.context = context;
+        this.certificates = certificates;
     }
 
     /**
@@ -62,7 +68,13 @@ public final class TlsKeystore {
             keys.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), null, null);
-            return new TlsKeystore(file, context);
+            List<Certificate> certificates = new ArrayList<>();
+            for (String alias : Collections.list(store.aliases())) {
+                if (isKey(store, alias)) {
+                    certificates.add(store.getCertificate(alias));
+                }
+            }
+            return new TlsKeystore(file, context, List.copyOf(certificates));
         } catch (UnrecoverableKeyException e) {
             throw new InvalidKeystoreException("cannot read the key in TLS keystore " + file
                     + ": its password differs from the keystore's");
@@ -85,6 +97,23 @@ public final class TlsKeystore {
 
     SSLContext sslContext() {
         return context;
+    }
+
+    /**
+     * A client's context that trusts this keystore's own certificates and nothing else: for the
+     * warm-up's loopback client ({@link WarmUpClient}), which talks only to a twin of this server.
+     */
+    SSLContext trustingItself() throws GeneralSecurityException, IOException {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        for (int i = 0; i < certificates.size(); i++) {
+            trusted.setCertificateEntry("sori-" + i, certificates.get(i));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, trust.getTrustManagers(), null);
+        return client;
     }
 
     /** The keystore cannot be used; the message says why, for the operator. */

@@ -22,6 +22,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Runs the chat's hot paths before the real listener opens, so that a fresh server's first users
@@ -51,8 +52,11 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    /** Warms up for {@code budget} (zero: not at all), with the real chat's settings, and logs what it did. */
-    static void run(Duration budget, ChatSettings chat) {
+    /**
+     * Warms up for {@code budget} (zero: not at all), with the real chat's settings and its TLS
+     * keystore (null: plain), and logs what it did.
+     */
+    static void run(Duration budget, ChatSettings chat, TlsKeystore tls) {
         if (budget.isZero()) {
             return;
         }
@@ -80,8 +84,9 @@ final class WarmUp {
             ChatNode twin = ChatNode.start(chat, null, shared -> Storage.open(StoreSettings.h2(data)),
                     StoreSettings.DEFAULT_POOL_SIZE - 1, Version.get());
             try (AutoCloseable closeNode = twin::close;
-                 StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, twin.hub(), EdgeSettings.defaults(),
-                         Routes.standard(twin.hub(), Version.get()))) {
+                 StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, twin.hub(),
+                         EdgeSettings.defaults().withTls(tls), Routes.standard(twin.hub(), Version.get()))) {
+                SSLSocketFactory clientTls = tls == null ? null : tls.trustingItself().getSocketFactory();
                 AtomicLong handshakes = new AtomicLong();
                 AtomicLong resumed = new AtomicLong();
                 AtomicLong messages = new AtomicLong();
@@ -89,7 +94,7 @@ final class WarmUp {
                 long deadline = started + budget.toNanos();
                 List<Thread> clients = new ArrayList<>();
                 for (int i = 0; i < CLIENTS; i++) {
-                    WarmUpClient client = new WarmUpClient(server.address());
+                    WarmUpClient client = new WarmUpClient(server.address(), clientTls);
                     Thread t = new Thread(() -> {
                         try {
                             client.runUntil(deadline, handshakes, resumed, messages);

@@ -10,12 +10,15 @@ import java.net.ProtocolException;
 import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link WarmUp}'s loopback client, one per thread, on blocking sockets: it speaks just enough of
  * RFC 6455 and of the protocol to do what a browser does, again and again: the upgrade (with the
- * page's own {@code Origin}; every other time with the token of its previous visit, as a page
+ * page's own {@code Origin}, over TLS when the server has a keystore; every other time with the
+ * token of its previous visit, as a page
  * reconnecting after a restart does), {@code welcome}, every other time a {@code new_message} to
  * {@code general} and its ack, then a close handshake. It talks only to its own twin, so it checks
  * no more than it needs to know that each step happened.
@@ -31,17 +34,21 @@ final class WarmUpClient {
     private static final String TOKEN = "\"token\":\"";
 
     private final InetSocketAddress server;
+    private final SSLSocketFactory tls;
     private final String authority;
     private String token; // from the last welcome, URL-encoded; null before the first
 
-    WarmUpClient(InetSocketAddress server) {
+    /** A client of {@code server}, over TLS with {@code tls} (null: plain). */
+    WarmUpClient(InetSocketAddress server, SSLSocketFactory tls) {
         this.server = server;
+        this.tls = tls;
         this.authority = server.getAddress().getHostAddress() + ":" + server.getPort();
     }
 
     private byte[] upgrade(String resume) {
         String target = resume != null ? "/chat?token=" + resume : "/chat";
-        return ("GET " + target + " HTTP/1.1\r\nHost: " + authority + "\r\nOrigin: http://" + authority
+        return ("GET " + target + " HTTP/1.1\r\nHost: " + authority + "\r\nOrigin: http" + (tls == null ? "" : "s")
+                + "://" + authority
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\nUser-Agent: sori-warm-up\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
@@ -49,10 +56,7 @@ final class WarmUpClient {
     /** Connects, chats and closes until {@code deadline} ({@link System#nanoTime}), counting what it did. */
     void runUntil(long deadline, AtomicLong handshakes, AtomicLong resumed, AtomicLong messages) throws IOException {
         for (long n = 0; System.nanoTime() - deadline < 0; n++) {
-            try (Socket socket = new Socket()) {
-                socket.setTcpNoDelay(true);
-                socket.setSoTimeout(TIMEOUT_MILLIS);
-                socket.connect(server, TIMEOUT_MILLIS);
+            try (Socket socket = open()) {
                 OutputStream out = socket.getOutputStream();
                 InputStream in = new BufferedInputStream(socket.getInputStream());
                 String sent = n % 4 < 2 ? token : null; // resumed, posting: each of the four, in turn
@@ -73,7 +77,28 @@ final class WarmUpClient {
                 while (readFrame(in, null) != OP_CLOSE) {
                     // what the room sent before the server's close
                 }
+                if (socket instanceof SSLSocket secure) {
+                    secure.getSession().invalidate(); // the next is a full TLS handshake, as after a restart
+                }
             }
+        }
+    }
+
+    private Socket open() throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.setTcpNoDelay(true);
+            plain.setSoTimeout(TIMEOUT_MILLIS);
+            plain.connect(server, TIMEOUT_MILLIS);
+            if (tls == null) {
+                return plain;
+            }
+            SSLSocket secure = (SSLSocket) tls.createSocket(plain, server.getHostString(), server.getPort(), true);
+            secure.startHandshake();
+            return secure;
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
         }
     }
 

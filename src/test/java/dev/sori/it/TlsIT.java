@@ -67,6 +67,20 @@ class TlsIT {
     }
 
     @Test
+    void theWarmUpSpeaksTlsWithTheServersOwnKeystore() throws Exception {
+        try (ServerProcess warmed = ServerProcess.start(Map.of("SORI_TLS_PASSWORD", PASSWORD),
+                "--tls-keystore", keystore.toString(), "--warm-up", "3")) {
+            String output = warmed.awaitOutput(Duration.ofSeconds(5), "warmed up in", "listening:");
+            java.util.regex.Matcher done = java.util.regex.Pattern.compile("warmed up in \\d+ ms: (\\d+) handshakes")
+                    .matcher(output);
+            assertThat(done.find()).as(output).isTrue();
+            assertThat(Long.parseLong(done.group(1))).as("TLS handshakes and upgrades on the twin").isPositive();
+            assertThat(output).doesNotContain("WARNING").doesNotContain(PASSWORD);
+            assertThat(get(warmed.page()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void theServerAnnouncesHttpsAndWssUrls() {
         assertThat(server.page().getScheme()).isEqualTo("https");
         assertThat(server.chat().getScheme()).isEqualTo("wss");
