@@ -120,11 +120,11 @@ public final class Main implements Callable<Integer> {
         String host = values.get(Settings.HOST);
         int port = values.get(Settings.PORT);
         CannotListenException.checkFree(host, port);
-        // Before the real storage opens: nothing of the warm-up's twin can reach it.
+        // The storage before the warm-up, so that a database that cannot be used (another process
+        // on it, unreachable) stops the start at once. The twin has a database of its own.
+        Storage storage = cluster != null ? Storage.openShared(storeSettings) : Storage.open(storeSettings);
         WarmUp.run(values.get(Settings.WARM_UP), chat, edge.tls());
-        ChatNode node = ChatNode.start(chat, cluster,
-                shared -> shared ? Storage.openShared(storeSettings) : Storage.open(storeSettings),
-                storeSettings.poolSize() - 1, Version.get());
+        ChatNode node = ChatNode.start(chat, cluster, shared -> storage, storeSettings.poolSize() - 1, Version.get());
         Hub hub = node.hub();
         StandaloneServer server;
         try {

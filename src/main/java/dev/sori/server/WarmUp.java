@@ -30,8 +30,8 @@ import javax.net.ssl.SSLSocketFactory;
  * a fresh JVM did a third of the handshakes a warm one does).
  *
  * <p>The warm-up runs on a twin: a whole chat (hub, storage, listener) of its own, on a loopback
- * port of its own and a database in a temporary directory, deleted afterwards. It runs before the
- * real chat opens its storage, and nothing it does (identities, messages, log lines) reaches it. The
+ * port of its own and a database in a temporary directory, deleted afterwards. Nothing it does
+ * (identities, messages, log lines) reaches the real chat, which starts after it. The
  * classes and their compiled code are the JVM's, so they are shared with the real server. A
  * {@link WarmUpClient} per thread does what a fresh server's first clients do: handshake (new, or
  * resuming an identity with its token), read {@code welcome}, post to {@code general} and read the

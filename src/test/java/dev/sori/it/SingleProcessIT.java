@@ -52,9 +52,13 @@ class SingleProcessIT {
     @Test
     void aSecondProcessOnTheSameH2DataDirectoryExitsWithCode2AndOneLine() throws Exception {
         try (ServerProcess first = ServerProcess.start()) {
-            Exited second = run(List.of("--data-dir", first.dataDir().toString()));
+            long started = System.nanoTime();
+            Exited second = run(List.of("--data-dir", first.dataDir().toString(), "--warm-up", "20"));
+            long millis = (System.nanoTime() - started) / 1_000_000;
 
             assertThat(second.code()).as(second.output()).isEqualTo(2);
+            assertThat(second.output()).as("refused before the warm-up").doesNotContain("warming up");
+            assertThat(millis).as("the 20 s warm-up was not spent first").isLessThan(15_000);
             assertThat(second.sayings()).as(second.output()).containsExactly(
                     "sori: another process, most likely another Sori, has the H2 database jdbc:h2:file:"
                             + first.dataDir().toAbsolutePath().normalize().resolve("sori") + " open (H2 lets one "
