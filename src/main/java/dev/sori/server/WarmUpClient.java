@@ -29,7 +29,7 @@ final class WarmUpClient {
     private static final int TIMEOUT_MILLIS = 5_000;
     private static final byte[] MASK = {0x37, (byte) 0xfa, 0x21, 0x3d};
     private static final byte[] POST = masked(OP_TEXT,
-            "{\"type\":\"new_message\",\"id\":\"w\",\"payload\":\"warming up\"}".getBytes(StandardCharsets.UTF_8));
+            "{\"type\":\"new_message\",\"id\":\"w\",\"payload\":\"w\"}".getBytes(StandardCharsets.UTF_8));
     private static final byte[] CLOSE = masked(OP_CLOSE, new byte[] {0x03, (byte) 0xe8}); // 1000
     private static final String TOKEN = "\"token\":\"";
 
@@ -134,6 +134,9 @@ final class WarmUpClient {
             }
             if (op == OP_TEXT && text.indexOf(marker) >= 0) {
                 return text.toString();
+            }
+            if (op == OP_TEXT && text.indexOf("\"type\":\"error\"") >= 0) {
+                throw new ProtocolException("the twin refused: " + text);
             }
         }
     }

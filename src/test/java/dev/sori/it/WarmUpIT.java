@@ -54,6 +54,21 @@ class WarmUpIT {
     }
 
     @Test
+    void theStrictestLimitsDoNotCutTheWarmUpShort() throws Exception {
+        // One connection per address, one frame a second, one-character messages: the real chat's
+        // limits, which the twin's four loopback clients would otherwise trip over.
+        try (ServerProcess server = ServerProcess.start("--warm-up", "2", "--max-connections-per-address", "1",
+                "--rate-limit", "1", "--rate-burst", "1", "--max-message-chars", "1")) {
+            String output = server.awaitOutput(Duration.ofSeconds(5), "warmed up in");
+            Matcher warmed = WARMED.matcher(output);
+            assertThat(warmed.find()).as(output).isTrue();
+            assertThat(Long.parseLong(warmed.group(2))).as("handshakes").isGreaterThan(4);
+            assertThat(Long.parseLong(warmed.group(4))).as("messages").isPositive();
+            assertThat(output).doesNotContain("WARNING");
+        }
+    }
+
+    @Test
     void noWarmUpListensAtOnceAndSaysNothingOfIt() throws Exception {
         try (ServerProcess server = ServerProcess.start("--warm-up", "0")) {
             assertThat(server.output()).doesNotContain("warmed up");
