@@ -32,6 +32,8 @@ final class WarmUpClient {
             "{\"type\":\"new_message\",\"id\":\"w\",\"payload\":\"w\"}".getBytes(StandardCharsets.UTF_8));
     private static final byte[] CLOSE = masked(OP_CLOSE, new byte[] {0x03, (byte) 0xe8}); // 1000
     private static final String TOKEN = "\"token\":\"";
+    /** New or resumed, posting or not: visit {@code n} is kind {@code n % 4}. */
+    private static final int KINDS_OF_VISIT = 4;
 
     private final InetSocketAddress server;
     private final SSLSocketFactory tls;
@@ -53,13 +55,16 @@ final class WarmUpClient {
                 + "Sec-WebSocket-Version: 13\r\nUser-Agent: sori-warm-up\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Connects, chats and closes until {@code deadline} ({@link System#nanoTime}), counting what it did. */
+    /**
+     * Connects, chats and closes until {@code deadline} ({@link System#nanoTime}), counting what it
+     * did; at least once each kind of visit, however slowly the twin started.
+     */
     void runUntil(long deadline, AtomicLong handshakes, AtomicLong resumed, AtomicLong messages) throws IOException {
-        for (long n = 0; System.nanoTime() - deadline < 0; n++) {
+        for (long n = 0; n < KINDS_OF_VISIT || System.nanoTime() - deadline < 0; n++) {
             try (Socket socket = open()) {
                 OutputStream out = socket.getOutputStream();
                 InputStream in = new BufferedInputStream(socket.getInputStream());
-                String sent = n % 4 < 2 ? token : null; // resumed, posting: each of the four, in turn
+                String sent = n % KINDS_OF_VISIT < 2 ? token : null; // the first has no token yet
                 out.write(upgrade(sent));
                 readSwitchingProtocols(in);
                 String welcomed = token(awaitText(in, "\"type\":\"welcome\""));
