@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sori.testing.PostgresDatabase;
 import dev.sori.testing.ServerProcess;
+import dev.sori.testing.ServerProcess.Exited;
 import dev.sori.testing.TestClient;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +28,7 @@ class SingleProcessIT {
             Exited second = run(db.serverArgs());
 
             assertThat(second.code()).as(second.output()).isEqualTo(2);
-            assertThat(second.sayings()).as(second.output()).containsExactly("sori: another Sori process is using the "
+            assertThat(sayings(second)).as(second.output()).containsExactly("sori: another Sori process is using the "
                     + "database " + db.url() + " (PostgreSQL advisory lock 8317992833674866277 held by \"sori pid "
                     + first.pid() + " on ");
             assertThat(second.output()).contains("); run one Sori process per database, or make every process a node of one cluster (--redis-url)")
@@ -59,7 +55,7 @@ class SingleProcessIT {
             assertThat(second.code()).as(second.output()).isEqualTo(2);
             assertThat(second.output()).as("refused before the warm-up").doesNotContain("warming up");
             assertThat(millis).as("the 20 s warm-up was not spent first").isLessThan(15_000);
-            assertThat(second.sayings()).as(second.output()).containsExactly(
+            assertThat(sayings(second)).as(second.output()).containsExactly(
                     "sori: another process, most likely another Sori, has the H2 database jdbc:h2:file:"
                             + first.dataDir().toAbsolutePath().normalize().resolve("sori") + " open (H2 lets one "
                             + "process at a time use its file); run one Sori process per database");
@@ -68,29 +64,13 @@ class SingleProcessIT {
         }
     }
 
-    /** A finished run of the jar: its exit code and everything it printed. */
-    private record Exited(int code, String output) {
-        /** The lines the server says itself ("sori: ..."), each cut at the holder's description. */
-        List<String> sayings() {
-            return output.lines().filter(l -> l.startsWith("sori: "))
-                    .map(l -> l.replaceAll("(held by \"sori pid \\d+ on ).*", "$1")).toList();
-        }
+    /** The lines the server says itself ("sori: ..."), each cut at the holder's description. */
+    private static List<String> sayings(Exited run) {
+        return run.output().lines().filter(l -> l.startsWith("sori: "))
+                .map(l -> l.replaceAll("(held by \"sori pid \\d+ on ).*", "$1")).toList();
     }
 
     private static Exited run(List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(ServerProcess.command(args.toArray(String[]::new)));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = process.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(unreadable: " + e + ")";
-            }
-        });
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("still running after 60 s, not refused: " + command);
-        }
-        return new Exited(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+        return ServerProcess.runToExit(Map.of(), args.toArray(String[]::new));
     }
 }

@@ -144,9 +144,9 @@ class TlsIT {
     @Test
     void aMissingKeystoreStopsTheServerWithOneClearLine() throws Exception {
         Path missing = keystore.resolveSibling("no-such.p12");
-        Failure failure = startExpectingFailure(Map.of("SORI_TLS_PASSWORD", PASSWORD), "--tls-keystore", missing.toString());
+        ServerProcess.Exited failure = ServerProcess.runToExit(Map.of("SORI_TLS_PASSWORD", PASSWORD), "--tls-keystore", missing.toString());
 
-        assertThat(failure.exitCode()).isNotZero();
+        assertThat(failure.code()).isNotZero();
         assertThat(failure.output()).contains("TLS keystore " + missing + " does not exist");
         assertThat(failure.output()).doesNotContain("\tat ", "Exception", PASSWORD, "listening");
     }
@@ -154,9 +154,9 @@ class TlsIT {
     @Test
     void aWrongPasswordStopsTheServerWithOneClearLine() throws Exception {
         String wrong = "not-" + PASSWORD;
-        Failure failure = startExpectingFailure(Map.of(), "--tls-keystore", keystore.toString(), "--tls-password", wrong);
+        ServerProcess.Exited failure = ServerProcess.runToExit(Map.of(), "--tls-keystore", keystore.toString(), "--tls-password", wrong);
 
-        assertThat(failure.exitCode()).isNotZero();
+        assertThat(failure.code()).isNotZero();
         assertThat(failure.output()).contains("cannot open TLS keystore " + keystore + ": wrong password");
         assertThat(failure.output()).doesNotContain("\tat ", "Exception", wrong, "listening");
     }
@@ -165,9 +165,9 @@ class TlsIT {
     void aFileThatIsNoKeystoreStopsTheServerWithOneClearLine() throws Exception {
         Path garbage = keystore.resolveSibling("garbage.p12");
         Files.writeString(garbage, "this is not PKCS#12\n");
-        Failure failure = startExpectingFailure(Map.of(), "--tls-keystore", garbage.toString(), "--tls-password", "x");
+        ServerProcess.Exited failure = ServerProcess.runToExit(Map.of(), "--tls-keystore", garbage.toString(), "--tls-password", "x");
 
-        assertThat(failure.exitCode()).isNotZero();
+        assertThat(failure.code()).isNotZero();
         assertThat(failure.output()).contains("cannot open TLS keystore " + garbage);
         assertThat(failure.output()).doesNotContain("\tat ", "listening");
     }
@@ -177,23 +177,6 @@ class TlsIT {
     private HttpResponse<String> get(URI uri) throws Exception {
         return https.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private record Failure(int exitCode, String output) {
-    }
-
-    private static Failure startExpectingFailure(Map<String, String> environment, String... args) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(ServerProcess.command(args)).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the server did not exit: " + new String(process.getInputStream().readNBytes(
-                    process.getInputStream().available()), StandardCharsets.UTF_8));
-        }
-        try (InputStream in = process.getInputStream()) {
-            return new Failure(process.exitValue(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
     }
 
     private static void keytool(String... args) throws Exception {

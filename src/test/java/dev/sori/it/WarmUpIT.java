@@ -80,9 +80,8 @@ class WarmUpIT {
 
     @Test
     void aWarmUpOutOfRangeIsRefusedWithUsage() throws Exception {
-        Process p = new ProcessBuilder(ServerProcess.command("--warm-up", "601")).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(output).isNotZero();
-        assertThat(output).contains("--warm-up").contains("Usage");
+        ServerProcess.Exited refused = ServerProcess.runToExit(Map.of(), "--warm-up", "601");
+        assertThat(refused.code()).as(refused.output()).isNotZero();
+        assertThat(refused.output()).contains("--warm-up").contains("Usage");
     }
 }

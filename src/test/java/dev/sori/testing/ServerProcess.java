@@ -100,6 +100,35 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** How a server that was expected to refuse to start ended: its exit code and all it printed. */
+    public record Exited(int code, String output) {
+    }
+
+    /**
+     * Runs {@link #command}{@code (args)}, with {@code environment} added to its own, for a server
+     * expected to refuse to start, and waits for it to exit; one still running after 60 s fails
+     * the test instead of hanging it.
+     */
+    public static Exited runToExit(Map<String, String> environment, String... args) throws Exception {
+        List<String> command = command(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        // Read on another thread: a server that does not exit must not block this one.
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try (var in = process.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(unreadable: " + e + ")";
+            }
+        });
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("still running after 60 s, not refused: " + command);
+        }
+        return new Exited(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+    }
+
     /**
      * Options that turn off the abuse limits a test of something else would trip over: the request
      * rate limit (for tests that post faster than a person can) and the per-address connection cap
