@@ -61,19 +61,19 @@ public final class TlsKeystore {
             throw new InvalidKeystoreException("cannot open TLS keystore " + file + ": " + e.getMessage());
         }
         try {
-            if (Collections.list(store.aliases()).stream().noneMatch(alias -> isKey(store, alias))) {
-                throw new InvalidKeystoreException("TLS keystore " + file + " holds no private key with a certificate");
-            }
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
             List<Certificate> certificates = new ArrayList<>();
             for (String alias : Collections.list(store.aliases())) {
                 if (isKey(store, alias)) {
                     certificates.add(store.getCertificate(alias));
                 }
             }
+            if (certificates.isEmpty()) {
+                throw new InvalidKeystoreException("TLS keystore " + file + " holds no private key with a certificate");
+            }
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
             return new TlsKeystore(file, context, List.copyOf(certificates));
         } catch (UnrecoverableKeyException e) {
             throw new InvalidKeystoreException("cannot read the key in TLS keystore " + file

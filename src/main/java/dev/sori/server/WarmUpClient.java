@@ -17,10 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@link WarmUp}'s loopback client, one per thread, on blocking sockets: it speaks just enough of
  * RFC 6455 and of the protocol to do what a browser does, again and again: the upgrade (with the
- * page's own {@code Origin}, over TLS when the server has a keystore; every other time with the
- * token of its previous visit, as a page
- * reconnecting after a restart does), {@code welcome}, every other time a {@code new_message} to
- * {@code general} and its ack, then a close handshake. It talks only to its own twin, so it checks
+ * page's own {@code Origin}, over TLS when the server has a keystore; half of the times with the
+ * token of its previous visit, as a page reconnecting after a restart does), {@code welcome}, every
+ * other time a {@code new_message} to {@code general} and its ack, then a close handshake. It talks only to its own twin, so it checks
  * no more than it needs to know that each step happened.
  */
 final class WarmUpClient {
