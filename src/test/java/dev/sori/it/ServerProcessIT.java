@@ -3,10 +3,10 @@ package dev.sori.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sori.testing.ServerProcess;
+import dev.sori.testing.ServerProcess.Exited;
 import dev.sori.testing.TestClient;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,8 +33,8 @@ class ServerProcessIT {
 
     @Test
     void helpExitsZeroAndListsTheOptionsAndTheirEnvironmentVariables() throws Exception {
-        Run help = run(Map.of(), "--help");
-        assertThat(help.exitCode()).as(help.output()).isZero();
+        Exited help = run(Map.of(), "--help");
+        assertThat(help.code()).as(help.output()).isZero();
         assertThat(help.output()).contains("--host", "--port", "SORI_HOST", "SORI_PORT")
                 .containsIgnoringCase("environment");
         assertThat(help.output()).doesNotContainPattern(STACK_TRACE);
@@ -42,8 +42,8 @@ class ServerProcessIT {
 
     @Test
     void versionExitsZero() throws Exception {
-        Run version = run(Map.of(), "--version");
-        assertThat(version.exitCode()).as(version.output()).isZero();
+        Exited version = run(Map.of(), "--version");
+        assertThat(version.code()).as(version.output()).isZero();
         assertThat(version.output()).containsIgnoringCase("sori");
     }
 
@@ -51,8 +51,8 @@ class ServerProcessIT {
     void anInvalidOptionExitsNonZeroWithUsage() throws Exception {
         for (String[] args : List.of(new String[] {"--port", "abc"}, new String[] {"--no-such-option"},
                 new String[] {"--port", "0", "--ping-interval", "30", "--ping-timeout", "10"})) {
-            Run bad = run(Map.of(), args);
-            assertThat(bad.exitCode()).as("exit code of %s: %s", List.of(args), bad.output()).isNotZero();
+            Exited bad = run(Map.of(), args);
+            assertThat(bad.code()).as("exit code of %s: %s", List.of(args), bad.output()).isNotZero();
             assertThat(bad.output()).as("output of %s", List.of(args)).contains("Usage").contains("--port");
             assertThat(bad.output()).as("output of %s", List.of(args)).doesNotContainPattern(STACK_TRACE);
         }
@@ -62,10 +62,10 @@ class ServerProcessIT {
     void aTakenPortIsOneLineAndExitCodeTwoBeforeAnyWarmUp() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             long started = System.nanoTime();
-            Run run = run(Map.of(), "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()),
+            Exited run = run(Map.of(), "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()),
                     "--warm-up", "20", "--data-dir", "data");
             long millis = (System.nanoTime() - started) / 1_000_000;
-            assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+            assertThat(run.code()).as(run.output()).isEqualTo(2);
             assertThat(run.output()).contains("sori: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
                     .containsIgnoringCase("in use").doesNotContain("warming up").doesNotContainPattern(STACK_TRACE);
             assertThat(millis).as("the 20 s warm-up was not spent first").isLessThan(15_000);
@@ -246,30 +246,15 @@ class ServerProcessIT {
         }
     }
 
-    /** A finished run of the jar: its exit code and everything it printed. */
-    record Run(int exitCode, String output) {
-    }
-
-    private static Run run(Map<String, String> env, String... args) throws Exception {
+    /** {@code java -jar server.jar ARGS} as typed, from an empty directory of its own, to its exit. */
+    private static Exited run(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ServerProcess.javaBinary(), "-jar",
                 ServerProcess.serverJar().toString()));
         command.addAll(List.of(args));
         Path workDir = Files.createTempDirectory("sori-run");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(workDir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         pb.environment().putAll(env);
-        Process process = pb.start();
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = process.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(unreadable: " + e + ")";
-            }
-        });
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("still running after 30 s: " + command);
-        }
-        Run run = new Run(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+        Exited run = ServerProcess.runToExit(pb, Duration.ofSeconds(30));
         try (var leftovers = Files.walk(workDir)) {
             leftovers.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }

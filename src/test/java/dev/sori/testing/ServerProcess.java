@@ -110,10 +110,17 @@ public final class ServerProcess implements AutoCloseable {
      * the test instead of hanging it.
      */
     public static Exited runToExit(Map<String, String> environment, String... args) throws Exception {
-        List<String> command = command(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command(args));
         builder.environment().putAll(environment);
-        Process process = builder.start();
+        return runToExit(builder, Duration.ofSeconds(60));
+    }
+
+    /**
+     * Starts {@code builder} (standard error merged into standard output) and waits for it to
+     * exit; one still running after {@code timeout} fails the test instead of hanging it.
+     */
+    public static Exited runToExit(ProcessBuilder builder, Duration timeout) throws Exception {
+        Process process = builder.redirectErrorStream(true).start();
         // Read on another thread: a server that does not exit must not block this one.
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try (var in = process.getInputStream()) {
@@ -122,9 +129,9 @@ public final class ServerProcess implements AutoCloseable {
                 return "(unreadable: " + e + ")";
             }
         });
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("still running after 60 s, not refused: " + command);
+            throw new AssertionError("still running after " + timeout.toSeconds() + " s: " + builder.command());
         }
         return new Exited(process.exitValue(), output.get(10, TimeUnit.SECONDS));
     }
