@@ -143,7 +143,7 @@ skip_floor() { # NAME WHY: true (and says so) when NAME cannot run against the f
 # The fan-out's warm-up in seconds. 10 s leaves the JIT compiling through the measured 30 s (13-17 %
 # of the server's CPU there, session 10); FANOUT_WARMUP=60 or more measures a settled server.
 FANOUT_WARMUP=${FANOUT_WARMUP:-10}
-all=(fanout fanout-jfr ceiling memory memory-lean memory-default-2k memory-default joinstorm connect-raw connect-warm connect-churn connect-hold stuck stuck-fast)
+all=(fanout fanout-jfr ceiling memory memory-lean memory-default-2k memory-default joinstorm connect-raw connect-minute connect-warm connect-churn connect-hold stuck stuck-fast)
 for s in "${@:-${all[@]}}"; do
   case $s in
     fanout)        run fanout --scenario fanout --clients 2000 --senders 10 --rate 40000 --warmup "$FANOUT_WARMUP" --duration 30 ;;
@@ -171,6 +171,8 @@ for s in "${@:-${all[@]}}"; do
     joinstorm)     run joinstorm --scenario joinstorm --clients 5000 ;;
     # Plain-socket handshakes (connect, upgrade, welcome, close): the generator's cost is minimal.
     connect-raw)   run connect-raw --scenario connect --clients 4000 --mode raw --in-flight 64 ;;
+    # Issue 19's first minute as it reads: a fresh server, 60 s of the same handshakes, the rate per 10 s.
+    connect-minute) run connect-minute --scenario connect --seconds 60 --mode raw --in-flight 64 ;;
     connect-warm)  run_warm_connect ;;
     connect-churn) run connect-churn --scenario connect --clients 2000 --mode churn ;;
     connect-hold)  run connect-hold --scenario connect --clients 2000 --mode hold ;;

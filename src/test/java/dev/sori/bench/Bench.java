@@ -44,7 +44,7 @@ public final class Bench {
             "            --settle-timeout S (600)  --label TEXT  --out FILE.json  --hold-seconds S (keep connections)",
             "            --wire sori|socketio (sori; socketio: each frame as a Socket.IO event \"frame\", for the",
             "            Socket.IO yardstick, whose URL path is ignored: src/test/bench/node-socketio/)",
-            "  connect:  --clients 2000 --mode hold|churn|raw (hold)",
+            "  connect:  --clients 2000 --mode hold|churn|raw (hold)  --seconds S (raw only: handshakes for S s instead of N, rate per 10 s)",
             "  joinstorm:--clients 5000",
             "  fanout:   --clients 2000 --senders 10 --rate 40000 (deliveries/s offered) --warmup 5 --duration 20",
             "            --drain 10 --pad 0 (extra text chars per message)",

@@ -6,6 +6,7 @@ import dev.sori.testing.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,6 +52,31 @@ class BenchSmokeIT {
                     .isPositive().isLessThan(((Number) r.get("serverCpuMicrosPerDelivery")).doubleValue());
             assertThat(((Number) r.get("generatorCpuPercentOfOneCore")).doubleValue()).isPositive();
             assertThat(((Number) r.get("deliveriesPerSecond")).doubleValue()).isGreaterThan(0);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    @SuppressWarnings("unchecked")
+    void rawHandshakesForAGivenTimeCountEachTenSecondWindow() throws Exception {
+        Path out = Paths.get(System.getProperty("sori.targetDir", "target"), "bench", "smoke-connect-seconds.json");
+        Files.deleteIfExists(out);
+        try (ServerProcess server = ServerProcess.startUnlimited()) {
+            long started = System.nanoTime();
+            Map<String, Object> report = Bench.run("--url", server.chat().toString(), "--pid", Long.toString(server.pid()),
+                    "--scenario", "connect", "--mode", "raw", "--seconds", "2", "--in-flight", "4", "--out", out.toString(),
+                    "--label", "smoke");
+
+            assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(2_000_000_000L);
+            Map<String, Object> r = (Map<String, Object>) report.get("result");
+            long welcomed = ((Number) r.get("welcomed")).longValue();
+            assertThat(welcomed).isPositive();
+            assertThat(r.get("failed")).isEqualTo(0L);
+            assertThat(((Number) r.get("clients")).longValue()).isEqualTo(welcomed);
+            // One window of 2 s: its rate is what was welcomed in it, over 2 s.
+            List<Number> perWindow = (List<Number>) r.get("handshakesPerSecondPer10s");
+            assertThat(perWindow).hasSize(1);
+            assertThat(perWindow.get(0).doubleValue()).isCloseTo(welcomed / 2.0, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(Files.readString(out)).contains("\"handshakesPerSecondPer10s\"");
         }
     }
 }

@@ -39,21 +39,32 @@ final class Scenarios {
      */
     static Map<String, Object> rawConnect(Options o, Generator g, int n) throws InterruptedException {
         int threads = o.getInt("in-flight", 64);
+        // --seconds S: handshakes for S seconds instead of N of them (issue 19's "first minute"),
+        // counted per 10 s window, so the JIT's progress shows.
+        double forSeconds = o.getDouble("seconds", 0);
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
         org.HdrHistogram.Recorder times = new org.HdrHistogram.Recorder(3);
         ProcStats.Snapshot before = ProcStats.Snapshot.take(g.serverPid);
+        long end = before.wallNanos() + (long) (forSeconds * 1e9);
+        java.util.concurrent.atomic.AtomicLongArray perWindow =
+                new java.util.concurrent.atomic.AtomicLongArray(Math.max(1, (int) Math.ceil(forSeconds / 10)));
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Thread w = new Thread(() -> {
-                while (next.getAndIncrement() < n) {
+                while (forSeconds > 0 ? System.nanoTime() < end : next.getAndIncrement() < n) {
                     long t0 = System.nanoTime();
                     try (StuckClient c = new StuckClient(g.url, 65536, socketIo(o))) {
                         String first = c.readTextFrame();
                         if (!first.contains("\"welcome\"")) {
                             throw new IOException("first frame was not welcome: " + first);
                         }
-                        times.recordValue((System.nanoTime() - t0) / 1000);
+                        long now = System.nanoTime();
+                        times.recordValue((now - t0) / 1000);
+                        int window = (int) ((now - before.wallNanos()) / 10_000_000_000L);
+                        if (window < perWindow.length()) {
+                            perWindow.incrementAndGet(window);
+                        }
                     } catch (IOException e) {
                         failures.incrementAndGet();
                         g.run.sample("raw handshake failed: " + e);
@@ -70,8 +81,16 @@ final class Scenarios {
         org.HdrHistogram.Histogram h = times.getIntervalHistogram();
         double seconds = (after.wallNanos() - before.wallNanos()) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("clients", n);
+        r.put("clients", forSeconds > 0 ? h.getTotalCount() : n);
         r.put("mode", "raw (plain sockets: connect, upgrade, read welcome, close)");
+        if (forSeconds > 0) {
+            List<Double> rates = new ArrayList<>();
+            for (int i = 0; i < perWindow.length(); i++) {
+                rates.add(perWindow.get(i) / Math.min(10.0, forSeconds - 10.0 * i));
+            }
+            r.put("forSeconds", forSeconds);
+            r.put("handshakesPerSecondPer10s", rates);
+        }
         r.put("inFlight", threads);
         r.put("welcomed", h.getTotalCount());
         r.put("failed", failures.get());
@@ -732,7 +751,12 @@ final class Scenarios {
             case "connect" -> sb.append(String.format(Locale.ROOT,
                     "%s welcomed in %.2f s = %.0f handshakes/s; server %.0f µs per handshake (JIT %.0f)",
                     r.get("welcomed"), num(r.get("seconds")), num(r.get("handshakesPerSecond")),
-                    num(r.get("serverCpuMicrosPerHandshake")), num(r.get("serverJitCpuMicrosPerHandshake"))));
+                    num(r.get("serverCpuMicrosPerHandshake")), num(r.get("serverJitCpuMicrosPerHandshake")))
+                    + (r.containsKey("handshakesPerSecondPer10s")
+                            ? "; per 10 s: " + ((List<?>) r.get("handshakesPerSecondPer10s")).stream()
+                                    .map(v -> String.format(Locale.ROOT, "%.0f", num(v)))
+                                    .collect(java.util.stream.Collectors.joining(", "))
+                            : ""));
             case "joinstorm" -> sb.append(String.format(Locale.ROOT,
                     "%s clients settled=%s in %.1f s; %s system frames (%s coalesced); server CPU %.1f s%s",
                     r.get("clients"), r.get("settled"), num(r.get("settleSeconds")), r.get("systemFramesReceived"),
