@@ -34,6 +34,11 @@ public final class ServerProcess implements AutoCloseable {
     private final URI chat;
 
     private ServerProcess(List<String> command, Map<String, String> environment, Path dataDir) throws IOException {
+        this(command, environment, dataDir, Duration.ofSeconds(30));
+    }
+
+    private ServerProcess(List<String> command, Map<String, String> environment, Path dataDir, Duration startTimeout)
+            throws IOException {
         this.dataDir = dataDir;
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
@@ -61,7 +66,7 @@ public final class ServerProcess implements AutoCloseable {
         reader.start();
         this.reader = reader;
         try {
-            Matcher m = started.get(30, TimeUnit.SECONDS);
+            Matcher m = started.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
             page = URI.create(m.group(1));
             chat = URI.create(m.group(2));
         } catch (Exception e) {
@@ -95,6 +100,19 @@ public final class ServerProcess implements AutoCloseable {
         }
         try {
             return new ServerProcess(command, environment, dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A server started by {@code command} as it is (a start script, say) rather than by
+     * {@link #command}, once it prints its listening line within {@code startTimeout}.
+     */
+    public static ServerProcess startCommand(List<String> command, Map<String, String> environment,
+                                             Duration startTimeout) {
+        try {
+            return new ServerProcess(command, environment, null, startTimeout);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
