@@ -36,11 +36,13 @@ import org.glassfish.tyrus.spi.Writer;
  * write queue would do the same write, but its bookkeeping around it (a pooled record, a
  * thread-local reentrancy counter, the completion's result objects) was about half of the Java
  * time per delivery at 200,000 deliveries/s (docs/benchmarks.md, steps 5 and 6). The turn to write is
- * still taken through that queue, so Tyrus's own frames (pongs, close), which take Tyrus's writer
- * and so the queue, never interleave with ours, and what the socket cannot take at once is left
- * to the queue. With TLS the frames go through the connection's filter chain (our frame chain:
- * transport, TLS, frames) to be encrypted. The session's state keeps data from following a close
- * frame ({@code TyrusFrameConnection}).
+ * still taken through that queue, so a frame of ours and one of Tyrus's (pongs, close), which end
+ * in the same queue, never interleave, and what the socket cannot take at once is left to the
+ * queue. Tyrus's writer may hold its frames back a while in a task queue of its own (while another
+ * thread writes through it, or while the connection cannot take more), so ours may overtake a
+ * pong; never a close frame: the session's {@code CloseLastWriter} lets nothing of ours through
+ * once Tyrus has handed it the close. With TLS the frames go through the connection's filter chain
+ * (our frame chain: transport, TLS, frames) to be encrypted.
  *
  * <p>{@link GrizzlyWriter} keeps its connection in a field that is not public; it is found by
  * type once. If it is not there, frames take Tyrus's writer as before.

@@ -3,6 +3,7 @@ package dev.sori.websocket;
 import dev.sori.chat.Connection;
 import jakarta.websocket.Session;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
 import java.util.function.Function;
@@ -25,6 +26,9 @@ import org.glassfish.tyrus.spi.Writer;
  * against Tyrus and is only ever loaded by name, when Tyrus is the container
  * ({@link SessionConnections}); on WildFly (Undertow) it stays unloaded. Pings, closes and text
  * sends go through the portable API.
+ *
+ * <p>The session's writer is replaced by a {@link CloseLastWriter} around it, through which
+ * Tyrus's frames and ours both go, so that nothing follows the close frame.
  */
 final class TyrusFrameConnection implements Connection {
 
@@ -35,7 +39,8 @@ final class TyrusFrameConnection implements Connection {
      * loaders), by the type names, and reused.
      */
     static final class Factory implements Function<Session, Connection> {
-        record Path(Class<?> remoteClass, Field remoteSocket, Field socketHandler, Field handlerWriter) {
+        record Path(Class<?> remoteClass, Field remoteSocket, Field socketHandler, Field handlerWriter,
+                Method setWriter) {
         }
 
         private volatile Path path;
@@ -55,7 +60,16 @@ final class TyrusFrameConnection implements Connection {
                 Object socket = p.remoteSocket().get(remote);
                 Object handler = socket == null ? null : p.socketHandler().get(socket);
                 Object writer = handler == null ? null : p.handlerWriter().get(handler);
-                return writer instanceof Writer w ? new TyrusFrameConnection(session, RawFrameWriters.forFrames(w)) : null;
+                if (writer instanceof CloseLastWriter installed) {
+                    return new TyrusFrameConnection(session, installed);
+                }
+                if (!(writer instanceof Writer w)) {
+                    return null;
+                }
+                CloseLastWriter gate = new CloseLastWriter(w, RawFrameWriters.forFrames(w));
+                // Before the first frame of ours, and no close can have been sent yet: @OnOpen is still running.
+                p.setWriter().invoke(handler, gate);
+                return new TyrusFrameConnection(session, gate);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 unavailable = true;
                 System.getLogger(TyrusFrameConnection.class.getName()).log(System.Logger.Level.INFO,
@@ -64,20 +78,19 @@ final class TyrusFrameConnection implements Connection {
             }
         }
 
-        static Path resolve(Class<?> remoteClass) throws NoSuchFieldException {
+        static Path resolve(Class<?> remoteClass) throws ReflectiveOperationException {
             Field remoteSocket = PrivateFields.ofType(remoteClass, "org.glassfish.tyrus.core.TyrusWebSocket");
             Field socketHandler = PrivateFields.ofType(remoteSocket.getType(), "org.glassfish.tyrus.core.ProtocolHandler");
             Field handlerWriter = PrivateFields.ofType(socketHandler.getType(), Writer.class.getName());
-            return new Path(remoteClass, remoteSocket, socketHandler, handlerWriter);
+            Method setWriter = socketHandler.getType().getMethod("setWriter", Writer.class);
+            return new Path(remoteClass, remoteSocket, socketHandler, handlerWriter, setWriter);
         }
     }
 
-    private final Session session;
-    private final Writer writer;
+    private final CloseLastWriter writer;
     private final SessionConnection portable;
 
-    private TyrusFrameConnection(Session session, Writer writer) {
-        this.session = session;
+    private TyrusFrameConnection(Session session, CloseLastWriter writer) {
         this.writer = writer;
         this.portable = new SessionConnection(session);
     }
@@ -89,13 +102,8 @@ final class TyrusFrameConnection implements Connection {
 
     @Override
     public void sendFrames(ByteBuffer frames, SendCallback done) {
-        // Tyrus refuses sends once the session is closing; so do we: no data after a close frame.
-        if (!session.isOpen()) {
-            done.completed(new IllegalStateException("the session is closed"));
-            return;
-        }
         try {
-            writer.write(frames, new Completion(done));
+            writer.writeFrames(frames, new Completion(done));
         } catch (RuntimeException e) {
             done.completed(e);
         }
@@ -103,8 +111,7 @@ final class TyrusFrameConnection implements Connection {
 
     @Override
     public void prefetch() {
-        session.isOpen(); // what sendFrames asks first
-        if (writer instanceof RawFrameWriters.Prefetching ahead) {
+        if (writer.frames() instanceof RawFrameWriters.Prefetching ahead) {
             ahead.prefetch();
         }
     }

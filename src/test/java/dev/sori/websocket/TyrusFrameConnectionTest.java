@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Tyrus this build ships keeps the session's writer where {@link TyrusFrameConnection} looks
- * for it. A Tyrus upgrade that moves it would otherwise only show as a silent fall back to the
+ * for it, and lets it be replaced (by the {@link CloseLastWriter}). A Tyrus upgrade that moves it would otherwise only show as a silent fall back to the
  * portable (slower) path; this test makes it a failure instead.
  */
 class TyrusFrameConnectionTest {
@@ -19,6 +19,7 @@ class TyrusFrameConnectionTest {
         assertThat(path.remoteSocket().getType().getName()).isEqualTo("org.glassfish.tyrus.core.TyrusWebSocket");
         assertThat(path.socketHandler().getType().getName()).isEqualTo("org.glassfish.tyrus.core.ProtocolHandler");
         assertThat(path.handlerWriter().getType()).isEqualTo(Writer.class);
+        assertThat(path.setWriter().getDeclaringClass().getName()).isEqualTo("org.glassfish.tyrus.core.ProtocolHandler");
     }
 
     @Test

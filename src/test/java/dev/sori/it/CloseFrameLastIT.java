@@ -1,0 +1,109 @@
+package dev.sori.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sori.chat.ChatSettings;
+import dev.sori.testing.RunningServer;
+import dev.sori.testing.TestClient;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A peer that closes while its room is busy gets the server's close frame last: no frame follows
+ * it (RFC 6455 §5.5.1: after sending a Close frame an endpoint sends no more data frames).
+ * Chromium fails a connection that breaks this with "Data frame received after close"; CI saw it
+ * once in {@code BrowserIT}, where a page opens and closes sockets twenty at a time, each one's
+ * join and leave a broadcast to the others. Here hand-written peers do the same while a sender
+ * keeps the room busy, and each reads everything the server sends until the TCP connection ends.
+ * The race needs a thread pre-empted at the wrong moment, so the peers come 64 at a time to keep
+ * both cores busy: before {@code CloseLastWriter}, this test failed in one run of six (a leave
+ * after the close frame); the writer's own test ({@code CloseLastWriterTest}) pins the order
+ * deterministically.
+ */
+class CloseFrameLastIT {
+    private static final int PEERS_AT_ONCE = 64;
+    private static final int ROUNDS = 100;
+
+    @Test
+    void noFrameFollowsTheServersCloseFrame() throws Exception {
+        ExecutorService peers = Executors.newFixedThreadPool(PEERS_AT_ONCE);
+        AtomicBoolean busy = new AtomicBoolean(true);
+        try (RunningServer server = RunningServer.start(ChatSettings.defaults().withoutAbuseLimits());
+             TestClient sender = server.connect()) {
+            Thread posting = new Thread(() -> {
+                for (int n = 1; busy.get(); n++) {
+                    sender.send("new_message", "{\"text\":\"busy " + n + "\",\"echo\":false}", "m" + n);
+                    if (n % 50 == 0) {
+                        sender.next("ack"); // keep the sender's own queue short
+                    }
+                }
+            }, "posting");
+            posting.start();
+            List<Ending> endings = new ArrayList<>();
+            try {
+                for (int round = 0; round < ROUNDS; round++) {
+                    List<Future<Ending>> batch = new ArrayList<>();
+                    for (int i = 0; i < PEERS_AT_ONCE; i++) {
+                        batch.add(peers.submit(() -> closeAfterWelcome(server)));
+                    }
+                    for (Future<Ending> f : batch) {
+                        endings.add(f.get());
+                    }
+                }
+            } finally {
+                busy.set(false);
+                posting.join(10_000);
+            }
+
+            assertThat(endings).hasSize(ROUNDS * PEERS_AT_ONCE);
+            assertThat(endings).allSatisfy(e -> {
+                assertThat(e.closeCode()).as("the server's answer to the peer's close").isEqualTo(1000);
+                assertThat(e.after()).as("frames after the server's close frame").isEmpty();
+            });
+            // The room was busy: the peers got broadcasts between their welcome and their close.
+            assertThat(endings.stream().mapToInt(Ending::beforeClose).sum()).isGreaterThan(ROUNDS * PEERS_AT_ONCE);
+        } finally {
+            peers.shutdownNow();
+        }
+    }
+
+    /** What one peer saw: frames after its welcome and before the server's close, the close code, and anything after it. */
+    record Ending(int beforeClose, int closeCode, List<RawWebSocket.Frame> after) {
+    }
+
+    /** Like the page's helper sockets: connect, close on the welcome, read to the end. */
+    private static Ending closeAfterWelcome(RunningServer server) throws IOException {
+        try (RawWebSocket ws = RawWebSocket.connect(server.chat(), 0)) {
+            RawWebSocket.Frame f;
+            do {
+                f = ws.readFrame();
+            } while (f.opcode() != RawWebSocket.OP_TEXT || !f.text().contains("\"welcome\""));
+            ws.sendClose(1000);
+            int before = 0;
+            int closeCode = -1;
+            List<RawWebSocket.Frame> after = new ArrayList<>();
+            try {
+                while (true) {
+                    f = ws.readFrame();
+                    if (closeCode != -1) {
+                        after.add(f);
+                    } else if (f.opcode() == RawWebSocket.OP_CLOSE) {
+                        closeCode = f.closeCode();
+                    } else {
+                        before++;
+                    }
+                }
+            } catch (EOFException | SocketException e) {
+                return new Ending(before, closeCode, after);
+            }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.sori.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.glassfish.tyrus.spi.CompletionHandler;
+import org.glassfish.tyrus.spi.Writer;
+import org.glassfish.tyrus.spi.WriterInfo;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing reaches the transport after a close frame, whichever thread writes what, and a close
+ * frame waits for a write that was let through before it (RFC 6455 §5.5.1).
+ */
+class CloseLastWriterTest {
+    private static final WriterInfo TEXT = new WriterInfo(WriterInfo.MessageType.TEXT, WriterInfo.RemoteEndpointType.ASYNC);
+    private static final WriterInfo CLOSE = new WriterInfo(WriterInfo.MessageType.CLOSE, WriterInfo.RemoteEndpointType.SUPER);
+
+    @Test
+    void framesPassInOrderUntilTheCloseAndNothingAfterIt() {
+        Transport transport = new Transport();
+        CloseLastWriter writer = new CloseLastWriter(transport, transport);
+
+        Outcome chat = new Outcome();
+        writer.writeFrames(text("from the room"), chat);
+        Outcome tyrusText = new Outcome();
+        writer.write(text("from Tyrus"), tyrusText, TEXT);
+        writer.write(pong(), new Outcome());
+        writer.write(close(1000), new Outcome(), CLOSE);
+
+        Outcome chatAfter = new Outcome();
+        writer.writeFrames(text("one broadcast too late"), chatAfter);
+        Outcome tyrusAfter = new Outcome();
+        writer.write(text("Tyrus, closing"), tyrusAfter, TEXT);
+        Outcome secondClose = new Outcome();
+        writer.write(close(1001), secondClose, CLOSE);
+
+        assertThat(transport.seen()).containsExactly("text from the room", "text from Tyrus", "pong", "close");
+        assertThat(chat.failure.get()).isNull();
+        assertThat(tyrusText.failure.get()).isNull();
+        for (Outcome refused : List.of(chatAfter, tyrusAfter, secondClose)) {
+            assertThat(refused.failure.get()).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the close frame has been sent");
+        }
+    }
+
+    @Test
+    void theCloseIsToldByItsOpcodeWhenTyrusPassesNoInfo() {
+        Transport transport = new Transport();
+        CloseLastWriter writer = new CloseLastWriter(transport, transport);
+        writer.write(close(1000), new Outcome());
+        Outcome after = new Outcome();
+        writer.writeFrames(text("late"), after);
+
+        assertThat(transport.seen()).containsExactly("close");
+        assertThat(after.failure.get()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theChatsFramesGoToTheirOwnWriterAndTyrussToTheTransport() {
+        Transport transport = new Transport();
+        Transport shortcut = new Transport();
+        CloseLastWriter writer = new CloseLastWriter(transport, shortcut);
+        writer.writeFrames(text("broadcast"), new Outcome());
+        writer.write(text("welcome"), new Outcome(), TEXT);
+        writer.write(close(1000), new Outcome(), CLOSE);
+        writer.writeFrames(text("late"), new Outcome());
+
+        assertThat(shortcut.seen()).containsExactly("text broadcast");
+        assertThat(transport.seen()).containsExactly("text welcome", "close");
+    }
+
+    /**
+     * The race seen in CI: a broadcast is let through and is still handing its bytes over when
+     * the peer's close is answered on another thread. The close frame must come after it.
+     */
+    @Test
+    void aCloseWaitsForTheWriteLetThroughBeforeIt() throws Exception {
+        CountDownLatch broadcastInside = new CountDownLatch(1);
+        CountDownLatch letBroadcastFinish = new CountDownLatch(1);
+        Transport transport = new Transport() {
+            @Override
+            void taking(String frame) throws InterruptedException {
+                if (frame.startsWith("text")) {
+                    broadcastInside.countDown();
+                    assertThat(letBroadcastFinish.await(10, TimeUnit.SECONDS)).isTrue();
+                }
+            }
+        };
+        CloseLastWriter writer = new CloseLastWriter(transport, transport);
+
+        Thread broadcast = new Thread(() -> writer.writeFrames(text("broadcast"), new Outcome()));
+        broadcast.start();
+        assertThat(broadcastInside.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread closing = new Thread(() -> writer.write(close(1000), new Outcome(), CLOSE));
+        closing.start();
+        awaitBlocked(closing);
+        assertThat(transport.seen()).as("taken while the broadcast is still being handed over").isEmpty();
+
+        letBroadcastFinish.countDown();
+        broadcast.join(10_000);
+        closing.join(10_000);
+        assertThat(transport.seen()).containsExactly("text broadcast", "close");
+        assertThat(transport.overlaps.get()).isZero();
+    }
+
+    /** Many threads broadcasting while one closes: the close is the last thing the transport takes. */
+    @Test
+    void underContentionTheCloseIsAlwaysLast() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            Transport transport = new Transport();
+            CloseLastWriter writer = new CloseLastWriter(transport, transport);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                threads.add(new Thread(() -> {
+                    await(go);
+                    for (int i = 0; i < 50; i++) {
+                        writer.writeFrames(text("broadcast"), new Outcome());
+                    }
+                }));
+            }
+            threads.add(new Thread(() -> {
+                await(go);
+                writer.write(close(1000), new Outcome(), CLOSE);
+            }));
+            threads.forEach(Thread::start);
+            go.countDown();
+            for (Thread t : threads) {
+                t.join(10_000);
+            }
+            List<String> seen = transport.seen();
+            assertThat(seen).last().isEqualTo("close");
+            assertThat(seen).filteredOn("close"::equals).hasSize(1);
+            assertThat(transport.overlaps.get()).isZero();
+        }
+    }
+
+    private static void awaitBlocked(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != Thread.State.BLOCKED) {
+            assertThat(System.nanoTime()).as("%s blocked on the writer", thread).isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ByteBuffer text(String text) {
+        return frame(0x1, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ByteBuffer pong() {
+        return frame(0xA, new byte[0]);
+    }
+
+    private static ByteBuffer close(int code) {
+        return frame(0x8, new byte[] {(byte) (code >> 8), (byte) code});
+    }
+
+    private static ByteBuffer frame(int opcode, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(2 + payload.length);
+        b.put((byte) (0x80 | opcode)).put((byte) payload.length).put(payload).flip();
+        return b;
+    }
+
+    /** Records what it is given, by opcode (and text), and whether two writes were ever inside at once. */
+    private static class Transport extends Writer {
+        private final List<String> seen = new ArrayList<>();
+        private final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger overlaps = new AtomicInteger();
+
+        @Override
+        public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> done) {
+            if (inside.incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+            }
+            try {
+                String frame = describe(buffer);
+                taking(frame);
+                synchronized (seen) {
+                    seen.add(frame);
+                }
+                done.completed(buffer);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                done.failed(e);
+            } finally {
+                inside.decrementAndGet();
+            }
+        }
+
+        void taking(String frame) throws InterruptedException {
+        }
+
+        List<String> seen() {
+            synchronized (seen) {
+                return List.copyOf(seen);
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+
+        private static String describe(ByteBuffer frame) {
+            int opcode = frame.get(frame.position()) & 0x0F;
+            return switch (opcode) {
+                case 0x1 -> "text " + new String(frame.array(), frame.position() + 2, frame.remaining() - 2,
+                        StandardCharsets.UTF_8);
+                case 0x8 -> "close";
+                case 0xA -> "pong";
+                default -> "opcode " + opcode;
+            };
+        }
+    }
+
+    private static final class Outcome extends CompletionHandler<ByteBuffer> {
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        @Override
+        public void failed(Throwable throwable) {
+            failure.set(throwable);
+        }
+    }
+}
