@@ -82,7 +82,7 @@ final class GrizzlyFrameWriters implements UnaryOperator<Writer> {
     }
 
     /** Writes frames to the connection's socket or write queue; closing stays Tyrus's business. */
-    static final class Direct extends Writer implements RawFrameWriters.Prefetching {
+    static final class Direct extends Writer implements RawFrameWriters.Prefetching, RawFrameWriters.ConnectionState {
         private final Writer tyrusWriter;
         private final Connection<SocketAddress> connection;
         private final AsyncQueueWriter<SocketAddress> queue;
@@ -115,6 +115,11 @@ final class GrizzlyFrameWriters implements UnaryOperator<Writer> {
             } else {
                 connection.write(null, (WritableMessage) new ByteBufferWrapper(frames), new Completion(frames, done));
             }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return connection.isOpen();
         }
 
         /** Reads the connection, its write queue's count and the channel's state, as a write does first. */

@@ -20,23 +20,35 @@ import org.glassfish.tyrus.spi.WriterInfo;
  * {@link #writeFrames}. Any thread may write. Whether a write may go and the hand-over to the
  * transport happen together under this object's monitor, so the transport receives the writes in
  * one order and a close frame never overtakes a write that was let through. A write that comes
- * after the close frame is refused: its handler fails with an {@link IllegalStateException}, and
- * the transport never sees it. The monitor is held only while the transport takes the bytes, which
- * never blocks (Grizzly queues what the socket cannot take at once).
+ * after the close frame is refused: its handler fails, and the transport never sees it. The
+ * monitor is held only while the transport takes the bytes, which never blocks (Grizzly queues
+ * what the socket cannot take at once).
+ *
+ * <p>When the peer has gone without a close frame, Tyrus still writes one (its close always does)
+ * to a connection that is closed, and Tyrus's Grizzly writer refuses it with an exception built for
+ * the purpose: a stack trace per peer gone, 1.1 % of the server's CPU over a minute of handshakes
+ * whose clients leave abruptly (docs/benchmarks.md, step 26). Where the chat's writer knows its
+ * connection ({@link RawFrameWriters.ConnectionState}), such a close is refused here instead, with
+ * an exception made once, without a stack trace.
  */
 final class CloseLastWriter extends Writer {
     private static final int OPCODE_CLOSE = 0x8;
+    private static final RuntimeException CLOSE_SENT = new Refusal("the close frame has been sent");
+    private static final RuntimeException CONNECTION_GONE = new Refusal("the connection is closed");
 
     /** Tyrus's writer, the container's connection: Tyrus's frames go there. */
     private final Writer transport;
     /** Where the chat's frames go: a shortcut to the same connection ({@link RawFrameWriters}), or {@link #transport}. */
     private final Writer frames;
+    /** Whether the connection is still open, where {@link #frames} can tell; else null. */
+    private final RawFrameWriters.ConnectionState connection;
     /** Guarded by this. */
     private boolean closeWritten;
 
     CloseLastWriter(Writer transport, Writer frames) {
         this.transport = transport;
         this.frames = frames;
+        this.connection = frames instanceof RawFrameWriters.ConnectionState c ? c : null;
     }
 
     /** Where the chat's frames go, for a read ahead of them ({@link RawFrameWriters.Prefetching}). */
@@ -52,7 +64,7 @@ final class CloseLastWriter extends Writer {
                 return;
             }
         }
-        refuse(done);
+        done.failed(CLOSE_SENT);
     }
 
     @Override
@@ -63,19 +75,26 @@ final class CloseLastWriter extends Writer {
     /** Tyrus's frames, one whole frame per call: text, pings, pongs, the close. */
     @Override
     public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> done, WriterInfo info) {
+        RuntimeException refused;
         synchronized (this) {
-            if (!closeWritten) {
+            if (closeWritten) {
+                refused = CLOSE_SENT;
+            } else {
                 // By the opcode rather than by info, which older Tyrus releases (Payara's) may not pass.
                 closeWritten = isClose(buffer);
-                if (info == null) {
-                    transport.write(buffer, done);
+                if (closeWritten && connection != null && !connection.isOpen()) {
+                    refused = CONNECTION_GONE;
                 } else {
-                    transport.write(buffer, done, info);
+                    if (info == null) {
+                        transport.write(buffer, done);
+                    } else {
+                        transport.write(buffer, done, info);
+                    }
+                    return;
                 }
-                return;
             }
         }
-        refuse(done);
+        done.failed(refused);
     }
 
     @Override
@@ -87,7 +106,15 @@ final class CloseLastWriter extends Writer {
         return frame.hasRemaining() && (frame.get(frame.position()) & 0x0F) == OPCODE_CLOSE;
     }
 
-    private static void refuse(CompletionHandler<ByteBuffer> done) {
-        done.failed(new IllegalStateException("the close frame has been sent"));
+    /**
+     * A refused write. Made once per reason and shared: no stack trace (it would say nothing but
+     * where the refusal is) and no suppressed exceptions, so sharing it keeps nothing alive.
+     */
+    static final class Refusal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refusal(String message) {
+            super(message, null, false, false);
+        }
     }
 }

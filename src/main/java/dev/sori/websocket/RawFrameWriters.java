@@ -22,6 +22,11 @@ public final class RawFrameWriters {
         void prefetch();
     }
 
+    /** A shortcut's writer that can tell whether its connection is still open. */
+    public interface ConnectionState {
+        boolean isOpen();
+    }
+
     private RawFrameWriters() {
     }
 

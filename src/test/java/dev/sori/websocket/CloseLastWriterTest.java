@@ -46,7 +46,7 @@ class CloseLastWriterTest {
         assertThat(chat.failure.get()).isNull();
         assertThat(tyrusText.failure.get()).isNull();
         for (Outcome refused : List.of(chatAfter, tyrusAfter, secondClose)) {
-            assertThat(refused.failure.get()).isInstanceOf(IllegalStateException.class)
+            assertThat(refused.failure.get()).isInstanceOf(CloseLastWriter.Refusal.class)
                     .hasMessage("the close frame has been sent");
         }
     }
@@ -60,7 +60,46 @@ class CloseLastWriterTest {
         writer.writeFrames(text("late"), after);
 
         assertThat(transport.seen()).containsExactly("close");
-        assertThat(after.failure.get()).isInstanceOf(IllegalStateException.class);
+        assertThat(after.failure.get()).isInstanceOf(CloseLastWriter.Refusal.class);
+    }
+
+    /**
+     * Tyrus closes a connection whose peer went away without a close frame by writing one all the
+     * same: where the chat's writer knows the connection is gone, the close is refused without
+     * troubling the transport, and so is everything after it.
+     */
+    @Test
+    void aCloseForAConnectionAlreadyGoneIsRefusedWithoutTheTransport() {
+        Transport transport = new Transport();
+        Transport shortcut = new GoneShortcut();
+        CloseLastWriter writer = new CloseLastWriter(transport, shortcut);
+        Outcome close = new Outcome();
+        writer.write(close(1000), close, CLOSE);
+        Outcome after = new Outcome();
+        writer.writeFrames(text("late"), after);
+
+        assertThat(transport.seen()).isEmpty();
+        assertThat(shortcut.seen()).isEmpty();
+        assertThat(close.failure.get()).isInstanceOf(CloseLastWriter.Refusal.class).hasMessage("the connection is closed");
+        assertThat(close.failure.get().getStackTrace()).isEmpty();
+        assertThat(after.failure.get()).hasMessage("the close frame has been sent");
+    }
+
+    /** While its connection is gone, only a close is refused early: Tyrus's other writes still reach its writer. */
+    @Test
+    void otherFramesForAConnectionGoneStillReachTheTransport() {
+        Transport transport = new Transport();
+        CloseLastWriter writer = new CloseLastWriter(transport, new GoneShortcut());
+        writer.write(pong(), new Outcome());
+        assertThat(transport.seen()).containsExactly("pong");
+    }
+
+    /** A shortcut whose connection is closed. */
+    private static final class GoneShortcut extends Transport implements RawFrameWriters.ConnectionState {
+        @Override
+        public boolean isOpen() {
+            return false;
+        }
     }
 
     @Test
