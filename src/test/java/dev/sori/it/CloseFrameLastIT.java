@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sori.chat.ChatSettings;
 import dev.sori.testing.RunningServer;
 import dev.sori.testing.TestClient;
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -47,14 +45,14 @@ class CloseFrameLastIT {
                 }
             }, "posting");
             posting.start();
-            List<Ending> endings = new ArrayList<>();
+            List<RawWebSocket.AfterOwnClose> endings = new ArrayList<>();
             try {
                 for (int round = 0; round < ROUNDS; round++) {
-                    List<Future<Ending>> batch = new ArrayList<>();
+                    List<Future<RawWebSocket.AfterOwnClose>> batch = new ArrayList<>();
                     for (int i = 0; i < PEERS_AT_ONCE; i++) {
-                        batch.add(peers.submit(() -> closeAfterWelcome(server)));
+                        batch.add(peers.submit(() -> closeOnWelcome(server)));
                     }
-                    for (Future<Ending> f : batch) {
+                    for (Future<RawWebSocket.AfterOwnClose> f : batch) {
                         endings.add(f.get());
                     }
                 }
@@ -69,41 +67,18 @@ class CloseFrameLastIT {
                 assertThat(e.after()).as("frames after the server's close frame").isEmpty();
             });
             // The room was busy: the peers got broadcasts between their welcome and their close.
-            assertThat(endings.stream().mapToInt(Ending::beforeClose).sum()).isGreaterThan(ROUNDS * PEERS_AT_ONCE);
+            assertThat(endings.stream().mapToInt(RawWebSocket.AfterOwnClose::before).sum())
+                    .isGreaterThan(ROUNDS * PEERS_AT_ONCE);
         } finally {
             peers.shutdownNow();
         }
     }
 
-    /** What one peer saw: frames after its welcome and before the server's close, the close code, and anything after it. */
-    record Ending(int beforeClose, int closeCode, List<RawWebSocket.Frame> after) {
-    }
-
     /** Like the page's helper sockets: connect, close on the welcome, read to the end. */
-    private static Ending closeAfterWelcome(RunningServer server) throws IOException {
+    private static RawWebSocket.AfterOwnClose closeOnWelcome(RunningServer server) throws IOException {
         try (RawWebSocket ws = RawWebSocket.connect(server.chat(), 0)) {
-            RawWebSocket.Frame f;
-            do {
-                f = ws.readFrame();
-            } while (f.opcode() != RawWebSocket.OP_TEXT || !f.text().contains("\"welcome\""));
-            ws.sendClose(1000);
-            int before = 0;
-            int closeCode = -1;
-            List<RawWebSocket.Frame> after = new ArrayList<>();
-            try {
-                while (true) {
-                    f = ws.readFrame();
-                    if (closeCode != -1) {
-                        after.add(f);
-                    } else if (f.opcode() == RawWebSocket.OP_CLOSE) {
-                        closeCode = f.closeCode();
-                    } else {
-                        before++;
-                    }
-                }
-            } catch (EOFException | SocketException e) {
-                return new Ending(before, closeCode, after);
-            }
+            ws.awaitWelcome();
+            return ws.closeAndReadToTheEnd(1000);
         }
     }
 }

@@ -478,6 +478,47 @@ public abstract class FramingCases {
         answered(ending(ws, null, null));
     }
 
+    /**
+     * Peers that close as soon as they are welcomed, many at once, each one's join and leave a
+     * broadcast to the others (as the page's helper sockets in {@code BrowserIT}, where Chromium
+     * once failed one with "Data frame received after close"). Each reads to the end of TCP;
+     * nothing may follow the server's close frame. {@code CloseFrameLastIT} presses harder on the
+     * jar; here the WAR targets' default per-address cap (64) bounds the peers at once.
+     */
+    @Test
+    @Conformance(group = "7 close", rule = "nothing after the server's close frame: 1,000 peers closing on their welcome, 40 at a time (5.5.1)",
+            answer = "nothing after the close")
+    void nothingFollowsTheServersCloseFrame() throws Exception {
+        int atOnce = 40;
+        int rounds = 25;
+        java.util.concurrent.ExecutorService peers = java.util.concurrent.Executors.newFixedThreadPool(atOnce);
+        try {
+            int late = 0;
+            int unanswered = 0;
+            for (int round = 0; round < rounds; round++) {
+                java.util.List<java.util.concurrent.Future<RawWebSocket.AfterOwnClose>> batch = new java.util.ArrayList<>();
+                for (int i = 0; i < atOnce; i++) {
+                    batch.add(peers.submit(() -> {
+                        try (RawWebSocket ws = RawWebSocket.connect(chat, 0)) {
+                            ws.awaitWelcome();
+                            return ws.closeAndReadToTheEnd(1000);
+                        }
+                    }));
+                }
+                for (var f : batch) {
+                    RawWebSocket.AfterOwnClose end = f.get();
+                    late += end.after().isEmpty() ? 0 : 1;
+                    unanswered += end.closeCode() == -1 ? 1 : 0;
+                }
+            }
+            answered(late > 0 ? "frames after the close for " + late + " of " + atOnce * rounds + " peers"
+                    : unanswered > 0 ? "no close frame for " + unanswered + " of " + atOnce * rounds + " peers"
+                    : "nothing after the close");
+        } finally {
+            peers.shutdownNow();
+        }
+    }
+
     // ---- what the target answered -------------------------------------------------------------
 
     /**

@@ -379,6 +379,44 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * What a peer that closed first saw: the frames between its close and the server's, the
+     * server's close code (-1 when none came), and every frame after the server's close frame,
+     * which must be none (RFC 6455 §5.5.1).
+     */
+    record AfterOwnClose(int before, int closeCode, java.util.List<Frame> after) {
+    }
+
+    /** Reads up to this peer's {@code welcome}, as a page does before anything else. */
+    void awaitWelcome() throws IOException {
+        Frame f;
+        do {
+            f = readFrame();
+        } while (f.opcode() != OP_TEXT || !f.text().startsWith("{\"type\":\"welcome\""));
+    }
+
+    /** Sends a close frame with {@code code}, then reads everything until the server ends TCP. */
+    AfterOwnClose closeAndReadToTheEnd(int code) throws IOException {
+        sendClose(code);
+        int before = 0;
+        int closeCode = -1;
+        java.util.List<Frame> after = new java.util.ArrayList<>();
+        try {
+            while (true) {
+                Frame f = readFrame();
+                if (closeCode != -1) {
+                    after.add(f);
+                } else if (f.opcode() == OP_CLOSE) {
+                    closeCode = f.closeCode();
+                } else {
+                    before++;
+                }
+            }
+        } catch (EOFException | java.net.SocketException e) {
+            return new AfterOwnClose(before, closeCode, after);
+        }
+    }
+
     @Override
     public void close() {
         try {
