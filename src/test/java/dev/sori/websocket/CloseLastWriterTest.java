@@ -118,10 +118,11 @@ class CloseLastWriterTest {
 
     /**
      * The race seen in CI: a broadcast is let through and is still handing its bytes over when
-     * the peer's close is answered on another thread. The close frame must come after it.
+     * the peer's close is answered on another thread. The close frame must come after it, and so
+     * must Tyrus's closing of the connection; the closing thread does not wait for it.
      */
     @Test
-    void aCloseWaitsForTheWriteLetThroughBeforeIt() throws Exception {
+    void aCloseGoesOutAfterTheWriteLetThroughBeforeIt() throws Exception {
         CountDownLatch broadcastInside = new CountDownLatch(1);
         CountDownLatch letBroadcastFinish = new CountDownLatch(1);
         Transport transport = new Transport() {
@@ -138,16 +139,60 @@ class CloseLastWriterTest {
         Thread broadcast = new Thread(() -> writer.writeFrames(text("broadcast"), new Outcome()));
         broadcast.start();
         assertThat(broadcastInside.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread closing = new Thread(() -> writer.write(close(1000), new Outcome(), CLOSE));
-        closing.start();
-        awaitBlocked(closing);
+        Outcome close = new Outcome();
+        writer.write(close(1000), close, CLOSE); // returns at once: nothing here waits
+        writer.close();
+        Outcome late = new Outcome();
+        writer.writeFrames(text("late"), late);
         assertThat(transport.seen()).as("taken while the broadcast is still being handed over").isEmpty();
+        assertThat(transport.closedAfter()).as("the connection closed before its close frame").isEqualTo(-1);
+        assertThat(late.failure.get()).hasMessage("the close frame has been sent");
 
         letBroadcastFinish.countDown();
         broadcast.join(10_000);
-        closing.join(10_000);
         assertThat(transport.seen()).containsExactly("text broadcast", "close");
+        assertThat(transport.closedAfter()).as("frames written before the connection closed").isEqualTo(2);
+        assertThat(close.failure.get()).isNull();
         assertThat(transport.overlaps.get()).isZero();
+    }
+
+    /**
+     * Handing bytes over can close the connection on the spot, and Grizzly, Tyrus and the chat
+     * then close it on the same thread, Tyrus writing its close frame from inside the write. That
+     * must neither wait for itself nor let the close frame in before the write it came from.
+     */
+    @Test
+    void aCloseFromInsideAWriteGoesOutWhenThatWriteReturns() {
+        AtomicReference<CloseLastWriter> self = new AtomicReference<>();
+        Transport transport = new Transport() {
+            @Override
+            void taking(String frame) {
+                if (frame.startsWith("text")) {
+                    self.get().write(CloseLastWriterTest.close(1006), new Outcome(), CLOSE);
+                    try {
+                        self.get().close();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        CloseLastWriter writer = new CloseLastWriter(transport, transport);
+        self.set(writer);
+        writer.writeFrames(text("to a broken socket"), new Outcome());
+
+        assertThat(transport.seen()).containsExactly("text to a broken socket", "close");
+        assertThat(transport.closedAfter()).isEqualTo(2);
+    }
+
+    /** Without a close frame waiting, Tyrus's closing of the connection goes through at once. */
+    @Test
+    void closingTheConnectionWithoutACloseFrameIsImmediate() throws Exception {
+        Transport transport = new Transport();
+        CloseLastWriter writer = new CloseLastWriter(transport, transport);
+        writer.writeFrames(text("hello"), new Outcome());
+        writer.close();
+        assertThat(transport.closedAfter()).isEqualTo(1);
     }
 
     /** Many threads broadcasting while one closes: the close is the last thing the transport takes. */
@@ -182,14 +227,6 @@ class CloseLastWriterTest {
         }
     }
 
-    private static void awaitBlocked(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (thread.getState() != Thread.State.BLOCKED) {
-            assertThat(System.nanoTime()).as("%s blocked on the writer", thread).isLessThan(deadline);
-            Thread.sleep(1);
-        }
-    }
-
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
@@ -216,19 +253,22 @@ class CloseLastWriterTest {
         return b;
     }
 
-    /** Records what it is given, by opcode (and text), and whether two writes were ever inside at once. */
+    /** Records what it is given, by opcode (and text), and whether a close ever came in while another write was inside. */
     private static class Transport extends Writer {
         private final List<String> seen = new ArrayList<>();
+        private int closedAfter = -1;
         private final AtomicInteger inside = new AtomicInteger();
+        /** Close frames taken while another write was still inside. */
         final AtomicInteger overlaps = new AtomicInteger();
 
         @Override
         public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> done) {
-            if (inside.incrementAndGet() > 1) {
-                overlaps.incrementAndGet();
-            }
+            int alongside = inside.incrementAndGet() - 1;
             try {
                 String frame = describe(buffer);
+                if (frame.equals("close") && alongside > 0) {
+                    overlaps.incrementAndGet(); // a close frame while a write is still being handed over
+                }
                 taking(frame);
                 synchronized (seen) {
                     seen.add(frame);
@@ -251,8 +291,18 @@ class CloseLastWriterTest {
             }
         }
 
+        /** How many frames the transport had taken when it was closed; -1 while open. */
+        int closedAfter() {
+            synchronized (seen) {
+                return closedAfter;
+            }
+        }
+
         @Override
         public void close() {
+            synchronized (seen) {
+                closedAfter = seen.size();
+            }
         }
 
         private static String describe(ByteBuffer frame) {
