@@ -1,8 +1,6 @@
 package dev.sori.websocket;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
@@ -19,18 +17,11 @@ import org.glassfish.tyrus.spi.WriterInfo;
  *
  * <p>Installed in place of the writer of the session's {@code ProtocolHandler}, so Tyrus's close
  * frames pass through it too; {@link TyrusFrameConnection} writes the chat's frames through
- * {@link #writeFrames}. Any thread may write, and nothing here ever waits. Each write is counted
- * while it is being handed to the transport. Once Tyrus hands over its close frame, every later
- * write is refused (its handler fails, the transport never sees it), and the close frame goes to
- * the transport when the last write let through before it has been handed over: at once when none
- * is, else on that write's thread, as it returns. Tyrus's request to close the connection
- * ({@link #close}) waits, the same way, for the close frame to be written.
- *
- * <p>Why not a lock: handing bytes to Grizzly can close the connection on the spot (a broken
- * socket), and Grizzly then tells Tyrus, which tells the chat ({@code @OnClose}), which broadcasts
- * the leave to the other members, on that same thread. A lock per session held across the
- * hand-over would be taken for member B while holding member A's, and the other way round on
- * another thread: a deadlock. Counting never holds anything across the hand-over.
+ * {@link #writeFrames}. Any thread may write. A {@link ClosingGate} orders them: once Tyrus hands
+ * over its close frame, every later write is refused (its handler fails, the transport never sees
+ * it), and the close frame goes to the transport once the writes let through before it have been
+ * handed over; Tyrus's closing of the connection ({@link #close}) follows the close frame. Nothing
+ * waits (the gate says why).
  *
  * <p>When the peer has gone without a close frame, Tyrus still writes one (its close always does)
  * to a connection that is closed, and Tyrus's Grizzly writer refuses it with an exception built for
@@ -41,29 +32,8 @@ import org.glassfish.tyrus.spi.WriterInfo;
  */
 final class CloseLastWriter extends Writer {
     private static final int OPCODE_CLOSE = 0x8;
-    private static final RuntimeException CLOSE_SENT = new Refusal("the close frame has been sent");
-    private static final RuntimeException CONNECTION_GONE = new Refusal("the connection is closed");
-
-    /** The low bits of {@link #state}: writes being handed to the transport. */
-    private static final int WRITING = (1 << 20) - 1;
-    /** Tyrus has handed over its close frame: nothing more is let through. */
-    private static final int CLOSING = 1 << 20;
-    /** A close frame has been taken (set before {@link #CLOSING}, so that a second one is refused). */
-    private static final int CLOSE_TAKEN = 1 << 23;
-    /** The close frame has gone to the transport (or was refused there). */
-    private static final int CLOSE_WRITTEN = 1 << 21;
-    /** Tyrus asked to close the connection while its close frame was still waiting. */
-    private static final int SHUTDOWN_ASKED = 1 << 22;
-
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(CloseLastWriter.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final RuntimeException CLOSE_SENT = new WriteRefused("the close frame has been sent");
+    private static final RuntimeException CONNECTION_GONE = new WriteRefused("the connection is closed");
 
     /** Tyrus's writer, the container's connection: Tyrus's frames go there. */
     private final Writer transport;
@@ -72,12 +42,7 @@ final class CloseLastWriter extends Writer {
     /** Whether the connection is still open, where {@link #frames} can tell; else null. */
     private final RawFrameWriters.ConnectionState connection;
 
-    @SuppressWarnings("unused") // through STATE
-    private volatile int state;
-    // The close frame, set once before CLOSING is published (by the CAS on state) and read after it.
-    private ByteBuffer closeFrame;
-    private CompletionHandler<ByteBuffer> closeDone;
-    private WriterInfo closeInfo;
+    private final ClosingGate gate = new ClosingGate();
 
     CloseLastWriter(Writer transport, Writer frames) {
         this.transport = transport;
@@ -92,14 +57,14 @@ final class CloseLastWriter extends Writer {
 
     /** The chat's frames: complete data frames, never a close. */
     void writeFrames(ByteBuffer buffer, CompletionHandler<ByteBuffer> done) {
-        if (!enter()) {
+        if (!gate.enter()) {
             done.failed(CLOSE_SENT);
             return;
         }
         try {
             frames.write(buffer, done);
         } finally {
-            exit();
+            gate.exit();
         }
     }
 
@@ -113,92 +78,39 @@ final class CloseLastWriter extends Writer {
     public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> done, WriterInfo info) {
         // By the opcode rather than by info, which older Tyrus releases (Payara's) may not pass.
         if (isClose(buffer)) {
-            writeClose(buffer, done, info);
+            if (!gate.close(() -> writeClose(buffer, done, info))) {
+                done.failed(CLOSE_SENT); // a second close
+            }
             return;
         }
-        if (!enter()) {
+        if (!gate.enter()) {
             done.failed(CLOSE_SENT);
             return;
         }
         try {
             toTransport(buffer, done, info);
         } finally {
-            exit();
+            gate.exit();
         }
     }
 
     /** Tyrus closes the connection: after its close frame, if that is still waiting. */
     @Override
-    public void close() throws IOException {
-        while (true) {
-            int s = (int) STATE.getVolatile(this);
-            if ((s & CLOSING) == 0 || (s & CLOSE_WRITTEN) != 0) {
+    public void close() {
+        gate.afterClose(() -> {
+            try {
                 transport.close();
-                return;
+            } catch (IOException e) {
+                // the connection is going anyway; Tyrus would only wrap and rethrow it
             }
-            if (STATE.compareAndSet(this, s, s | SHUTDOWN_ASKED)) {
-                return; // finishClose() closes it
-            }
-        }
+        });
     }
 
-    private void writeClose(ByteBuffer buffer, CompletionHandler<ByteBuffer> done, WriterInfo info) {
-        if (((int) STATE.getAndBitwiseOr(this, CLOSE_TAKEN) & CLOSE_TAKEN) != 0) {
-            done.failed(CLOSE_SENT); // a second close
-            return;
-        }
-        closeFrame = buffer;
-        closeDone = done;
-        closeInfo = info;
-        // Published with CLOSING: whoever sees CLOSING sees the frame.
-        int s = (int) STATE.getAndBitwiseOr(this, CLOSING);
-        if ((s & WRITING) == 0) {
-            finishClose();
-        }
-        // else the last write in progress finishes it (exit())
-    }
-
-    private boolean enter() {
-        while (true) {
-            int s = (int) STATE.getVolatile(this);
-            if ((s & CLOSING) != 0) {
-                return false;
-            }
-            if (STATE.compareAndSet(this, s, s + 1)) {
-                return true;
-            }
-        }
-    }
-
-    private void exit() {
-        int s = (int) STATE.getAndAdd(this, -1) - 1;
-        if ((s & WRITING) == 0 && (s & CLOSING) != 0) {
-            finishClose(); // the close frame waited for this write
-        }
-    }
-
-    /** Runs once: by the close itself when nothing was being written, else by the last write. */
-    private void finishClose() {
-        ByteBuffer frame = closeFrame;
-        CompletionHandler<ByteBuffer> done = closeDone;
-        WriterInfo info = closeInfo;
-        closeFrame = null;
-        closeDone = null;
-        closeInfo = null;
-        try {
-            if (connection != null && !connection.isOpen()) {
-                done.failed(CONNECTION_GONE);
-            } else {
-                toTransport(frame, done, info);
-            }
-        } finally {
-            if (((int) STATE.getAndBitwiseOr(this, CLOSE_WRITTEN) & SHUTDOWN_ASKED) != 0) {
-                try {
-                    transport.close();
-                } catch (IOException e) {
-                    // closing a connection that is going anyway; Tyrus would only wrap and throw it
-                }
-            }
+    private void writeClose(ByteBuffer frame, CompletionHandler<ByteBuffer> done, WriterInfo info) {
+        if (connection != null && !connection.isOpen()) {
+            done.failed(CONNECTION_GONE);
+        } else {
+            toTransport(frame, done, info);
         }
     }
 
@@ -212,17 +124,5 @@ final class CloseLastWriter extends Writer {
 
     private static boolean isClose(ByteBuffer frame) {
         return frame.hasRemaining() && (frame.get(frame.position()) & 0x0F) == OPCODE_CLOSE;
-    }
-
-    /**
-     * A refused write. Made once per reason and shared: no stack trace (it would say nothing but
-     * where the refusal is) and no suppressed exceptions, so sharing it keeps nothing alive.
-     */
-    static final class Refusal extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Refusal(String message) {
-            super(message, null, false, false);
-        }
     }
 }

@@ -12,19 +12,20 @@ import java.nio.ByteBuffer;
  * A {@link Connection} over a Jakarta WebSocket session, with the portable asynchronous API
  * only, so that it behaves the same on Tyrus (standalone, Payara) and Undertow (WildFly).
  *
- * <p>A close it is asked for comes after everything it sent and before nothing: a send and the
- * decision to close take this object's monitor, so the container gets no text after the close
- * (RFC 6455 §5.5.1). Neither Tyrus nor Undertow holds to that on its own: both check their state
- * and then queue the frame, with a gap between. A close the peer starts is answered by the
- * container, outside our reach here; {@link TyrusFrameConnection} covers that case on Tyrus.
+ * <p>A close it is asked for comes after everything it sent and before nothing ({@link ClosingGate}):
+ * the container gets no text after the close (RFC 6455 §5.5.1). Neither Tyrus nor Undertow holds
+ * to that on its own: both check their state and then queue the frame, with a gap between. A close
+ * the peer starts is answered by the container, outside our reach here; {@link TyrusFrameConnection}
+ * covers that case on Tyrus.
  */
 final class SessionConnection implements Connection {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** A send after the close; made once, without a stack trace. */
+    private static final RuntimeException CLOSING = new WriteRefused("the connection is closing");
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
-    /** Set by {@link #close}; guarded by this. */
-    private boolean closing;
+    private final ClosingGate gate = new ClosingGate();
 
     SessionConnection(Session session) {
         this.session = session;
@@ -33,20 +34,17 @@ final class SessionConnection implements Connection {
 
     @Override
     public void send(String text, SendCallback done) {
-        RuntimeException refused;
-        synchronized (this) {
-            if (closing) {
-                refused = new IllegalStateException("the connection is closing");
-            } else {
-                try {
-                    remote.sendText(text, result -> done.completed(result.isOK() ? null : result.getException()));
-                    return;
-                } catch (RuntimeException e) { // closed session, container refusing the write
-                    refused = e;
-                }
-            }
+        if (!gate.enter()) {
+            done.completed(CLOSING);
+            return;
         }
-        done.completed(refused);
+        try {
+            remote.sendText(text, result -> done.completed(result.isOK() ? null : result.getException()));
+        } catch (RuntimeException e) { // closed session, container refusing the write
+            done.completed(e);
+        } finally {
+            gate.exit();
+        }
     }
 
     @Override
@@ -60,12 +58,10 @@ final class SessionConnection implements Connection {
 
     @Override
     public void close(int code, String reason) {
-        synchronized (this) {
-            if (closing) {
-                return;
-            }
-            closing = true;
-        }
+        gate.close(() -> closeSession(code, reason));
+    }
+
+    private void closeSession(int code, String reason) {
         if (!session.isOpen()) {
             return;
         }

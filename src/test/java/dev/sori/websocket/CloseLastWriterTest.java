@@ -46,7 +46,7 @@ class CloseLastWriterTest {
         assertThat(chat.failure.get()).isNull();
         assertThat(tyrusText.failure.get()).isNull();
         for (Outcome refused : List.of(chatAfter, tyrusAfter, secondClose)) {
-            assertThat(refused.failure.get()).isInstanceOf(CloseLastWriter.Refusal.class)
+            assertThat(refused.failure.get()).isInstanceOf(WriteRefused.class)
                     .hasMessage("the close frame has been sent");
         }
     }
@@ -60,7 +60,7 @@ class CloseLastWriterTest {
         writer.writeFrames(text("late"), after);
 
         assertThat(transport.seen()).containsExactly("close");
-        assertThat(after.failure.get()).isInstanceOf(CloseLastWriter.Refusal.class);
+        assertThat(after.failure.get()).isInstanceOf(WriteRefused.class);
     }
 
     /**
@@ -80,7 +80,7 @@ class CloseLastWriterTest {
 
         assertThat(transport.seen()).isEmpty();
         assertThat(shortcut.seen()).isEmpty();
-        assertThat(close.failure.get()).isInstanceOf(CloseLastWriter.Refusal.class).hasMessage("the connection is closed");
+        assertThat(close.failure.get()).isInstanceOf(WriteRefused.class).hasMessage("the connection is closed");
         assertThat(close.failure.get().getStackTrace()).isEmpty();
         assertThat(after.failure.get()).hasMessage("the close frame has been sent");
     }
@@ -169,11 +169,7 @@ class CloseLastWriterTest {
             void taking(String frame) {
                 if (frame.startsWith("text")) {
                     self.get().write(CloseLastWriterTest.close(1006), new Outcome(), CLOSE);
-                    try {
-                        self.get().close();
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
+                    self.get().close();
                 }
             }
         };

@@ -36,11 +36,12 @@ class SessionConnectionTest {
 
         assertThat(container.calls()).containsExactly("text hello", "close 4001 kicked");
         assertThat(first.get()).isNull();
-        assertThat(late.get()).isInstanceOf(IllegalStateException.class).hasMessage("the connection is closing");
+        assertThat(late.get()).hasMessage("the connection is closing");
     }
 
+    /** A close asked for while a send is being handed over goes out as that send returns; the closer does not wait. */
     @Test
-    void aCloseWaitsForTheSendBeingHandedOver() throws Exception {
+    void aCloseGoesOutAfterTheSendBeingHandedOver() throws Exception {
         Container container = new Container();
         CountDownLatch sendInside = new CountDownLatch(1);
         CountDownLatch letSendFinish = new CountDownLatch(1);
@@ -57,18 +58,11 @@ class SessionConnectionTest {
         Thread sending = new Thread(() -> connection.send("broadcast", failure -> { }));
         sending.start();
         assertThat(sendInside.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread closing = new Thread(() -> connection.close(1000, "bye"));
-        closing.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (closing.getState() != Thread.State.BLOCKED) {
-            assertThat(System.nanoTime()).as("the close blocked behind the send").isLessThan(deadline);
-            Thread.sleep(1);
-        }
+        connection.close(1000, "bye"); // returns at once
         assertThat(container.calls()).containsExactly("text broadcast");
 
         letSendFinish.countDown();
         sending.join(10_000);
-        closing.join(10_000);
         assertThat(container.calls()).containsExactly("text broadcast", "close 1000 bye");
     }
 
