@@ -50,9 +50,12 @@ final class CloseLastWriter extends Writer {
         this.connection = frames instanceof RawFrameWriters.ConnectionState c ? c : null;
     }
 
-    /** Where the chat's frames go, for a read ahead of them ({@link RawFrameWriters.Prefetching}). */
-    Writer frames() {
-        return frames;
+    /** Reads what the next {@link #writeFrames} reads first: the gate, then the chat's writer's state. */
+    void prefetch() {
+        gate.prefetch();
+        if (frames instanceof RawFrameWriters.Prefetching ahead) {
+            ahead.prefetch();
+        }
     }
 
     /** The chat's frames: complete data frames, never a close. */

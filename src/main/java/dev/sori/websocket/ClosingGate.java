@@ -48,6 +48,11 @@ final class ClosingGate {
     /** Published by setting {@link #AFTER_ASKED}. */
     private Runnable after;
 
+    /** Reads the state, as {@link #enter} will, without changing it: a read ahead of a batch of writes. */
+    void prefetch() {
+        STATE.getOpaque(this);
+    }
+
     /** True when a write may be handed over now; then {@link #exit} must follow it. */
     boolean enter() {
         while (true) {

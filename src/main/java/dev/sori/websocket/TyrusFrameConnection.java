@@ -111,9 +111,7 @@ final class TyrusFrameConnection implements Connection {
 
     @Override
     public void prefetch() {
-        if (writer.frames() instanceof RawFrameWriters.Prefetching ahead) {
-            ahead.prefetch();
-        }
+        writer.prefetch();
     }
 
     @Override
