@@ -66,10 +66,10 @@ final class TyrusFrameConnection implements Connection {
                 if (!(writer instanceof Writer w)) {
                     return null;
                 }
-                CloseLastWriter gate = new CloseLastWriter(w, RawFrameWriters.forFrames(w));
+                CloseLastWriter closeLast = new CloseLastWriter(w, RawFrameWriters.forFrames(w));
                 // Before the first frame of ours, and no close can have been sent yet: @OnOpen is still running.
-                p.setWriter().invoke(handler, gate);
-                return new TyrusFrameConnection(session, gate);
+                p.setWriter().invoke(handler, closeLast);
+                return new TyrusFrameConnection(session, closeLast);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 unavailable = true;
                 System.getLogger(TyrusFrameConnection.class.getName()).log(System.Logger.Level.INFO,

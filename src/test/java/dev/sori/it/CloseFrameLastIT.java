@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sori.chat.ChatSettings;
 import dev.sori.testing.RunningServer;
 import dev.sori.testing.TestClient;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +27,6 @@ class CloseFrameLastIT {
 
     @Test
     void noFrameFollowsTheServersCloseFrame() throws Exception {
-        ExecutorService peers = Executors.newFixedThreadPool(PEERS_AT_ONCE);
         AtomicBoolean busy = new AtomicBoolean(true);
         try (RunningServer server = RunningServer.start(ChatSettings.defaults().withoutAbuseLimits());
              TestClient sender = server.connect()) {
@@ -45,17 +39,9 @@ class CloseFrameLastIT {
                 }
             }, "posting");
             posting.start();
-            List<RawWebSocket.AfterOwnClose> endings = new ArrayList<>();
+            List<RawWebSocket.AfterOwnClose> endings;
             try {
-                for (int round = 0; round < ROUNDS; round++) {
-                    List<Future<RawWebSocket.AfterOwnClose>> batch = new ArrayList<>();
-                    for (int i = 0; i < PEERS_AT_ONCE; i++) {
-                        batch.add(peers.submit(() -> closeOnWelcome(server)));
-                    }
-                    for (Future<RawWebSocket.AfterOwnClose> f : batch) {
-                        endings.add(f.get());
-                    }
-                }
+                endings = RawWebSocket.closingOnWelcome(server.chat(), PEERS_AT_ONCE, ROUNDS);
             } finally {
                 busy.set(false);
                 posting.join(10_000);
@@ -69,16 +55,6 @@ class CloseFrameLastIT {
             // The room was busy: the peers got broadcasts between their welcome and their close.
             assertThat(endings.stream().mapToInt(RawWebSocket.AfterOwnClose::before).sum())
                     .isGreaterThan(ROUNDS * PEERS_AT_ONCE);
-        } finally {
-            peers.shutdownNow();
-        }
-    }
-
-    /** Like the page's helper sockets: connect, close on the welcome, read to the end. */
-    private static RawWebSocket.AfterOwnClose closeOnWelcome(RunningServer server) throws IOException {
-        try (RawWebSocket ws = RawWebSocket.connect(server.chat(), 0)) {
-            ws.awaitWelcome();
-            return ws.closeAndReadToTheEnd(1000);
         }
     }
 }

@@ -491,32 +491,12 @@ public abstract class FramingCases {
     void nothingFollowsTheServersCloseFrame() throws Exception {
         int atOnce = 40;
         int rounds = 25;
-        java.util.concurrent.ExecutorService peers = java.util.concurrent.Executors.newFixedThreadPool(atOnce);
-        try {
-            int late = 0;
-            int unanswered = 0;
-            for (int round = 0; round < rounds; round++) {
-                java.util.List<java.util.concurrent.Future<RawWebSocket.AfterOwnClose>> batch = new java.util.ArrayList<>();
-                for (int i = 0; i < atOnce; i++) {
-                    batch.add(peers.submit(() -> {
-                        try (RawWebSocket ws = RawWebSocket.connect(chat, 0)) {
-                            ws.awaitWelcome();
-                            return ws.closeAndReadToTheEnd(1000);
-                        }
-                    }));
-                }
-                for (var f : batch) {
-                    RawWebSocket.AfterOwnClose end = f.get();
-                    late += end.after().isEmpty() ? 0 : 1;
-                    unanswered += end.closeCode() == -1 ? 1 : 0;
-                }
-            }
-            answered(late > 0 ? "frames after the close for " + late + " of " + atOnce * rounds + " peers"
-                    : unanswered > 0 ? "no close frame for " + unanswered + " of " + atOnce * rounds + " peers"
-                    : "nothing after the close");
-        } finally {
-            peers.shutdownNow();
-        }
+        java.util.List<RawWebSocket.AfterOwnClose> endings = RawWebSocket.closingOnWelcome(chat, atOnce, rounds);
+        long late = endings.stream().filter(e -> !e.after().isEmpty()).count();
+        long unanswered = endings.stream().filter(e -> e.closeCode() == -1).count();
+        answered(late > 0 ? "frames after the close for " + late + " of " + atOnce * rounds + " peers"
+                : unanswered > 0 ? "no close frame for " + unanswered + " of " + atOnce * rounds + " peers"
+                : "nothing after the close");
     }
 
     // ---- what the target answered -------------------------------------------------------------

@@ -387,6 +387,35 @@ final class RawWebSocket implements AutoCloseable {
     record AfterOwnClose(int before, int closeCode, java.util.List<Frame> after) {
     }
 
+    /**
+     * Peers like a page's throwaway sockets, {@code atOnce} at a time for {@code rounds} rounds:
+     * each connects, closes on its {@code welcome} and reads to the end of TCP. Returns what each
+     * saw after its own close, in the order they were started.
+     */
+    static java.util.List<AfterOwnClose> closingOnWelcome(URI chat, int atOnce, int rounds) throws Exception {
+        java.util.concurrent.ExecutorService peers = java.util.concurrent.Executors.newFixedThreadPool(atOnce);
+        try {
+            java.util.List<AfterOwnClose> endings = new java.util.ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                java.util.List<java.util.concurrent.Future<AfterOwnClose>> batch = new java.util.ArrayList<>();
+                for (int i = 0; i < atOnce; i++) {
+                    batch.add(peers.submit(() -> {
+                        try (RawWebSocket ws = connect(chat, 0)) {
+                            ws.awaitWelcome();
+                            return ws.closeAndReadToTheEnd(1000);
+                        }
+                    }));
+                }
+                for (java.util.concurrent.Future<AfterOwnClose> f : batch) {
+                    endings.add(f.get());
+                }
+            }
+            return endings;
+        } finally {
+            peers.shutdownNow();
+        }
+    }
+
     /** Reads up to this peer's {@code welcome}, as a page does before anything else. */
     void awaitWelcome() throws IOException {
         Frame f;
