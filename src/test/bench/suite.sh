@@ -17,6 +17,9 @@
 #                                                # a C server doing one write() per delivery and nothing
 #                                                # else, compiled into target/floor on demand; FLOOR_OPTS
 #                                                # passes it options (--no-coalesce: every join on its own)
+#   SERVER=tyrus src/test/bench/suite.sh fanout  # ... or against the same chat on Sori's own stack, written as
+#                                                # Tyrus's tutorials write it (dev.sori.bench.yardstick: Tyrus's
+#                                                # Server on Grizzly, JSON-B, no code of Sori's), with SERVER_OPTS
 #   SERVER_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java src/test/bench/suite.sh connect-raw
 #                                                # the server on another JDK (the generator stays on java)
 #   SERVER_OPTS=" " src/test/bench/suite.sh connect-raw  # no JVM flag at all: the README's run command
@@ -31,11 +34,12 @@ cd "$(dirname "$0")/../../.."
 SERVER=${SERVER:-sori}
 case $SERVER in
   sori) [[ -f target/server.jar ]] || mvn -q -B package -DskipTests -DskipBrowserTests ;;
+  tyrus) ;; # bench.sh compiles it and runs it
   node) [[ -d src/test/bench/node-ws/node_modules ]] || (cd src/test/bench/node-ws && npm ci --silent) ;;
   socketio) [[ -d src/test/bench/node-socketio/node_modules ]] || (cd src/test/bench/node-socketio && npm ci --silent) ;;
   floor) [[ target/floor -nt src/test/bench/floor/floor.c ]] \
            || { mkdir -p target && gcc -O2 -Wall -o target/floor src/test/bench/floor/floor.c; } ;;
-  *) echo "SERVER is sori, node, socketio or floor" >&2; exit 2 ;;
+  *) echo "SERVER is sori, tyrus, node, socketio or floor" >&2; exit 2 ;;
 esac
 # The Socket.IO yardstick carries each frame as a Socket.IO event; the others speak the protocol as is.
 if [[ $SERVER == socketio ]]; then WIRE=socketio; else WIRE=sori; fi
@@ -46,6 +50,8 @@ OUT=${OUT:-target/bench/suite-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 if [[ $SERVER == sori ]]; then
   echo "results in $OUT; server JVM flags: $SERVER_OPTS; open files: $(ulimit -n)"
+elif [[ $SERVER == tyrus ]]; then
+  echo "results in $OUT; server: the Tyrus yardstick (dev.sori.bench.yardstick.TyrusYardstick), JVM flags: $SERVER_OPTS; open files: $(ulimit -n)"
 elif [[ $SERVER == floor ]]; then
   echo "results in $OUT; server: the C floor (target/floor, $(gcc --version | head -1)) ${FLOOR_OPTS:-}; open files: $(ulimit -n)"
 elif [[ $SERVER == node ]]; then
@@ -68,6 +74,10 @@ start_server() { # NAME [extra JVM flags]
     rm -rf "$OUT/data"
     ${SERVER_JAVA:-java} $SERVER_OPTS "$@" -jar target/server.jar --host 127.0.0.1 --port 0 --max-connections-per-address 0 \
       --data-dir "$OUT/data" >"$log" 2>&1 &
+  elif [[ $SERVER == tyrus ]]; then
+    # bench.sh compiles the test classes, then execs the JVM: $! is the server's pid. " ": no flag at all.
+    BENCH_JVM_OPTS="${SERVER_OPTS:- } $*" BENCH_MAIN=dev.sori.bench.yardstick.TyrusYardstick \
+      src/test/bench/bench.sh --host 127.0.0.1 --port 0 >"$log" 2>&1 &
   elif [[ $SERVER == floor ]]; then
     # shellcheck disable=SC2086
     target/floor --host 127.0.0.1 --port 0 ${FLOOR_OPTS:-} >"$log" 2>&1 &
@@ -79,7 +89,8 @@ start_server() { # NAME [extra JVM flags]
   SERVER_PID=$!
   URL=
   for _ in $(seq 1 300); do
-    URL=$(grep -o 'ws://[^ ]*' "$log" | head -1 || true)
+    # (Tyrus's Server logs its root, ws://host:port, before the yardstick's own line)
+    URL=$(grep -o 'ws://[^ ]*' "$log" | grep -v '^ws://[^/]*$' | head -1 || true)
     [[ -n $URL ]] && break
     sleep 0.1
   done
@@ -129,7 +140,7 @@ run_warm_connect() {
 }
 
 # Against Node or the floor there is no live heap to read (jcmd speaks only to a JVM).
-no_heap() { [[ $SERVER == sori ]] || echo --heap false; }
+no_heap() { [[ $SERVER == sori || $SERVER == tyrus ]] || echo --heap false; }
 skip_socketio() { # NAME WHY: true (and says so) when NAME cannot run against the Socket.IO yardstick
   [[ $SERVER == socketio ]] || return 1
   echo "== $1: not supported against SERVER=socketio ($2); skipped"
