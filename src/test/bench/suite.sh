@@ -88,7 +88,8 @@ start_server() { # NAME [extra JVM flags]
   fi
   SERVER_PID=$!
   URL=
-  for _ in $(seq 1 300); do
+  # 30 s, plus the warm-up Sori runs before it listens (SORI_WARM_UP, 10 s by default)
+  for _ in $(seq 1 $(( (30 + ${SORI_WARM_UP:-10}) * 10 ))); do
     # (Tyrus's Server logs its root, ws://host:port, before the yardstick's own line)
     URL=$(grep -o 'ws://[^ ]*' "$log" | grep -v '^ws://[^/]*$' | head -1 || true)
     [[ -n $URL ]] && break
