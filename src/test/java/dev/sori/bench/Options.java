@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code --name value} (or {@code --name=value}) command-line options. */
-final class Options {
+/** {@code --name value} (or {@code --name=value}) command-line options (the generator's, and its yardsticks'). */
+public final class Options {
     private final Map<String, String> values = new LinkedHashMap<>();
     private final List<String> raw;
 
@@ -14,7 +14,7 @@ final class Options {
         this.raw = raw;
     }
 
-    static Options parse(String... args) {
+    public static Options parse(String... args) {
         Options o = new Options(List.of(args));
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -37,7 +37,7 @@ final class Options {
         return values.containsKey(name);
     }
 
-    String get(String name, String fallback) {
+    public String get(String name, String fallback) {
         return values.getOrDefault(name, fallback);
     }
 
@@ -49,11 +49,11 @@ final class Options {
         return v;
     }
 
-    int getInt(String name, int fallback) {
+    public int getInt(String name, int fallback) {
         return has(name) ? Integer.parseInt(values.get(name).replace("_", "")) : fallback;
     }
 
-    long getLong(String name, long fallback) {
+    public long getLong(String name, long fallback) {
         return has(name) ? Long.parseLong(values.get(name).replace("_", "")) : fallback;
     }
 

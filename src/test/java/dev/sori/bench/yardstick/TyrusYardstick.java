@@ -1,5 +1,7 @@
 package dev.sori.bench.yardstick;
 
+import dev.sori.bench.Options;
+import jakarta.websocket.DeploymentException;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,20 +23,10 @@ public final class TyrusYardstick {
     private TyrusYardstick() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        String host = options.getOrDefault("host", "127.0.0.1");
-        int port = Integer.parseInt(options.getOrDefault("port", "8092"));
-        long heartbeatMs = Long.parseLong(options.getOrDefault("heartbeat-ms", "30000"));
-
-        // Tyrus's Server: 0 means its default port, -1 any free one.
-        Server server = new Server(host, port == 0 ? -1 : port, "/", Map.of(), YardstickEndpoint.class);
-        server.start();
+        Options options = Options.parse(args);
+        String host = options.get("host", "127.0.0.1");
+        long heartbeatMs = options.getLong("heartbeat-ms", 30_000);
+        Server server = start(host, options.getInt("port", 8092));
         System.out.println("listening on ws://" + host + ":" + server.getPort() + "/chat");
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
         heartbeat.scheduleAtFixedRate(YardstickEndpoint::heartbeat, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
@@ -43,5 +35,13 @@ public final class TyrusYardstick {
             server.stop();
         }));
         Thread.currentThread().join();
+    }
+
+    /** The yardstick's server, started; {@code port} 0 takes any free port. */
+    static Server start(String host, int port) throws DeploymentException {
+        // Tyrus's Server: 0 means its default port, -1 any free one.
+        Server server = new Server(host, port == 0 ? -1 : port, "/", Map.of(), YardstickEndpoint.class);
+        server.start();
+        return server;
     }
 }

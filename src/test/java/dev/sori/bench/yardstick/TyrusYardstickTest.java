@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sori.testing.TestClient;
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.util.Map;
 import org.glassfish.tyrus.server.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +20,7 @@ class TyrusYardstickTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new Server("127.0.0.1", -1, "/", Map.of(), YardstickEndpoint.class);
-        server.start();
+        server = TyrusYardstick.start("127.0.0.1", 0);
         chat = URI.create("ws://127.0.0.1:" + server.getPort() + "/chat");
     }
 

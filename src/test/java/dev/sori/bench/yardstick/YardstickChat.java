@@ -10,13 +10,15 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
  * The Node yardsticks' {@code ../yardstick-chat/chat.mjs}, line for line in Java: the protocol's
  * rules, the users, the one room's seq and history, the handlers. {@link YardstickEndpoint} holds
- * what is the stack's own (how a frame arrives and is sent, the broadcast loop). Not thread-safe:
- * the endpoint calls it under one lock, as Node's one thread runs {@code chat.mjs}.
+ * what is the stack's own (how a frame arrives and is sent, the broadcast loop). The endpoint
+ * calls {@link #handle}, {@link #room} and {@link #systemEvent} under one lock, as Node's one
+ * thread runs {@code chat.mjs}; {@link #newUser} and {@link #welcome} from any thread.
  */
 final class YardstickChat {
     static final int MAX_MESSAGE_CHARS = 2000;
@@ -122,7 +124,7 @@ final class YardstickChat {
      * sends a frame to a room's members.
      */
     Handled handle(YardstickEndpoint conn, User user, String type, Object payload,
-            java.util.function.BiConsumer<Room, Frame> broadcast) {
+            BiConsumer<Room, Frame> broadcast) {
         switch (type) {
             case "new_message": {
                 String text = textOf(payload);
